@@ -1,0 +1,68 @@
+import type { Db } from '../../infra/db/prisma';
+import type { User } from '../../generated/prisma/client';
+import { conflict, unauthorized } from '../errors';
+import { parse } from '../validation';
+import { isUniqueViolation } from '../db-errors';
+import { loginBody, registerBody } from './accounts.schemas';
+import { dummyHash, hashPassword, verifyPassword } from './password';
+import { signUserToken, verifyUserToken, type JwtSettings } from './jwt';
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  display_name: string;
+  is_bot: boolean;
+  created_at: string;
+}
+
+export const toPublicUser = (u: User): PublicUser => ({
+  id: u.id,
+  username: u.username,
+  display_name: u.displayName,
+  is_bot: u.isBot,
+  created_at: u.createdAt.toISOString(),
+});
+
+const BAD_CREDENTIALS = 'invalid username or password';
+
+export class AccountsService {
+  constructor(
+    private readonly db: Db,
+    private readonly jwt: JwtSettings,
+  ) {}
+
+  async register(input: unknown): Promise<{ user: PublicUser; token: string }> {
+    const body = parse(registerBody, input);
+    const passwordHash = await hashPassword(body.password);
+    try {
+      const user = await this.db.user.create({
+        data: {
+          username: body.username,
+          displayName: body.display_name ?? body.username,
+          passwordHash,
+        },
+      });
+      return { user: toPublicUser(user), token: signUserToken(this.jwt, user.id) };
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('username is already taken');
+      throw err;
+    }
+  }
+
+  async login(input: unknown): Promise<{ user: PublicUser; token: string }> {
+    const body = parse(loginBody, input);
+    const user = await this.db.user.findUnique({ where: { username: body.username } });
+    // Same work and the same answer whether the user is unknown or the password wrong.
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash));
+    if (!user || !user.passwordHash || !ok) throw unauthorized(BAD_CREDENTIALS);
+    return { user: toPublicUser(user), token: signUserToken(this.jwt, user.id) };
+  }
+
+  /** The account behind a JWT; a token for a deleted account is as bad as a forged one. */
+  async authenticate(token: string): Promise<User> {
+    const id = verifyUserToken(this.jwt, token);
+    const user = await this.db.user.findUnique({ where: { id } });
+    if (!user || user.isBot) throw unauthorized('invalid or expired token');
+    return user;
+  }
+}

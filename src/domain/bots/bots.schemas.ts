@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+export const PERMISSIONS = ['read_messages', 'send_messages'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const command = z.object({
+  command: z.string().regex(/^[a-z0-9_]{1,32}$/, 'must be 1-32 characters of a-z, 0-9 and _'),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters'),
+});
+
+export const commands = z
+  .array(command)
+  .max(100, 'at most 100 commands')
+  .refine((cs) => new Set(cs.map((c) => c.command)).size === cs.length, 'commands must be unique');
+
+const MAX_AVATAR_CHARS = 512 * 1024;
+/** An http(s) URL, or an image as base64 (optionally a data: URL). */
+const avatar = z
+  .string()
+  .max(MAX_AVATAR_CHARS, 'must be at most 512 KiB')
+  .refine(
+    (s) =>
+      /^https?:\/\/[^\s]{1,2040}$/.test(s) ||
+      /^(data:image\/[a-z0-9.+-]+;base64,)?[A-Za-z0-9+/]+={0,2}$/.test(s),
+    'must be an http(s) URL or base64 image data',
+  );
+
+export const registerBotBody = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z][a-z0-9_]{1,28}bot$/, 'must be 4-32 characters of a-z, 0-9, _ ending in "bot"')
+    .optional(),
+  description: z.string().max(512, 'must be at most 512 characters').optional(),
+  avatar: avatar.optional(),
+  commands: commands.optional(),
+  permissions: z
+    .array(z.enum(PERMISSIONS))
+    .max(PERMISSIONS.length)
+    .transform((ps) => [...new Set(ps)])
+    .optional(),
+});
+
+export const setCommandsBody = z.object({ commands });

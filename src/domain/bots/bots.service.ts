@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../infra/db/prisma';
+import type { Bot, User } from '../../generated/prisma/client';
+import { conflict, forbidden, notFound, unauthorized } from '../errors';
+import { isUniqueViolation } from '../db-errors';
+import { parse } from '../validation';
+import { isUuid } from '../ids';
+import { hashApiKey, looksLikeApiKey, newApiKey } from './api-key';
+import { registerBotBody, setCommandsBody, type Permission } from './bots.schemas';
+
+export type BotWithUser = Bot & { user: User };
+
+export interface PublicBot {
+  id: string;
+  user_id: string;
+  owner_id: string;
+  name: string;
+  username: string;
+  description: string;
+  avatar: string | null;
+  is_active: boolean;
+  commands: { command: string; description: string }[];
+  permissions: string[];
+  created_at: string;
+}
+
+export const toPublicBot = (b: BotWithUser): PublicBot => ({
+  id: b.id,
+  user_id: b.userId,
+  owner_id: b.ownerId,
+  name: b.name,
+  username: b.user.username,
+  description: b.description,
+  avatar: b.avatar,
+  is_active: b.isActive,
+  commands: b.commands as PublicBot['commands'],
+  permissions: b.permissions,
+  created_at: b.createdAt.toISOString(),
+});
+
+/** "My Cool Bot" → "my_cool_3f9a1c_bot": unique enough; retried on the rare collision. */
+function derivedUsername(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[^a-z]+|_+$/g, '')
+    .slice(0, 16);
+  return `${slug || 'b'}_${randomBytes(3).toString('hex')}_bot`;
+}
+
+export class BotsService {
+  constructor(private readonly db: Db) {}
+
+  async register(ownerId: string, input: unknown): Promise<{ bot: PublicBot; api_key: string }> {
+    const body = parse(registerBotBody, input);
+    const apiKey = newApiKey();
+    for (let attempt = 0; ; attempt++) {
+      const username = body.username ?? derivedUsername(body.name);
+      try {
+        const bot = await this.db.bot.create({
+          data: {
+            owner: { connect: { id: ownerId } },
+            user: { create: { username, displayName: body.name, isBot: true } },
+            name: body.name,
+            description: body.description ?? '',
+            avatar: body.avatar ?? null,
+            commands: body.commands ?? [],
+            ...(body.permissions && { permissions: body.permissions }),
+            apiKeyHash: hashApiKey(apiKey),
+          },
+          include: { user: true },
+        });
+        return { bot: toPublicBot(bot), api_key: apiKey };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        if (body.username) throw conflict('bot username is already taken');
+        if (attempt >= 3) throw err;
+      }
+    }
+  }
+
+  async listOwned(ownerId: string): Promise<PublicBot[]> {
+    const bots = await this.db.bot.findMany({
+      where: { ownerId },
+      include: { user: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    return bots.map(toPublicBot);
+  }
+
+  /** Owner only; someone else's bot is indistinguishable from a missing one. */
+  async delete(ownerId: string, botId: string): Promise<void> {
+    if (!isUuid(botId)) throw notFound('bot not found');
+    const { count } = await this.db.bot.deleteMany({ where: { id: botId, ownerId } });
+    if (count === 0) throw notFound('bot not found');
+  }
+
+  /** The bot behind an API key, or 401. Looked up by digest on every request. */
+  async authenticate(apiKey: string): Promise<BotWithUser> {
+    if (!looksLikeApiKey(apiKey)) throw unauthorized('invalid bot token');
+    const bot = await this.db.bot.findUnique({
+      where: { apiKeyHash: hashApiKey(apiKey) },
+      include: { user: true },
+    });
+    if (!bot || !bot.isActive) throw unauthorized('invalid bot token');
+    return bot;
+  }
+
+  async setCommands(bot: BotWithUser, input: unknown): Promise<PublicBot> {
+    const { commands } = parse(setCommandsBody, input);
+    const updated = await this.db.bot.update({
+      where: { id: bot.id },
+      data: { commands },
+      include: { user: true },
+    });
+    return toPublicBot(updated);
+  }
+}
+
+export function requirePermission(bot: Bot, permission: Permission): void {
+  if (!bot.permissions.includes(permission)) {
+    throw forbidden(`bot lacks the ${permission} permission`);
+  }
+}

@@ -1,0 +1,55 @@
+// Template-database-per-run, database-per-test-file: the migrated template is built once
+// (global setup) and each test file gets a cheap `CREATE DATABASE ... TEMPLATE` copy.
+import { createHash, randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { readMigrations } from '../../src/infra/db/migrator';
+
+export const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quanta';
+
+export function urlFor(database: string): string {
+  const url = new URL(BASE_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Named after the migrations it holds, so a changed migration builds a new template. */
+export function templateName(): string {
+  const h = createHash('sha256');
+  for (const m of readMigrations()) h.update(m.name).update(m.checksum);
+  return `quanta_tpl_${h.digest('hex').slice(0, 16)}`;
+}
+
+export async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: urlFor('postgres') });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export const TEST_DB_PREFIX = 'quanta_t_';
+
+/** A fresh, migrated database for one test file. */
+export async function createTestDatabase(): Promise<{ name: string; url: string }> {
+  const name = `${TEST_DB_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
+  await withAdmin(async (c) => {
+    // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template; the
+    // only connections to it are other workers' copies in flight, so retry briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName()}"`);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || attempt > 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  });
+  return { name, url: urlFor(name) };
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}

@@ -1,0 +1,45 @@
+// Small builders for the things most tests need: an account, a bot, a chat.
+import { randomBytes } from 'node:crypto';
+import type supertest from 'supertest';
+
+type Http = ReturnType<typeof supertest>;
+
+export interface TestUser {
+  id: string;
+  username: string;
+  token: string;
+  password: string;
+}
+
+export interface TestBot {
+  id: string;
+  userId: string;
+  username: string;
+  apiKey: string;
+}
+
+export const uniqueName = (prefix = 'u') => `${prefix}${randomBytes(5).toString('hex')}`;
+
+export async function registerUser(http: Http, username = uniqueName()): Promise<TestUser> {
+  const password = `pw-${randomBytes(6).toString('hex')}`;
+  const res = await http.post('/api/v1/auth/register').send({ username, password }).expect(201);
+  return { id: res.body.user.id, username, token: res.body.token, password };
+}
+
+export async function registerBot(
+  http: Http,
+  owner: TestUser,
+  body: Record<string, unknown> = {},
+): Promise<TestBot> {
+  const res = await http
+    .post('/api/v1/bot/register')
+    .set('authorization', `Bearer ${owner.token}`)
+    .send({ name: 'Test Bot', ...body })
+    .expect(201);
+  return {
+    id: res.body.bot.id,
+    userId: res.body.bot.user_id,
+    username: res.body.bot.username,
+    apiKey: res.body.api_key,
+  };
+}
