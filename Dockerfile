@@ -1,0 +1,20 @@
+# Build: docker build -t quanta-bot-platform . (or `docker compose build`).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Dependencies first, so source edits do not invalidate the npm ci layer.
+COPY package.json package-lock.json ./
+# Same fallback as scripts/setup.sh: npm ci rejects a lock that lacks other platforms'
+# optional packages; npm install --no-save installs the locked versions anyway.
+RUN npm ci || npm install --no-save
+COPY . .
+RUN npm run db:generate && npm run build
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+# The whole build tree, dev dependencies included: `npm run db:migrate` runs the TypeScript
+# migrator with tsx, and the app finds its root (and migrations) via package.json.
+COPY --from=build /app ./
+USER node
+EXPOSE 8080 8090
+CMD ["npm", "start"]

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Shared set-up for dev.sh and test.sh: dependencies, Prisma client, services, migrations.
+# Each step is skipped when already done, so re-running is cheap.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# package.json "engines" asks for >= 20.19 (Prisma 7 needs it).
+if ! command -v node >/dev/null; then
+  echo 'setup: node not found; install Node.js 20.19 or newer' >&2
+  exit 1
+fi
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+  process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "setup: Node $(node -v) is too old; install Node.js 20.19 or newer" >&2
+  exit 1
+fi
+
+# npm writes node_modules/.package-lock.json on install; an older one means the lock changed.
+installed=0
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  # npm ci rejects a lock that lacks other platforms' optional packages (e.g.
+  # @msgpackr-extract/*-darwin-arm64), and npm on this registry writes exactly such locks.
+  # `npm install` installs the same locked versions; --no-save leaves package*.json alone.
+  if ! npm ci; then
+    echo 'setup: npm ci failed; retrying with npm install --no-save' >&2
+    npm install --no-save
+  fi
+  installed=1
+fi
+
+# The client is generated (git-ignored); redo it when the schema or the Prisma version changed.
+if ((installed)) || [[ ! src/generated/prisma/client.ts -nt prisma/schema.prisma ]]; then
+  npm run db:generate
+fi
+
+scripts/services.sh
+
+# Creates the database if missing, then applies pending migrations.
+npm run db:migrate

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Full check, as CI runs it: static checks first (fast failures), then Jest.
+# Arguments go to Jest, e.g. `scripts/test.sh test/http -t login`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/setup.sh
+npm run typecheck
+npm run lint
+npm run format:check
+
+export NODE_ENV=test
+exec npx jest --ci "$@"
