@@ -7,15 +7,17 @@ import type { Config } from './config';
 import { createPrisma } from './infra/db/prisma';
 import { createLogger, type Logger } from './infra/logger';
 import { createRedis } from './infra/redis';
+import { WakeupBus } from './realtime/wakeup-bus';
 import { createApiApp } from './http/app';
 import { createServices, type Infra, type Services } from './services';
+import { startMaintenance } from './worker/maintenance';
 
 export interface Platform extends Infra {
   services: Services;
   api: Express;
   /** Start the listeners and workers the role asks for; resolves with the bound ports. */
   start(): Promise<{ port?: number; gatewayPort?: number }>;
-  /** Stop accepting, finish in-flight work (bounded), close every client. */
+  /** Stop accepting, release parked polls, finish in-flight work (bounded), close clients. */
   stop(): Promise<void>;
 }
 
@@ -44,33 +46,54 @@ function close(server: Server, timeoutMs: number): Promise<void> {
   });
 }
 
-export function createPlatform(config: Config, opts: PlatformOptions = {}): Platform {
-  const log = opts.log ?? createLogger(config);
+function createInfra(config: Config, log: Logger): { infra: Infra; closeRedis: () => void } {
   const db = createPrisma(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX });
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
-  const infra: Infra = { config, log, db, redis };
+  // Pub/sub channels are prefixed by the bus itself (ioredis keyPrefix does not cover them).
+  const sub = createRedis(config.REDIS_URL);
+  const pub = createRedis(config.REDIS_URL);
+  for (const [name, conn] of [
+    ['redis', redis],
+    ['redis-sub', sub],
+    ['redis-pub', pub],
+  ] as const) {
+    conn.on('error', (err: Error) => log.warn({ err: err.message, conn: name }, 'redis error'));
+  }
+  const bus = new WakeupBus(sub, pub, config.REDIS_PREFIX, log);
+  const closeRedis = () => [redis, sub, pub].forEach((c) => c.disconnect());
+  return { infra: { config, log, db, redis, bus }, closeRedis };
+}
+
+export function createPlatform(config: Config, opts: PlatformOptions = {}): Platform {
+  const log = opts.log ?? createLogger(config);
+  const { infra, closeRedis } = createInfra(config, log);
   const services = createServices(infra);
-  const api = createApiApp(infra, services);
+  const shutdown = new AbortController();
+  const api = createApiApp(infra, services, shutdown.signal);
   const servers: Server[] = [];
-  const runsApi = config.ROLE !== 'worker';
+  const stoppers: (() => Promise<void>)[] = [];
 
   return {
     ...infra,
     services,
     api,
     async start() {
-      if (!runsApi) return {};
-      const server = createServer(api);
-      servers.push(server);
-      const port = await listen(server, config.PORT, config.HOST);
-      log.info({ port, role: config.ROLE }, 'api listening');
-      return { port };
+      const bound: { port?: number; gatewayPort?: number } = {};
+      if (config.ROLE !== 'api') stoppers.push(await startMaintenance(infra));
+      if (config.ROLE !== 'worker') {
+        const server = createServer(api);
+        servers.push(server);
+        bound.port = await listen(server, config.PORT, config.HOST);
+        log.info({ port: bound.port, role: config.ROLE }, 'api listening');
+      }
+      return bound;
     },
     async stop() {
+      shutdown.abort();
       await Promise.all(servers.map((s) => close(s, config.SHUTDOWN_TIMEOUT_MS)));
-      redis.disconnect();
-      await db.$disconnect();
+      await Promise.all(stoppers.map((s) => s()));
+      closeRedis();
+      await infra.db.$disconnect();
     },
   };
 }

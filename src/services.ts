@@ -2,13 +2,25 @@ import type { Config } from './config';
 import type { Db } from './infra/db/prisma';
 import type { Logger } from './infra/logger';
 import type { Redis } from './infra/redis';
+import type { WakeupBus } from './realtime/wakeup-bus';
 import { AccountsService } from './domain/accounts/accounts.service';
 import { BotsService } from './domain/bots/bots.service';
+import { CallbacksService } from './domain/callbacks/callbacks.service';
+import { ChatsService } from './domain/chats/chats.service';
+import { EventsService } from './domain/events/events.service';
+import { Fanout } from './domain/messages/fanout';
+import { MessagesService } from './domain/messages/messages.service';
+import { UpdatesService } from './domain/updates/updates.service';
 
 /** Every domain service, built once per process and shared by the api and worker roles. */
 export interface Services {
   accounts: AccountsService;
   bots: BotsService;
+  chats: ChatsService;
+  messages: MessagesService;
+  callbacks: CallbacksService;
+  updates: UpdatesService;
+  events: EventsService;
 }
 
 export interface Infra {
@@ -16,11 +28,20 @@ export interface Infra {
   log: Logger;
   db: Db;
   redis: Redis;
+  bus: WakeupBus;
 }
 
-export function createServices({ config, db }: Infra): Services {
+export function createServices({ config, db, bus }: Infra): Services {
+  const fanout = new Fanout(db, bus);
+  const chats = new ChatsService(db);
+  const messages = new MessagesService(db, chats, fanout);
   return {
     accounts: new AccountsService(db, { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL }),
     bots: new BotsService(db),
+    chats,
+    messages,
+    callbacks: new CallbacksService(db, chats, messages, fanout),
+    updates: new UpdatesService(db, bus),
+    events: new EventsService(db, bus),
   };
 }

@@ -8,9 +8,11 @@ import { healthRoutes } from './health.routes';
 import { requestLog } from './request-log';
 import { authRoutes } from './messenger/auth.routes';
 import { botRoutes } from './quanta/bots.routes';
+import { messagingRoutes } from './quanta/messaging.routes';
+import { messengerRoutes } from './messenger/chats.routes';
 
 /** The main listener (PORT): health, the messenger API and the Quanta bot API. */
-export function createApiApp(infra: Infra, services: Services): Express {
+export function createApiApp(infra: Infra, services: Services, shutdown: AbortSignal): Express {
   const { config, log, db, redis } = infra;
   const app = express();
   app.disable('x-powered-by');
@@ -23,6 +25,8 @@ export function createApiApp(infra: Infra, services: Services): Express {
 
   app.use('/api/v1/auth', authRoutes(services.accounts));
   app.use('/api/v1/bot', botRoutes(services));
+  app.use('/api/v1/bot', messagingRoutes(services, shutdown));
+  app.use('/api/v1', messengerRoutes(services, shutdown));
 
   app.use(notFoundHandler(quantaEnvelope));
   app.use(errorHandler(log, quantaEnvelope));

@@ -43,3 +43,30 @@ export async function registerBot(
     apiKey: res.body.api_key,
   };
 }
+
+export const bearer = (u: { token: string }) => ({ authorization: `Bearer ${u.token}` });
+export const botAuth = (b: { apiKey: string }) => ({ 'x-bot-token': b.apiKey });
+
+/** The private chat between a user and a bot. */
+export async function openChat(http: Http, user: TestUser, bot: TestBot): Promise<string> {
+  const res = await http.post('/api/v1/chats').set(bearer(user)).send({ bot_id: bot.id });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`open chat: ${res.status}`);
+  return res.body.chat.id;
+}
+
+export async function say(http: Http, user: TestUser, chatId: string, content: string) {
+  const res = await http
+    .post(`/api/v1/chats/${chatId}/messages`)
+    .set(bearer(user))
+    .send({ content })
+    .expect(201);
+  return res.body.message as { id: string; content: string };
+}
+
+/** A user, a bot of theirs, and their private chat. */
+export async function userBotChat(http: Http, botBody: Record<string, unknown> = {}) {
+  const user = await registerUser(http);
+  const bot = await registerBot(http, user, botBody);
+  const chatId = await openChat(http, user, bot);
+  return { user, bot, chatId };
+}

@@ -65,6 +65,7 @@ CREATE TABLE "messages" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "edited_at" TIMESTAMPTZ(3),
     "deleted_at" TIMESTAMPTZ(3),
+    "seq" BIGSERIAL NOT NULL,
 
     CONSTRAINT "messages_pkey" PRIMARY KEY ("id")
 );
@@ -88,7 +89,7 @@ CREATE UNIQUE INDEX "chats_private_key_key" ON "chats"("private_key");
 CREATE INDEX "chat_members_user_id_idx" ON "chat_members"("user_id");
 
 -- CreateIndex
-CREATE INDEX "messages_chat_id_created_at_idx" ON "messages"("chat_id", "created_at");
+CREATE INDEX "messages_chat_id_seq_idx" ON "messages"("chat_id", "seq");
 
 -- AddForeignKey
 ALTER TABLE "bots" ADD CONSTRAINT "bots_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,156 @@
+// Inline-button taps (user → bot) and their answers (bot → user).
+import { z } from 'zod';
+import type { Db } from '../../infra/db/prisma';
+import type { User } from '../../generated/prisma/client';
+import type { BotWithUser } from '../bots/bots.service';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { isUuid } from '../ids';
+import { parse } from '../validation';
+import type { ChatsService } from '../chats/chats.service';
+import type { Fanout } from '../messages/fanout';
+import { callbackDataOf } from '../messages/payload';
+import { MAX_CONTENT } from '../messages/messages.schemas';
+import type { MessagesService } from '../messages/messages.service';
+import { senderOf } from '../messages/messages.service';
+import { toMessengerMessage } from '../messages/message-view';
+
+const tapBody = z.object({
+  callback_data: z.string().min(1, 'must not be empty').max(256),
+});
+
+const answerBody = z.object({
+  callback_id: z.string().max(64),
+  text: z.string().max(200, 'must be at most 200 characters').optional(),
+  show_alert: z.boolean().optional(),
+  chat_id: z.string().max(64).optional(),
+  message_content: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(MAX_CONTENT, `must be at most ${MAX_CONTENT} characters`)
+    .optional(),
+});
+
+export interface CallbackView {
+  callback_id: string;
+  answered: boolean;
+  text?: string;
+  show_alert?: boolean;
+}
+
+export class CallbacksService {
+  constructor(
+    private readonly db: Db,
+    private readonly chats: ChatsService,
+    private readonly messages: MessagesService,
+    private readonly fanout: Fanout,
+  ) {}
+
+  /** A user taps a button on a bot's message: a `callback` update for that bot. */
+  async tap(user: User, chatId: string, messageId: string, input: unknown): Promise<string> {
+    const { callback_data: data } = parse(tapBody, input);
+    const { chatType, members } = await this.chats.recipients(chatId);
+    if (!members.some((m) => m.userId === user.id)) throw forbidden('not a member of the chat');
+    const message = isUuid(messageId)
+      ? await this.db.message.findFirst({
+          where: { id: messageId, chatId, deletedAt: null },
+          include: { sender: { include: { botProfile: true } } },
+        })
+      : null;
+    if (!message) throw notFound('message not found');
+    const bot = message.sender.botProfile;
+    if (!bot || !bot.isActive) throw badRequest('message has no inline buttons');
+    if (!callbackDataOf(message.payload).has(data)) {
+      throw badRequest('callback_data: no button on this message carries it');
+    }
+    const cb = await this.db.callbackQuery.create({
+      data: { botId: bot.id, chatId, messageId, userId: user.id, data },
+    });
+    const payload = {
+      callback_id: cb.id,
+      chat_id: chatId,
+      chat_type: chatType,
+      message_id: messageId,
+      user_id: user.id,
+      username: user.username,
+      data,
+      message: toMessengerMessage(message, senderOf(message.sender)),
+    };
+    await this.fanout.write(null, [{ botId: bot.id, type: 'callback', payload }], []);
+    return cb.id;
+  }
+
+  /** What the tapping user sees of the answer; nobody else may look. */
+  async get(user: User, callbackId: string): Promise<CallbackView> {
+    const cb = isUuid(callbackId)
+      ? await this.db.callbackQuery.findFirst({ where: { id: callbackId, userId: user.id } })
+      : null;
+    if (!cb) throw notFound('callback not found');
+    return view(cb);
+  }
+
+  /** Only the bot that received the tap may answer, and only once. */
+  async answer(bot: BotWithUser, input: unknown): Promise<CallbackView> {
+    if ((input as { callback_id?: unknown })?.callback_id === undefined) {
+      throw badRequest('callback_id is required');
+    }
+    const body = parse(answerBody, input);
+    if (body.chat_id !== undefined && !body.text) throw badRequest('text is required with chat_id');
+    const cb = isUuid(body.callback_id)
+      ? await this.db.callbackQuery.findFirst({ where: { id: body.callback_id, botId: bot.id } })
+      : null;
+    if (!cb) throw notFound('callback not found');
+    if (body.chat_id !== undefined) await this.requireBotIn(bot, body.chat_id);
+    const { count } = await this.db.callbackQuery.updateMany({
+      where: { id: cb.id, answeredAt: null },
+      data: { answeredAt: new Date(), answerText: body.text ?? null, showAlert: !!body.show_alert },
+    });
+    if (count === 0) throw conflict('callback already answered');
+    const answer: CallbackView = { ...view(cb), answered: true, ...textOf(body) };
+    await this.fanout.write(
+      null,
+      [],
+      [
+        {
+          userId: cb.userId,
+          type: 'callback.answered',
+          payload: { ...answer, chat_id: cb.chatId, message_id: cb.messageId },
+        },
+      ],
+    );
+    if (body.message_content)
+      await this.messages.editAsBot(bot, cb.messageId, body.message_content);
+    if (body.chat_id !== undefined) {
+      await this.messages.postAsBot(bot, { chat_id: body.chat_id, content: body.text });
+    }
+    return answer;
+  }
+
+  /** Checked before the answer is recorded, so a bad chat_id leaves the callback open. */
+  private async requireBotIn(bot: BotWithUser, chatId: string): Promise<void> {
+    const { members } = await this.chats.recipients(chatId);
+    if (!members.some((m) => m.userId === bot.userId)) {
+      throw forbidden('bot is not a member of the chat');
+    }
+  }
+}
+
+const textOf = (b: { text?: string; show_alert?: boolean }) => ({
+  ...(b.text !== undefined && { text: b.text }),
+  show_alert: !!b.show_alert,
+});
+
+function view(cb: {
+  id: string;
+  answeredAt: Date | null;
+  answerText: string | null;
+  showAlert: boolean;
+}): CallbackView {
+  return {
+    callback_id: cb.id,
+    answered: cb.answeredAt !== null,
+    ...(cb.answeredAt && {
+      ...(cb.answerText !== null && { text: cb.answerText }),
+      show_alert: cb.showAlert,
+    }),
+  };
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+const uuid = z.uuid('must be a UUID');
+
+export const openChatBody = z.union(
+  [
+    z.object({ bot_id: uuid }),
+    z.object({
+      type: z.literal('group'),
+      title: z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(128, 'must be at most 128 characters'),
+      member_ids: z.array(uuid).max(200, 'at most 200 members').default([]),
+      bot_ids: z.array(uuid).max(20, 'at most 20 bots').default([]),
+    }),
+  ],
+  { error: 'send {bot_id} for a private chat, or {type: "group", title, member_ids}' },
+);
+
+export const addMemberBody = z.union([z.object({ bot_id: uuid }), z.object({ user_id: uuid })], {
+  error: 'send {bot_id} or {user_id}',
+});

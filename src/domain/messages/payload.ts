@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const MAX_PAYLOAD_BYTES = 16 * 1024;
+const MAX_BUTTONS = 100;
+
+const text = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+
+const callbackButton = z.strictObject({
+  text,
+  callback_data: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((d) => Buffer.byteLength(d) <= 64, 'must be at most 64 bytes'),
+});
+
+const urlButton = z.strictObject({
+  text,
+  url: z
+    .string()
+    .max(2048)
+    .refine((u) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(u).protocol);
+      } catch {
+        return false;
+      }
+    }, 'must be an http or https URL'),
+});
+
+const button = z.union([callbackButton, urlButton], {
+  error: 'each button is {text, callback_data} or {text, url}',
+});
+
+export const buttons = z
+  .array(
+    z.array(button).min(1, 'a row needs at least one button').max(8, 'at most 8 buttons per row'),
+  )
+  .refine((rows) => rows.flat().length <= MAX_BUTTONS, `at most ${MAX_BUTTONS} buttons`);
+
+export type Buttons = z.infer<typeof buttons>;
+
+/** A message's payload: free-form extras, with `buttons` checked when present. */
+export const payload = z
+  .record(z.string(), z.unknown())
+  .refine(
+    (p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PAYLOAD_BYTES,
+    'must be at most 16 KiB',
+  )
+  .pipe(z.looseObject({ buttons: buttons.optional() }));
+
+export type Payload = z.infer<typeof payload>;
+
+/** The callback_data of every button on a message, for checking a tap. */
+export function callbackDataOf(p: unknown): Set<string> {
+  const rows = (p as { buttons?: unknown })?.buttons;
+  const out = new Set<string>();
+  if (!Array.isArray(rows)) return out;
+  for (const row of rows) {
+    if (!Array.isArray(row)) continue;
+    for (const b of row) {
+      const data = (b as { callback_data?: unknown })?.callback_data;
+      if (typeof data === 'string') out.add(data);
+    }
+  }
+  return out;
+}

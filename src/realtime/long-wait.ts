@@ -1,0 +1,66 @@
+// The long-poll loop shared by bot updates and the messenger event feed:
+// listen first, then read, then wait — so a wakeup between read and wait is never lost.
+import type { WakeupBus } from './wakeup-bus';
+
+export interface LongWaitOptions<T> {
+  bus: WakeupBus;
+  channel: string;
+  read: () => Promise<T[]>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /**
+   * Exclusive waiters (bot getUpdates): announce `takeover:<id>` on the channel; a waiter
+   * that hears another id's takeover stops with `onTakenOver`.
+   */
+  exclusiveId?: string;
+  onTakenOver?: () => Error;
+}
+
+export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
+  let signalled: boolean;
+  let takenOver = false;
+  let wake: (() => void) | undefined;
+  const onMessage = (msg: string) => {
+    if (msg.startsWith('takeover:')) {
+      if (!o.exclusiveId || msg === `takeover:${o.exclusiveId}`) return;
+      takenOver = true;
+    }
+    signalled = true;
+    wake?.();
+  };
+  const stop = await o.bus.listen(o.channel, onMessage);
+  const onAbort = () => wake?.();
+  o.signal.addEventListener('abort', onAbort);
+  try {
+    if (o.exclusiveId) await o.bus.publish([[o.channel, `takeover:${o.exclusiveId}`]]);
+    const deadline = Date.now() + o.timeoutMs;
+    for (;;) {
+      if (takenOver && o.onTakenOver) throw o.onTakenOver();
+      signalled = false;
+      const batch = await o.read();
+      // A batch already read (and maybe consumed) is delivered even if a newer poll took
+      // over meanwhile: only a waiter with nothing in hand steps aside.
+      if (batch.length > 0) return batch;
+      if (takenOver && o.onTakenOver) throw o.onTakenOver();
+      const left = deadline - Date.now();
+      if (left <= 0 || o.signal.aborted) return batch;
+      if (!signalled) await sleepUntilWoken(left, (fn) => (wake = fn));
+      wake = undefined;
+      if (o.signal.aborted) return [];
+    }
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+    stop();
+  }
+}
+
+/** Resolves on wake or after `ms`; one timer per parked waiter, cleared on wake. */
+function sleepUntilWoken(ms: number, setWake: (fn: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    setWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
