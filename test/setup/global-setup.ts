@@ -20,7 +20,11 @@ export default async function globalSetup(): Promise<void> {
     const now = Date.now() / 1000;
     for (const { datname } of rows) {
       const born = Number(datname.slice(TEST_DB_PREFIX.length).split('_')[0]);
-      const stale = datname.startsWith('quanta_tpl_') || now - born > STALE_AFTER_S;
+      // Other templates belong to other migration sets; on a developer machine a parallel
+      // run (another branch) may be using one, so only CI sweeps them.
+      const stale = datname.startsWith('quanta_tpl_')
+        ? Boolean(process.env.CI)
+        : now - born > STALE_AFTER_S;
       if (stale) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   });
