@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Config } from './config';
-import { createPrisma } from './infra/db/prisma';
+import { createDatabase } from './infra/db/prisma';
 import { createLogger, type Logger } from './infra/logger';
 import { createRedis } from './infra/redis';
 import { WakeupBus } from './realtime/wakeup-bus';
@@ -47,7 +47,7 @@ function close(server: Server, timeoutMs: number): Promise<void> {
 }
 
 function createInfra(config: Config, log: Logger): { infra: Infra; closeRedis: () => void } {
-  const db = createPrisma(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const { db, sql } = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX });
   // Pub/sub channels are prefixed by the bus itself (ioredis keyPrefix does not cover them).
   const sub = createRedis(config.REDIS_URL);
@@ -61,7 +61,7 @@ function createInfra(config: Config, log: Logger): { infra: Infra; closeRedis: (
   }
   const bus = new WakeupBus(sub, pub, config.REDIS_PREFIX, log);
   const closeRedis = () => [redis, sub, pub].forEach((c) => c.disconnect());
-  return { infra: { config, log, db, redis, bus }, closeRedis };
+  return { infra: { config, log, db, sql, redis, bus }, closeRedis };
 }
 
 export function createPlatform(config: Config, opts: PlatformOptions = {}): Platform {
@@ -94,6 +94,7 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
       await Promise.all(stoppers.map((s) => s()));
       closeRedis();
       await infra.db.$disconnect();
+      await infra.sql.end();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import type { Db } from './infra/db/prisma';
+import type { Db, Sql } from './infra/db/prisma';
 import type { Logger } from './infra/logger';
 import type { Redis } from './infra/redis';
 import type { WakeupBus } from './realtime/wakeup-bus';
@@ -7,6 +7,7 @@ import { AccountsService } from './domain/accounts/accounts.service';
 import { BotsService } from './domain/bots/bots.service';
 import { CallbacksService } from './domain/callbacks/callbacks.service';
 import { ChatsService } from './domain/chats/chats.service';
+import { DirectoryService } from './domain/directory/directory.service';
 import { EventsService } from './domain/events/events.service';
 import { Fanout } from './domain/messages/fanout';
 import { MessagesService } from './domain/messages/messages.service';
@@ -21,27 +22,33 @@ export interface Services {
   callbacks: CallbacksService;
   updates: UpdatesService;
   events: EventsService;
+  directory: DirectoryService;
 }
 
 export interface Infra {
   config: Config;
   log: Logger;
   db: Db;
+  sql: Sql;
   redis: Redis;
   bus: WakeupBus;
 }
 
-export function createServices({ config, db, bus }: Infra): Services {
-  const fanout = new Fanout(db, bus);
-  const chats = new ChatsService(db);
+export function createServices({ config, db, sql, bus }: Infra): Services {
+  const fanout = new Fanout(sql, bus);
+  const chats = new ChatsService(db, sql);
   const messages = new MessagesService(db, chats, fanout);
   return {
-    accounts: new AccountsService(db, { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL }),
-    bots: new BotsService(db),
+    accounts: new AccountsService(db, sql, {
+      secret: config.JWT_SECRET,
+      ttlSeconds: config.JWT_TTL,
+    }),
+    bots: new BotsService(db, sql),
     chats,
     messages,
     callbacks: new CallbacksService(db, chats, messages, fanout),
-    updates: new UpdatesService(db, bus),
-    events: new EventsService(db, bus),
+    updates: new UpdatesService(sql, bus),
+    events: new EventsService(sql, bus),
+    directory: new DirectoryService(sql),
   };
 }

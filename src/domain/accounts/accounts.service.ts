@@ -1,11 +1,13 @@
-import type { Db } from '../../infra/db/prisma';
+import type { Db, Sql } from '../../infra/db/prisma';
+import { USER_COLUMNS, userFromRow } from '../users/user-rows';
 import type { User } from '../../generated/prisma/client';
 import { conflict, unauthorized } from '../errors';
 import { parse } from '../validation';
+import { isUuid } from '../ids';
 import { isUniqueViolation } from '../db-errors';
 import { loginBody, registerBody } from './accounts.schemas';
 import { dummyHash, hashPassword, verifyPassword } from './password';
-import { signUserToken, verifyUserToken, type JwtSettings } from './jwt';
+import { cachedVerifier, signUserToken, type JwtSettings } from './jwt';
 
 export interface PublicUser {
   id: string;
@@ -26,10 +28,15 @@ export const toPublicUser = (u: User): PublicUser => ({
 const BAD_CREDENTIALS = 'invalid username or password';
 
 export class AccountsService {
+  private readonly verify: (token: string) => string;
+
   constructor(
     private readonly db: Db,
+    private readonly sql: Sql,
     private readonly jwt: JwtSettings,
-  ) {}
+  ) {
+    this.verify = cachedVerifier(jwt);
+  }
 
   async register(input: unknown): Promise<{ user: PublicUser; token: string }> {
     const body = parse(registerBody, input);
@@ -60,8 +67,14 @@ export class AccountsService {
 
   /** The account behind a JWT; a token for a deleted account is as bad as a forged one. */
   async authenticate(token: string): Promise<User> {
-    const id = verifyUserToken(this.jwt, token);
-    const user = await this.db.user.findUnique({ where: { id } });
+    const id = this.verify(token);
+    if (!isUuid(id)) throw unauthorized('invalid or expired token');
+    const { rows } = await this.sql.query({
+      name: 'user-auth',
+      text: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1::uuid`,
+      values: [id],
+    });
+    const user = rows[0] ? userFromRow(rows[0]) : undefined;
     if (!user || user.isBot) throw unauthorized('invalid or expired token');
     return user;
   }

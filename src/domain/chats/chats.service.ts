@@ -1,4 +1,4 @@
-import type { Db } from '../../infra/db/prisma';
+import type { Db, Sql } from '../../infra/db/prisma';
 import type { Chat, User } from '../../generated/prisma/client';
 import { badRequest, forbidden, notFound } from '../errors';
 import { isUniqueViolation } from '../db-errors';
@@ -61,8 +61,19 @@ export function toChatView(chat: ChatWithMembers, viewerId?: string): ChatView {
   };
 }
 
+const RECIPIENTS_SQL = `
+SELECT c.type::text AS chat_type, u.id AS user_id, u.username, u.is_bot, b.id AS bot_id, b.permissions
+  FROM chats c
+  JOIN chat_members cm ON cm.chat_id = c.id
+  JOIN users u ON u.id = cm.user_id
+  LEFT JOIN bots b ON b.user_id = u.id AND b.is_active
+ WHERE c.id = $1::uuid`;
+
 export class ChatsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly sql: Sql,
+  ) {}
 
   /** `{bot_id}` → the private chat with that bot (created once); `{type:"group"}` → a new group. */
   async open(user: User, input: unknown): Promise<{ chat: ChatView; created: boolean }> {
@@ -177,21 +188,14 @@ export class ChatsService {
    */
   async recipients(chatId: string): Promise<{ chatType: string; members: Recipient[] }> {
     if (!isUuid(chatId)) throw notFound('chat not found');
-    const rows = await this.db.$queryRaw<
-      {
-        chat_type: string;
-        user_id: string;
-        username: string;
-        is_bot: boolean;
-        bot_id: string | null;
-        permissions: string[] | null;
-      }[]
-    >`SELECT c.type::text AS chat_type, u.id AS user_id, u.username, u.is_bot, b.id AS bot_id, b.permissions
-        FROM chats c
-        JOIN chat_members cm ON cm.chat_id = c.id
-        JOIN users u ON u.id = cm.user_id
-        LEFT JOIN bots b ON b.user_id = u.id AND b.is_active
-       WHERE c.id = ${chatId}::uuid`;
+    const { rows } = await this.sql.query<{
+      chat_type: string;
+      user_id: string;
+      username: string;
+      is_bot: boolean;
+      bot_id: string | null;
+      permissions: string[] | null;
+    }>({ name: 'recipients', text: RECIPIENTS_SQL, values: [chatId] });
     if (rows.length === 0) throw notFound('chat not found');
     return {
       chatType: rows[0]!.chat_type,

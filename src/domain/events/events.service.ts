@@ -1,14 +1,15 @@
 // The messenger user's event feed: new/edited messages and callback answers, long-polled
 // with a cursor (the user's event sequence number).
 import { z } from 'zod';
-import type { Db } from '../../infra/db/prisma';
+import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait } from '../../realtime/long-wait';
 import { parse } from '../validation';
 import { userChannel } from '../messages/fanout';
 
 interface EventRow {
-  seq: bigint;
+  /** int8 arrives from pg as a string. */
+  seq: string;
   type: string;
   payload: unknown;
   created_at: Date;
@@ -29,7 +30,7 @@ const PAGE = 100;
 
 export class EventsService {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly bus: WakeupBus,
   ) {}
 
@@ -40,17 +41,18 @@ export class EventsService {
     const rows = await longWait<EventRow>({
       bus: this.bus,
       channel: userChannel(userId),
-      read: () =>
-        this.db.$queryRawUnsafe<EventRow[]>(
-          `SELECT seq, type, payload, created_at FROM user_events
-            WHERE user_id = $1::uuid AND seq > $2::bigint ORDER BY seq LIMIT ${PAGE}`,
-          userId,
-          after,
-        ),
+      read: async () =>
+        (
+          await this.sql.query<EventRow>(
+            `SELECT seq, type, payload, created_at FROM user_events
+              WHERE user_id = $1::uuid AND seq > $2::bigint ORDER BY seq LIMIT ${PAGE}`,
+            [userId, after.toString()],
+          )
+        ).rows,
       timeoutMs: timeoutS * 1000,
       signal,
     });
-    const cursor = rows.length ? rows[rows.length - 1]!.seq : after;
+    const cursor = rows.length ? rows[rows.length - 1]!.seq : after.toString();
     return {
       events: rows.map((r) => ({
         id: String(r.seq),
@@ -58,7 +60,7 @@ export class EventsService {
         data: r.payload,
         created_at: r.created_at.toISOString(),
       })),
-      cursor: String(cursor),
+      cursor,
     };
   }
 }

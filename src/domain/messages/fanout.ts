@@ -1,7 +1,7 @@
 // Writes a change and everything it makes — bot updates, user events — in ONE statement
 // (one round trip, atomic), then wakes the recipients' long-polls through Redis.
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../infra/db/prisma';
+import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 
 export interface BotUpdate {
@@ -25,6 +25,29 @@ export interface NewMessage {
   replyToId: string | null;
   forwardFrom: string | null;
   createdAt: Date;
+  /** Stored with the message, in the same statement (its bytes and its poll never orphan). */
+  media?: NewMedia | null;
+  poll?: NewPoll | null;
+}
+
+export interface NewMedia {
+  id: string;
+  kind: 'photo' | 'document';
+  mime: string;
+  fileName: string | null;
+  size: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  data: Buffer;
+}
+
+export interface NewPoll {
+  id: string;
+  question: string;
+  options: string[];
+  isAnonymous: boolean;
+  allowsMultipleAnswers: boolean;
 }
 
 export const botChannel = (botId: string) => `bot:${botId}`;
@@ -32,10 +55,22 @@ export const userChannel = (userId: string) => `user:${userId}`;
 
 // Inbox rows are locked in sorted order (deadlock-free across concurrent fan-outs) and
 // stay locked until the statement commits, so ids commit in the order they were allocated.
+// The message's media and poll rows ride along (their foreign keys are checked at the end
+// of the statement, when all three rows exist).
 const FANOUT_SQL = `
-WITH msg AS (
-  INSERT INTO messages (id, chat_id, sender_id, content, payload, reply_to_id, forward_from, created_at)
-  SELECT $1::uuid, $2::uuid, $3::uuid, $4, $5::jsonb, $6::uuid, $7, $8::timestamptz WHERE $1 IS NOT NULL
+WITH media_in AS (
+  INSERT INTO media (id, chat_id, uploader_id, kind, mime, file_name, size, width, height, sha256, data, created_at)
+  SELECT $15::uuid, $2::uuid, $3::uuid, $16::media_kind, $17, $18, $19::int, $20::int, $21::int, $22, $23::bytea, $8::timestamptz
+   WHERE $15 IS NOT NULL
+  RETURNING id
+), msg AS (
+  INSERT INTO messages (id, chat_id, sender_id, content, payload, reply_to_id, forward_from, created_at, media_id)
+  SELECT $1::uuid, $2::uuid, $3::uuid, $4, $5::jsonb, $6::uuid, $7, $8::timestamptz, $15::uuid WHERE $1 IS NOT NULL
+  RETURNING id
+), poll_in AS (
+  INSERT INTO polls (id, message_id, question, options, is_anonymous, allows_multiple_answers, created_at)
+  SELECT $24::uuid, $1::uuid, $25, $26::text[], $27::boolean, $28::boolean, $8::timestamptz
+   WHERE $24 IS NOT NULL
   RETURNING id
 ), bots_in AS (
   SELECT * FROM unnest($9::uuid[], $10::text[], $11::jsonb[]) AS x(bot_id, type, payload)
@@ -69,7 +104,7 @@ const json = (v: unknown) => JSON.stringify(v);
 
 export class Fanout {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly bus: WakeupBus,
   ) {}
 
@@ -88,29 +123,55 @@ export class Fanout {
       'user',
     );
     const m = message;
-    await this.db.$queryRawUnsafe(
-      FANOUT_SQL,
-      m?.id ?? null,
-      m?.chatId ?? null,
-      m?.senderId ?? null,
-      m?.content ?? null,
-      m ? json(m.payload ?? {}) : null,
-      m?.replyToId ?? null,
-      m?.forwardFrom ?? null,
-      m?.createdAt ?? null,
-      updates.map((u) => u.botId),
-      updates.map((u) => u.type),
-      updates.map((u) => json(u.payload)),
-      events.map((e) => e.userId),
-      events.map((e) => e.type),
-      events.map((e) => json(e.payload)),
-    );
+    // Named: prepared once per connection, so the planner runs once, not per message.
+    await this.sql.query({
+      name: 'fanout',
+      text: FANOUT_SQL,
+      values: [
+        m?.id ?? null,
+        m?.chatId ?? null,
+        m?.senderId ?? null,
+        m?.content ?? null,
+        m ? json(m.payload ?? {}) : null,
+        m?.replyToId ?? null,
+        m?.forwardFrom ?? null,
+        m?.createdAt ?? null,
+        updates.map((u) => u.botId),
+        updates.map((u) => u.type),
+        updates.map((u) => json(u.payload)),
+        events.map((e) => e.userId),
+        events.map((e) => e.type),
+        events.map((e) => json(e.payload)),
+        ...mediaParams(m?.media),
+        ...pollParams(m?.poll),
+      ],
+    });
     await this.bus.publish([
       ...updates.map((u): [string, string] => [botChannel(u.botId), 'update']),
       ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
     ]);
   }
 }
+
+const mediaParams = (x: NewMedia | null | undefined) => [
+  x?.id ?? null,
+  x?.kind ?? null,
+  x?.mime ?? null,
+  x?.fileName ?? null,
+  x?.size ?? null,
+  x?.width ?? null,
+  x?.height ?? null,
+  x?.sha256 ?? null,
+  x?.data ?? null,
+];
+
+const pollParams = (x: NewPoll | null | undefined) => [
+  x?.id ?? null,
+  x?.question ?? null,
+  x?.options ?? null,
+  x?.isAnonymous ?? null,
+  x?.allowsMultipleAnswers ?? null,
+];
 
 /** One inbox row can be bumped once per statement; callers send one item per recipient. */
 function assertDistinct(ids: string[], what: string): void {

@@ -2,7 +2,7 @@
 // offset acknowledgement, both over a long-poll.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../../infra/db/prisma';
+import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait } from '../../realtime/long-wait';
 import { conflict } from '../errors';
@@ -11,7 +11,8 @@ import { botChannel } from '../messages/fanout';
 
 export interface UpdateRow {
   id: string;
-  update_id: bigint;
+  /** int8 arrives from pg as a string. */
+  update_id: string;
   type: string;
   payload: unknown;
   created_at: Date;
@@ -54,6 +55,7 @@ WITH cur AS (
   SELECT u.id, u.update_id, u.type, u.payload, u.created_at
     FROM updates u, cur
    WHERE u.bot_id = $1::uuid AND u.update_id > cur.acked
+     AND ($3::text[] IS NULL OR u.type = ANY($3::text[]))
    ORDER BY u.update_id LIMIT $2
 ), adv AS (
   UPDATE bot_inboxes SET acked_update_id = (SELECT max(update_id) FROM batch)
@@ -61,15 +63,18 @@ WITH cur AS (
 )
 SELECT * FROM batch ORDER BY update_id`;
 
-// Acknowledge everything below the offset (never past what exists), then read after it.
-const ACK_SQL = `
-UPDATE bot_inboxes SET acked_update_id = LEAST($2::bigint - 1, last_update_id)
- WHERE bot_id = $1::uuid AND acked_update_id < LEAST($2::bigint - 1, last_update_id)`;
-
-const READ_SQL = `
+// Acknowledge everything below the offset (never past what exists) and read after it, in
+// one statement. The read sees the inbox row as it was before the acknowledgement, which
+// gives the same answer: the new mark is never above offset - 1.
+const ACK_AND_READ_SQL = `
+WITH ack AS (
+  UPDATE bot_inboxes SET acked_update_id = LEAST($2::bigint - 1, last_update_id)
+   WHERE bot_id = $1::uuid AND acked_update_id < LEAST($2::bigint - 1, last_update_id)
+)
 SELECT u.id, u.update_id, u.type, u.payload, u.created_at
   FROM updates u JOIN bot_inboxes i ON i.bot_id = u.bot_id
  WHERE u.bot_id = $1::uuid AND u.update_id > GREATEST(i.acked_update_id, $2::bigint - 1)
+   AND ($4::text[] IS NULL OR u.type = ANY($4::text[]))
  ORDER BY u.update_id LIMIT $3`;
 
 // A consumed batch whose client vanished before the answer: hand it out again.
@@ -79,16 +84,24 @@ UPDATE bot_inboxes SET acked_update_id = $2::bigint - 1
 
 export class UpdatesService {
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly bus: WakeupBus,
   ) {}
 
   async read(botId: string, o: PollOptions): Promise<UpdateRow[]> {
-    if (o.offset === undefined) {
-      return this.db.$queryRawUnsafe<UpdateRow[]>(CONSUME_SQL, botId, o.limit);
-    }
-    if (o.offset > 0) await this.db.$executeRawUnsafe(ACK_SQL, botId, o.offset);
-    return this.db.$queryRawUnsafe<UpdateRow[]>(READ_SQL, botId, o.offset, o.limit);
+    const { rows } =
+      o.offset === undefined
+        ? await this.sql.query<UpdateRow>({
+            name: 'updates-consume',
+            text: CONSUME_SQL,
+            values: [botId, o.limit, o.types ?? null],
+          })
+        : await this.sql.query<UpdateRow>({
+            name: 'updates-read',
+            text: ACK_AND_READ_SQL,
+            values: [botId, o.offset, o.limit, o.types ?? null],
+          });
+    return rows;
   }
 
   /** Long-poll: at once when updates wait, else park until a wakeup, the timeout or abort. */
@@ -112,14 +125,22 @@ export class UpdatesService {
   private async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
     const first = batch[0]!.update_id;
     const last = batch[batch.length - 1]!.update_id;
-    await this.db.$executeRawUnsafe(UNCONSUME_SQL, botId, first, last);
+    await this.sql.query(UNCONSUME_SQL, [botId, first, last]);
+  }
+
+  /** Acknowledge everything the bot has not read yet (drop_pending_updates). */
+  async dropPending(botId: string): Promise<void> {
+    await this.sql.query(
+      `UPDATE bot_inboxes SET acked_update_id = last_update_id WHERE bot_id = $1::uuid`,
+      [botId],
+    );
   }
 
   /** Updates not yet consumed or acknowledged (webhook info, metrics). */
   async pendingCount(botId: string): Promise<number> {
-    const rows = await this.db.$queryRawUnsafe<{ n: number }[]>(
+    const { rows } = await this.sql.query<{ n: number }>(
       `SELECT (last_update_id - acked_update_id)::int AS n FROM bot_inboxes WHERE bot_id = $1::uuid`,
-      botId,
+      [botId],
     );
     return rows[0]?.n ?? 0;
   }

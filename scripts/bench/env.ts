@@ -1,0 +1,110 @@
+// The bench's own platform: a fresh database, a private Redis prefix, and platform
+// processes started from the built server (what `npm start` runs).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import path from 'node:path';
+import { Client } from 'pg';
+import { ensureDatabase, migrate } from '../../src/infra/db/migrator';
+import { PROJECT_ROOT } from '../../src/infra/paths';
+
+const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quanta';
+
+export interface BenchEnv {
+  env: Record<string, string>;
+  databaseUrl: string;
+  dispose(): Promise<void>;
+}
+
+function dbUrl(name: string): string {
+  const u = new URL(BASE_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function createBenchEnv(extra: Record<string, string> = {}): Promise<BenchEnv> {
+  const name = `quanta_bench_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = dbUrl(name);
+  await ensureDatabase(databaseUrl);
+  await migrate(databaseUrl);
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    MASTER_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    ...extra,
+  };
+  return {
+    env,
+    databaseUrl,
+    async dispose() {
+      const admin = new Client({ connectionString: dbUrl('postgres') });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  gatewayPort: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+let nextPort = 18100 + Math.floor(Math.random() * 500) * 2;
+
+/** Start `node dist/src/main.js` with the given role and wait until it is ready. */
+export async function startServer(
+  env: Record<string, string>,
+  role: 'all' | 'api' | 'worker' = 'all',
+): Promise<ServerProcess> {
+  const port = nextPort++;
+  const gatewayPort = nextPort++;
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
+    env: {
+      ...process.env,
+      ...env,
+      ROLE: role,
+      PORT: String(port),
+      GATEWAY_PORT: String(gatewayPort),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  if (role !== 'worker') await waitReady(url, child);
+  return {
+    child,
+    port,
+    gatewayPort,
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  const end = Date.now() + 20000;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${url}/ready`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become ready');
+}

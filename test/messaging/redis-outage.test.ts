@@ -1,0 +1,101 @@
+// A private redis-server, so killing it cannot disturb other test files.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import supertest from 'supertest';
+import { createTestEnv, platformFor, type Env } from '../support/platform';
+import { botAuth, say, userBotChat } from '../support/fixtures';
+import type { Platform } from '../../src/platform';
+
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const srv = createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address() as { port: number };
+  srv.close();
+  return port;
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let i = 0; i < 100; i++) {
+    if (
+      spawnSync('redis-cli', ['-p', String(port), 'ping'])
+        .stdout?.toString()
+        .includes('PONG')
+    )
+      return child;
+    await sleep(50);
+  }
+  throw new Error('redis did not start');
+}
+
+(hasRedis ? describe : describe.skip)('when Redis drops', () => {
+  let redis: ChildProcess;
+  let port: number;
+  let platform: Platform;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    const testEnv = await createTestEnv({ REDIS_URL: `redis://127.0.0.1:${port}` } as Env);
+    drop = testEnv.drop;
+    platform = platformFor(testEnv.env);
+  });
+
+  afterAll(async () => {
+    await platform.stop();
+    if (redis.exitCode === null) redis.kill('SIGKILL');
+    redis = await startRedis(port); // drop() cleans keys through it
+    await drop();
+    redis.kill('SIGKILL');
+  });
+
+  it('parked polls still return by their timeout, messages are still accepted, wakeups resume', async () => {
+    const api = supertest(platform.api);
+    const { user, bot, chatId } = await userBotChat(api);
+
+    const parked = api
+      .get('/api/v1/bot/updates?timeout=3&offset=1')
+      .set(botAuth(bot))
+      .then((r) => r);
+    await sleep(300);
+    redis.kill('SIGKILL');
+    await once(redis, 'exit');
+    const started = Date.now();
+    await say(api, user, chatId, 'while redis is down');
+    const res = await parked;
+    expect(res.status).toBe(200);
+    // The wakeup was lost with Redis; the poll's final read at its timeout still finds it.
+    expect(
+      res.body.updates.map((u: { payload: { content: string } }) => u.payload.content),
+    ).toEqual(['while redis is down']);
+    expect(Date.now() - started).toBeLessThan(4500);
+    await api.get('/ready').expect(503);
+
+    redis = await startRedis(port);
+    for (let i = 0; i < 100 && (await api.get('/ready')).status !== 200; i++) await sleep(100);
+
+    const t0 = Date.now();
+    const next = api
+      .get('/api/v1/bot/updates?timeout=20&offset=2')
+      .set(botAuth(bot))
+      .then((r) => r);
+    await sleep(300);
+    await say(api, user, chatId, 'redis is back');
+    const woken = await next;
+    expect(
+      woken.body.updates.map((u: { payload: { content: string } }) => u.payload.content),
+    ).toEqual(['redis is back']);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  }, 30000);
+});
