@@ -35,5 +35,14 @@ fi
 
 scripts/services.sh
 
+# test/gateway/echo.sh (the Koto reference's bash bot, run unmodified) needs curl and jq.
+if ! command -v jq >/dev/null || ! command -v curl >/dev/null; then
+  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl >/dev/null
+  else
+    echo 'setup: jq or curl missing; test/gateway/echo.test.ts will skip' >&2
+  fi
+fi
+
 # Creates the database if missing, then applies pending migrations.
 npm run db:migrate

@@ -64,10 +64,35 @@ const schema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)?$/i, 'use bytes or a size like 1mb')
     .default('1mb'),
+  /** Largest photo/document (decoded bytes); media routes accept JSON bodies that fit it. */
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** Trust X-Forwarded-For from this many proxies (0: none). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000).default(10000),
   UPDATE_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** Requests per second per bot, across all processes and both dialects (0: no limit). */
+  RATE_LIMIT_PER_BOT: z.coerce.number().int().min(0).max(100000).default(30),
+  /** Largest gateway request (multipart uploads, base64 media), files held in memory. */
+  GATEWAY_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)?$/i, 'use bytes or a size like 20mb')
+    .default('20mb'),
+  /** Seconds between delivery attempts (the n-th retry waits the n-th entry, ±20%). */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'must be comma-separated seconds, e.g. 5,300,1800')
+    .transform((s) => s.split(',').map(Number))
+    .default([5, 300, 1800, 7200, 18000, 36000, 36000]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
+  /** Deliveries in flight per worker process (each bot's own updates go one at a time). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  /** How long a rotated-out signing key keeps verifying. */
+  SIGNING_KEY_GRACE_HOURS: z.coerce.number().int().min(0).max(8760).default(72),
   WEBHOOK_ALLOW_HTTP: bool.default(false),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
 });

@@ -9,12 +9,18 @@ import { createLogger, type Logger } from './infra/logger';
 import { createRedis } from './infra/redis';
 import { WakeupBus } from './realtime/wakeup-bus';
 import { createApiApp } from './http/app';
+import { createGatewayApp } from './http/gateway/app';
 import { createServices, type Infra, type Services } from './services';
 import { startMaintenance } from './worker/maintenance';
+import { WebhookQueue } from './worker/webhooks/queue';
+import { quantaDelivery, startWebhookDelivery } from './worker/webhooks/start';
+import { gatewayDelivery } from './http/gateway/delivery';
 
 export interface Platform extends Infra {
   services: Services;
   api: Express;
+  /** The gateway dialect, served at the root of GATEWAY_PORT. */
+  gateway: Express;
   /** Start the listeners and workers the role asks for; resolves with the bound ports. */
   start(): Promise<{ port?: number; gatewayPort?: number }>;
   /** Stop accepting, release parked polls, finish in-flight work (bounded), close clients. */
@@ -46,7 +52,10 @@ function close(server: Server, timeoutMs: number): Promise<void> {
   });
 }
 
-function createInfra(config: Config, log: Logger): { infra: Infra; closeRedis: () => void } {
+function createInfra(
+  config: Config,
+  log: Logger,
+): { infra: Infra; webhookQueue: WebhookQueue; closeRedis: () => void } {
   const { db, sql } = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX });
   // Pub/sub channels are prefixed by the bus itself (ioredis keyPrefix does not cover them).
@@ -60,16 +69,22 @@ function createInfra(config: Config, log: Logger): { infra: Infra; closeRedis: (
     conn.on('error', (err: Error) => log.warn({ err: err.message, conn: name }, 'redis error'));
   }
   const bus = new WakeupBus(sub, pub, config.REDIS_PREFIX, log);
+  const webhookQueue = new WebhookQueue(config);
   const closeRedis = () => [redis, sub, pub].forEach((c) => c.disconnect());
-  return { infra: { config, log, db, sql, redis, bus }, closeRedis };
+  return {
+    infra: { config, log, db, sql, redis, bus, webhookKicker: webhookQueue },
+    webhookQueue,
+    closeRedis,
+  };
 }
 
 export function createPlatform(config: Config, opts: PlatformOptions = {}): Platform {
   const log = opts.log ?? createLogger(config);
-  const { infra, closeRedis } = createInfra(config, log);
+  const { infra, webhookQueue, closeRedis } = createInfra(config, log);
   const services = createServices(infra);
   const shutdown = new AbortController();
   const api = createApiApp(infra, services, shutdown.signal);
+  const gateway = createGatewayApp(infra, services, shutdown.signal);
   const servers: Server[] = [];
   const stoppers: (() => Promise<void>)[] = [];
 
@@ -77,14 +92,27 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
     ...infra,
     services,
     api,
+    gateway,
     async start() {
       const bound: { port?: number; gatewayPort?: number } = {};
-      if (config.ROLE !== 'api') stoppers.push(await startMaintenance(infra));
+      if (config.ROLE !== 'api') {
+        stoppers.push(await startMaintenance(infra));
+        // Gateway-set webhooks POST Telegram-shaped updates and may answer with a method call.
+        const dialects = {
+          quanta: quantaDelivery,
+          gateway: gatewayDelivery(services, shutdown.signal),
+        };
+        stoppers.push(await startWebhookDelivery(infra, services, webhookQueue, dialects));
+      }
       if (config.ROLE !== 'worker') {
         const server = createServer(api);
         servers.push(server);
         bound.port = await listen(server, config.PORT, config.HOST);
         log.info({ port: bound.port, role: config.ROLE }, 'api listening');
+        const gatewayServer = createServer(gateway);
+        servers.push(gatewayServer);
+        bound.gatewayPort = await listen(gatewayServer, config.GATEWAY_PORT, config.HOST);
+        log.info({ port: bound.gatewayPort }, 'gateway listening');
       }
       return bound;
     },
@@ -92,6 +120,7 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
       shutdown.abort();
       await Promise.all(servers.map((s) => close(s, config.SHUTDOWN_TIMEOUT_MS)));
       await Promise.all(stoppers.map((s) => s()));
+      await webhookQueue.close();
       closeRedis();
       await infra.db.$disconnect();
       await infra.sql.end();

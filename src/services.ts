@@ -11,7 +11,15 @@ import { DirectoryService } from './domain/directory/directory.service';
 import { EventsService } from './domain/events/events.service';
 import { Fanout } from './domain/messages/fanout';
 import { MessagesService } from './domain/messages/messages.service';
+import { MessageEditsService } from './domain/messages/edits.service';
+import { MediaService } from './domain/media/media.service';
+import { ReactionsService } from './domain/reactions/reactions.service';
+import { PollsService } from './domain/polls/polls.service';
+import { PinsService } from './domain/chats/pins.service';
+import { ChatActionsService } from './domain/chats/chat-actions.service';
 import { UpdatesService } from './domain/updates/updates.service';
+import { SigningKeysService } from './domain/webhooks/signing-keys';
+import { WebhooksService, type WebhookKicker } from './domain/webhooks/webhooks.service';
 
 /** Every domain service, built once per process and shared by the api and worker roles. */
 export interface Services {
@@ -19,10 +27,19 @@ export interface Services {
   bots: BotsService;
   chats: ChatsService;
   messages: MessagesService;
+  /** Edits, keyboard changes and deletes of sent messages. */
+  edits: MessageEditsService;
+  media: MediaService;
+  reactions: ReactionsService;
+  polls: PollsService;
+  pins: PinsService;
+  chatActions: ChatActionsService;
   callbacks: CallbacksService;
   updates: UpdatesService;
   events: EventsService;
   directory: DirectoryService;
+  webhooks: WebhooksService;
+  signingKeys: SigningKeysService;
 }
 
 export interface Infra {
@@ -32,12 +49,17 @@ export interface Infra {
   sql: Sql;
   redis: Redis;
   bus: WakeupBus;
+  /** Starts webhook delivery (BullMQ); every role can kick, only workers deliver. */
+  webhookKicker: WebhookKicker;
 }
 
-export function createServices({ config, db, sql, bus }: Infra): Services {
-  const fanout = new Fanout(sql, bus);
+export function createServices({ config, db, sql, bus, webhookKicker }: Infra): Services {
+  const fanout = new Fanout(sql, bus, webhookKicker);
+  const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
-  const messages = new MessagesService(db, chats, fanout);
+  const media = new MediaService(db, config.MEDIA_MAX_BYTES);
+  const edits = new MessageEditsService(db, chats, fanout);
+  const messages = new MessagesService(db, chats, fanout, media, edits);
   return {
     accounts: new AccountsService(db, sql, {
       secret: config.JWT_SECRET,
@@ -46,9 +68,21 @@ export function createServices({ config, db, sql, bus }: Infra): Services {
     bots: new BotsService(db, sql),
     chats,
     messages,
+    edits,
+    media,
+    reactions: new ReactionsService(db, chats, fanout),
+    polls: new PollsService(db, chats, messages, fanout),
+    pins: new PinsService(db, chats, fanout),
+    chatActions: new ChatActionsService(chats, fanout),
     callbacks: new CallbacksService(db, chats, messages, fanout),
-    updates: new UpdatesService(sql, bus),
+    updates,
     events: new EventsService(sql, bus),
     directory: new DirectoryService(sql),
+    webhooks: new WebhooksService(db, bus, updates, webhookKicker, {
+      allowHttp: config.WEBHOOK_ALLOW_HTTP,
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+      masterKey: config.MASTER_KEY,
+    }),
+    signingKeys: new SigningKeysService(db, config.MASTER_KEY),
   };
 }

@@ -38,6 +38,8 @@ export async function createBenchEnv(extra: Record<string, string> = {}): Promis
     HOST: '127.0.0.1',
     WEBHOOK_ALLOW_HTTP: 'true',
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    // The benches measure the platform's capacity, not the per-bot quota (30 req/s).
+    RATE_LIMIT_PER_BOT: '0',
     ...extra,
   };
   return {

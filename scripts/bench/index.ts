@@ -1,11 +1,15 @@
-// `npm run bench`: builds the server, starts its own platform processes against real
-// Postgres and Redis, runs each benchmark, prints a table and writes bench-results.json.
+// `npm run bench [name…]`: builds the server, starts its own platform processes against
+// real Postgres and Redis, runs the benchmarks, prints a table, writes bench-results.json.
+// Names: wake, wake10k, throughput, read, webhooks (all when none given).
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/paths';
-import { createBenchEnv, startServer } from './env';
+import { createBenchEnv, startServer, type ServerProcess } from './env';
+import { idleTransactionsPerSecond, rssMb } from './idle';
+import { bareHello, read100, sendThroughput } from './throughput';
 import { wakeLatency } from './wake-latency';
+import { webhookBench } from './webhooks';
 
 interface Row {
   bench: string;
@@ -14,39 +18,120 @@ interface Row {
   met: boolean;
 }
 
-async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+const rows: Row[] = [];
+const add = (bench: string, figures: Row['figures'], target: string, met: boolean) =>
+  rows.push({ bench, figures, target, met });
+
+async function withServer<T>(
+  fn: (s: ServerProcess, databaseUrl: string) => Promise<T>,
+  role: 'all' | 'api' = 'all',
+): Promise<T> {
   const env = await createBenchEnv();
-  const server = await startServer(env.env);
+  const server = await startServer(env.env, role);
   try {
-    return await fn(server.url);
+    return await fn(server, env.databaseUrl);
   } finally {
     await server.stop();
     await env.dispose();
   }
 }
 
+const benches: Record<string, () => Promise<void>> = {
+  async wake() {
+    const r = await withServer((s) => wakeLatency(s.url, 1000, 500));
+    add(
+      'wake latency, 1,000 parked polls (ms)',
+      pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99'),
+      'p50 ≤ 5, p99 ≤ 25',
+      r.p50 <= 5 && r.p99 <= 25,
+    );
+  },
+  async wake10k() {
+    const r = await withServer(
+      (s, db) =>
+        wakeLatency(s.url, 10_000, 500, async () => ({
+          rss_mb: rssMb(s.child.pid!),
+          idle_tx_per_s: await idleTransactionsPerSecond(db, 10),
+        })),
+      'api',
+    );
+    add(
+      'wake latency, 10,000 parked polls (ms)',
+      pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99'),
+      'reported',
+      true,
+    );
+    add(
+      'idle: 10,000 parked polls, one api process',
+      pick(r, 'rss_mb', 'idle_tx_per_s'),
+      'RSS ≤ 300 MB, 0 tx/s',
+      (r as Record<string, number>).rss_mb! <= 300 &&
+        (r as Record<string, number>).idle_tx_per_s === 0,
+    );
+  },
+  async throughput() {
+    const bare = await bareHello();
+    const r = await withServer((s) =>
+      sendThroughput(s.url, `http://127.0.0.1:${s.gatewayPort}`).catch(() => sendThroughput(s.url)),
+    );
+    const share = Math.round((r.quanta.rps / bare.rps) * 100);
+    add('bare Express hello, 50 concurrent', { rps: bare.rps, p99: bare.p99 }, 'yardstick', true);
+    add(
+      'Quanta send-message, 50 concurrent bots',
+      { rps: r.quanta.rps, p99: r.quanta.p99, of_bare: `${share}%` },
+      '≥ 35% of bare',
+      share >= 35,
+    );
+    if ('gateway' in r && r.gateway) {
+      add(
+        'gateway sendMessage, 50 concurrent bots',
+        { rps: r.gateway.rps, p99: r.gateway.p99, statuses: JSON.stringify(r.gateway.statuses) },
+        'reported',
+        true,
+      );
+    }
+  },
+  async read() {
+    const r = await withServer((s) => read100(s.url));
+    add('read 100 pending updates (ms)', pick(r, 'p50', 'p99'), 'p50 ≤ 5', r.p50 <= 5);
+  },
+  async webhooks() {
+    const env = await createBenchEnv();
+    try {
+      const r = await webhookBench(env.env, env.databaseUrl);
+      add(
+        'webhook deliveries, 1 worker process',
+        { deliveries: r.deliveries, per_second: r.per_second },
+        '≥ 1,000/s',
+        r.per_second >= 1000 && r.deliveries === r.expected,
+      );
+      add('webhook enqueue → received (ms)', pick(r, 'p50', 'p90', 'p99'), 'p50 ≤ 15', r.p50 <= 15);
+    } finally {
+      await env.dispose();
+    }
+  },
+};
+
+function pick<T extends Record<string, unknown>>(r: T, ...keys: string[]): Record<string, number> {
+  return Object.fromEntries(keys.filter((k) => k in r).map((k) => [k, r[k] as number]));
+}
+
 async function main() {
-  const only = process.argv.slice(2);
-  const wants = (name: string) => only.length === 0 || only.includes(name);
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((n) => !(n in benches));
+  if (unknown.length)
+    throw new Error(`unknown bench ${unknown.join(', ')}; have ${Object.keys(benches).join(', ')}`);
   execSync('npm run build', { cwd: PROJECT_ROOT, stdio: 'ignore' });
-  const rows: Row[] = [];
-
-  if (wants('wake')) {
-    const r = await withServer((url) => wakeLatency(url, 1000, 500));
-    rows.push({
-      bench: 'wake latency, 1,000 parked long-polls (ms)',
-      figures: r,
-      target: 'p50 ≤ 5, p99 ≤ 25',
-      met: r.p50 <= 5 && r.p99 <= 25,
-    });
+  for (const name of asked.length ? asked : Object.keys(benches)) {
+    console.log(`running ${name}…`);
+    await benches[name]!();
   }
-
-  console.log('\nbenchmark'.padEnd(52) + 'figures'.padEnd(60) + 'target');
+  console.log(`\n${'benchmark'.padEnd(46)}${'figures'.padEnd(70)}target`);
   for (const r of rows) {
     const figs = Object.entries(r.figures)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    console.log(`${r.met ? '✔' : '✘'} ${r.bench.padEnd(50)}${figs.padEnd(60)}${r.target}`);
+    console.log(`${r.met ? '✔' : '✘'} ${r.bench.padEnd(44)}${figs.padEnd(70)}${r.target}`);
   }
   const out = path.join(PROJECT_ROOT, 'bench-results.json');
   writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), rows }, null, 2) + '\n');

@@ -26,12 +26,20 @@ function park(base: string, bot: Fixture['bots'][number], offset: number): Parke
   return { promise };
 }
 
-export async function wakeLatency(base: string, bots: number, samples: number) {
+export async function wakeLatency(
+  base: string,
+  bots: number,
+  samples: number,
+  /** Runs while every poll is parked and nothing else happens (idle-cost measurements). */
+  whileIdle: () => Promise<Record<string, number>> = async () => ({}),
+) {
+  stopping = false;
   const fx = await makeFixture(base, bots);
   const auth = { authorization: `Bearer ${fx.user.token}` };
   const offsets = new Map(fx.bots.map((b) => [b.id, 1]));
   const parked = new Map(fx.bots.map((b) => [b.id, park(base, b, 1)]));
-  await new Promise((r) => setTimeout(r, 1500)); // let every poll reach its wait
+  await new Promise((r) => setTimeout(r, bots > 2000 ? 5000 : 1500)); // every poll reaches its wait
+  const idle = await whileIdle();
   const latencies: number[] = [];
   const accepted: number[] = [];
   const afterAccept: number[] = [];
@@ -57,6 +65,7 @@ export async function wakeLatency(base: string, bots: number, samples: number) {
   const wake = summarize(afterAccept);
   return {
     bots,
+    ...idle,
     ...summarize(latencies),
     post_p50: post.p50,
     post_p99: post.p99,

@@ -2,16 +2,33 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Infra } from '../services';
 import type { Services } from '../services';
-import { jsonBody } from './body';
+import { jsonBody, mediaBodyLimit } from './body';
 import { errorHandler, notFoundHandler, quantaEnvelope } from './errors';
 import { healthRoutes } from './health.routes';
 import { requestLog } from './request-log';
+import { createBotRateLimiter } from './rate-limit';
+import { limitBots } from './auth';
+import { gatewayRouter } from './gateway/router';
 import { authRoutes } from './messenger/auth.routes';
 import { botRoutes } from './quanta/bots.routes';
 import { messagingRoutes } from './quanta/messaging.routes';
+import { webhookRoutes } from './quanta/webhook.routes';
 import { messengerRoutes } from './messenger/chats.routes';
+import { mediaRoutes } from './quanta/media.routes';
+import { messageActionRoutes as botMessageActionRoutes } from './quanta/message-actions.routes';
+import { messageActionRoutes } from './messenger/message-actions.routes';
 
-/** The main listener (PORT): health, the messenger API and the Quanta bot API. */
+/** Routes whose JSON may carry inline base64 media: only they get the larger body limit. */
+const MEDIA_ROUTES = [
+  '/api/v1/bot/send-photo',
+  '/api/v1/bot/send-document',
+  '/api/v1/chats/:chat_id/messages',
+];
+
+/**
+ * The main listener (PORT): health, the messenger API, the Quanta bot API, and the gateway
+ * dialect under /gateway (the same as GATEWAY_PORT's root).
+ */
 export function createApiApp(infra: Infra, services: Services, shutdown: AbortSignal): Express {
   const { config, log, db, redis } = infra;
   const app = express();
@@ -21,12 +38,30 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
   app.use(helmet());
   app.use(requestLog(log));
   app.use(healthRoutes(db, redis));
+  const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
+  // Before the JSON parser: the gateway reads its own bodies (forms, uploads, larger limit).
+  app.use(
+    '/gateway',
+    gatewayRouter({
+      services,
+      limiter,
+      log,
+      bodyLimit: config.GATEWAY_BODY_LIMIT,
+      shutdown,
+    }),
+  );
+  app.post(MEDIA_ROUTES, jsonBody(String(mediaBodyLimit(config.MEDIA_MAX_BYTES))));
   app.use(jsonBody(config.BODY_LIMIT));
 
   app.use('/api/v1/auth', authRoutes(services.accounts));
+  app.use('/api/v1/bot', limitBots(services.bots, limiter));
   app.use('/api/v1/bot', botRoutes(services));
   app.use('/api/v1/bot', messagingRoutes(services, shutdown));
+  app.use('/api/v1/bot', webhookRoutes(services));
+  app.use('/api/v1/bot', mediaRoutes(services));
+  app.use('/api/v1/bot', botMessageActionRoutes(services));
   app.use('/api/v1', messengerRoutes(services, shutdown));
+  app.use('/api/v1', messageActionRoutes(services));
 
   app.use(notFoundHandler(quantaEnvelope));
   app.use(errorHandler(log, quantaEnvelope));

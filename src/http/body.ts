@@ -13,3 +13,10 @@ export const jsonBody = (limit: string): RequestHandler =>
       return ct === undefined || /^application\/([\w.+-]+\+)?json/i.test(ct);
     },
   });
+
+/**
+ * The JSON body limit for routes that carry inline media: base64 is 4/3 of the bytes, plus
+ * room for the other fields. An oversize body is a 413 before anything is stored.
+ */
+export const mediaBodyLimit = (mediaMaxBytes: number): number =>
+  Math.ceil((mediaMaxBytes * 4) / 3) + 64 * 1024;

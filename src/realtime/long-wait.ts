@@ -13,17 +13,18 @@ export interface LongWaitOptions<T> {
    * that hears another id's takeover stops with `onTakenOver`.
    */
   exclusiveId?: string;
-  onTakenOver?: () => Error;
+  /** Called with who took over: another waiter's id, or e.g. `webhook`. */
+  onTakenOver?: (by: string) => Error;
 }
 
 export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
   let signalled: boolean;
-  let takenOver = false;
+  let takenOver: string | undefined;
   let wake: (() => void) | undefined;
   const onMessage = (msg: string) => {
     if (msg.startsWith('takeover:')) {
       if (!o.exclusiveId || msg === `takeover:${o.exclusiveId}`) return;
-      takenOver = true;
+      takenOver = msg.slice('takeover:'.length);
     }
     signalled = true;
     wake?.();
@@ -35,13 +36,13 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
     if (o.exclusiveId) await o.bus.publish([[o.channel, `takeover:${o.exclusiveId}`]]);
     const deadline = Date.now() + o.timeoutMs;
     for (;;) {
-      if (takenOver && o.onTakenOver) throw o.onTakenOver();
+      if (takenOver && o.onTakenOver) throw o.onTakenOver(takenOver);
       signalled = false;
       const batch = await o.read();
       // A batch already read (and maybe consumed) is delivered even if a newer poll took
       // over meanwhile: only a waiter with nothing in hand steps aside.
       if (batch.length > 0) return batch;
-      if (takenOver && o.onTakenOver) throw o.onTakenOver();
+      if (takenOver && o.onTakenOver) throw o.onTakenOver(takenOver);
       const left = deadline - Date.now();
       if (left <= 0 || o.signal.aborted) return batch;
       if (!signalled) await sleepUntilWoken(left, (fn) => (wake = fn));

@@ -1,4 +1,5 @@
 import type { Db } from '../infra/db/prisma';
+import { CHAT_ACTION_EVENT } from '../domain/chats/chat-actions.service';
 
 export interface PurgeResult {
   updates: number;
@@ -6,13 +7,28 @@ export interface PurgeResult {
   callbacks: number;
 }
 
-/** Delete updates, feed events and callback queries older than the retention window. */
+/** Chat actions expire after seconds; the feed already skips them, this frees the rows. */
+const CHAT_ACTION_KEEP_MS = 60_000;
+
+/**
+ * Delete updates, feed events and callback queries older than the retention window, and
+ * chat actions ("typing…") a minute after they were sent.
+ */
 export async function purgeExpired(db: Db, retentionHours: number): Promise<PurgeResult> {
   const before = new Date(Date.now() - retentionHours * 3600_000);
-  const [updates, events, callbacks] = await Promise.all([
+  const actionsBefore = new Date(Date.now() - CHAT_ACTION_KEEP_MS);
+  const [updates, events, actions, callbacks] = await Promise.all([
     db.update.deleteMany({ where: { createdAt: { lt: before } } }),
     db.userEvent.deleteMany({ where: { createdAt: { lt: before } } }),
+    db.userEvent.deleteMany({
+      where: { type: CHAT_ACTION_EVENT, createdAt: { lt: actionsBefore } },
+    }),
     db.callbackQuery.deleteMany({ where: { createdAt: { lt: before } } }),
+    db.webhookAttempt.deleteMany({ where: { createdAt: { lt: before } } }),
   ]);
-  return { updates: updates.count, events: events.count, callbacks: callbacks.count };
+  return {
+    updates: updates.count,
+    events: events.count + actions.count,
+    callbacks: callbacks.count,
+  };
 }

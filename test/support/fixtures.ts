@@ -16,6 +16,8 @@ export interface TestBot {
   userId: string;
   username: string;
   apiKey: string;
+  /** The same key in Telegram's `<digits>:<secret>` shape (gateway libraries). */
+  telegramToken: string;
 }
 
 export const uniqueName = (prefix = 'u') => `${prefix}${randomBytes(5).toString('hex')}`;
@@ -41,6 +43,7 @@ export async function registerBot(
     userId: res.body.bot.user_id,
     username: res.body.bot.username,
     apiKey: res.body.api_key,
+    telegramToken: res.body.telegram_token,
   };
 }
 

@@ -267,3 +267,21 @@ describe('secret box', () => {
     expect(() => sealSecret(new Uint8Array(16), 'x')).toThrow(/32 bytes/);
   });
 });
+
+describe('ed25519Signer (native crypto on the delivery path)', () => {
+  it('produces exactly the signatures tweetnacl produces', () => {
+    const { ed25519Signer, generateSigningKeyPair, signPayload } = jest.requireActual<
+      typeof import('../../src/domain/webhooks/signature')
+    >('../../src/domain/webhooks/signature');
+    const pair = generateSigningKeyPair();
+    const input = {
+      id: 'msg_1',
+      timestamp: 1700000000,
+      body: '{"a":1}',
+      secret: Buffer.alloc(32, 7),
+    };
+    const slow = signPayload({ ...input, signingKey: pair });
+    const fast = signPayload({ ...input, signingKey: ed25519Signer(pair.secretKey) });
+    expect(fast).toBe(slow);
+  });
+});

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../infra/db/prisma';
+import type { Db, Sql } from '../../infra/db/prisma';
+import { BOT_COLUMNS, USER_COLUMNS, botFromRow, userFromRow } from '../users/user-rows';
 import type { Bot, User } from '../../generated/prisma/client';
 import { conflict, forbidden, notFound, unauthorized } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { parse } from '../validation';
 import { isUuid } from '../ids';
-import { hashApiKey, looksLikeApiKey, newApiKey } from './api-key';
+import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
 import { registerBotBody, setCommandsBody, type Permission } from './bots.schemas';
 
 export type BotWithUser = Bot & { user: User };
@@ -48,10 +49,19 @@ function derivedUsername(name: string): string {
   return `${slug || 'b'}_${randomBytes(3).toString('hex')}_bot`;
 }
 
-export class BotsService {
-  constructor(private readonly db: Db) {}
+const AUTH_SQL = `SELECT ${BOT_COLUMNS}, ${USER_COLUMNS}
+  FROM bots b JOIN users u ON u.id = b.user_id WHERE b.api_key_hash = $1`;
 
-  async register(ownerId: string, input: unknown): Promise<{ bot: PublicBot; api_key: string }> {
+export class BotsService {
+  constructor(
+    private readonly db: Db,
+    private readonly sql: Sql,
+  ) {}
+
+  async register(
+    ownerId: string,
+    input: unknown,
+  ): Promise<{ bot: PublicBot; api_key: string; telegram_token: string }> {
     const body = parse(registerBotBody, input);
     const apiKey = newApiKey();
     for (let attempt = 0; ; attempt++) {
@@ -70,7 +80,11 @@ export class BotsService {
           },
           include: { user: true },
         });
-        return { bot: toPublicBot(bot), api_key: apiKey };
+        return {
+          bot: toPublicBot(bot),
+          api_key: apiKey,
+          telegram_token: telegramToken(bot.numericId, apiKey),
+        };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         if (body.username) throw conflict('bot username is already taken');
@@ -95,13 +109,29 @@ export class BotsService {
     if (count === 0) throw notFound('bot not found');
   }
 
-  /** The bot behind an API key, or 401. Looked up by digest on every request. */
-  async authenticate(apiKey: string): Promise<BotWithUser> {
-    if (!looksLikeApiKey(apiKey)) throw unauthorized('invalid bot token');
-    const bot = await this.db.bot.findUnique({
-      where: { apiKeyHash: hashApiKey(apiKey) },
-      include: { user: true },
+  /**
+   * The bot behind an API key (or its Telegram form, whose digits must match too), or 401.
+   * Looked up by digest on every request.
+   */
+  async authenticate(token: string): Promise<BotWithUser> {
+    const parsed = parseBotToken(token);
+    if (!parsed) throw unauthorized('invalid bot token');
+    const { rows } = await this.sql.query({
+      name: 'bot-auth',
+      text: AUTH_SQL,
+      values: [hashApiKey(parsed.key)],
     });
+    const bot = rows[0] ? { ...botFromRow(rows[0]), user: userFromRow(rows[0]) } : undefined;
+    const digitsMatch = parsed.numericId === undefined || parsed.numericId === bot?.numericId;
+    if (!bot || !bot.isActive || !digitsMatch) throw unauthorized('invalid bot token');
+    return bot;
+  }
+
+  /** An active bot by id (a webhook reply's method runs as it), or 401. */
+  async get(botId: string): Promise<BotWithUser> {
+    const bot = isUuid(botId)
+      ? await this.db.bot.findUnique({ where: { id: botId }, include: { user: true } })
+      : null;
     if (!bot || !bot.isActive) throw unauthorized('invalid bot token');
     return bot;
   }

@@ -13,6 +13,7 @@ import { MAX_CONTENT } from '../messages/messages.schemas';
 import type { MessagesService } from '../messages/messages.service';
 import { senderOf } from '../messages/messages.service';
 import { toMessengerMessage } from '../messages/message-view';
+import { messageInclude } from '../messages/message-query';
 
 const tapBody = z.object({
   callback_data: z.string().min(1, 'must not be empty').max(256),
@@ -53,7 +54,7 @@ export class CallbacksService {
     const message = isUuid(messageId)
       ? await this.db.message.findFirst({
           where: { id: messageId, chatId, deletedAt: null },
-          include: { sender: { include: { botProfile: true } } },
+          include: { ...messageInclude, sender: { include: { botProfile: true } } },
         })
       : null;
     if (!message) throw notFound('message not found');

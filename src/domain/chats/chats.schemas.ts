@@ -22,3 +22,5 @@ export const openChatBody = z.union(
 export const addMemberBody = z.union([z.object({ bot_id: uuid }), z.object({ user_id: uuid })], {
   error: 'send {bot_id} or {user_id}',
 });
+
+export const chatQuery = z.object({ chat_id: z.string().max(64) });

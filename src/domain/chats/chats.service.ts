@@ -4,7 +4,10 @@ import { badRequest, forbidden, notFound } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
 import { parse } from '../validation';
-import { addMemberBody, openChatBody } from './chats.schemas';
+import type { BotWithUser } from '../bots/bots.service';
+import { messageInclude, viewOf } from '../messages/message-query';
+import type { MessengerMessage } from '../messages/message-view';
+import { addMemberBody, chatQuery, openChatBody } from './chats.schemas';
 
 export interface ChatMemberView {
   id: string;
@@ -19,7 +22,13 @@ export interface ChatView {
   type: 'private' | 'group';
   title: string | null;
   members: ChatMemberView[];
+  pinned_message_id: string | null;
   created_at: string;
+}
+
+/** getChat as a bot sees it: the pinned message in full. */
+export interface BotChatView extends ChatView {
+  pinned_message: MessengerMessage | null;
 }
 
 /** A chat member as the fan-out needs it: who, and if a bot, which bot. */
@@ -57,6 +66,7 @@ export function toChatView(chat: ChatWithMembers, viewerId?: string): ChatView {
     type: chat.type,
     title: chat.title ?? (chat.type === 'private' ? (other?.display_name ?? null) : null),
     members,
+    pinned_message_id: chat.pinnedMessageId,
     created_at: chat.createdAt.toISOString(),
   };
 }
@@ -148,6 +158,22 @@ export class ChatsService {
       throw forbidden('not a member of the chat');
     }
     return toChatView(chat, user.id);
+  }
+
+  /** getChat `?chat_id=`: a chat the bot is a member of. */
+  async getForBot(bot: BotWithUser, query: unknown): Promise<BotChatView> {
+    const { chat_id: chatId } = parse(chatQuery, query);
+    const chat = await this.loadWithMembers(chatId);
+    if (!chat.members.some((m) => m.user.id === bot.userId)) {
+      throw forbidden('bot is not a member of the chat');
+    }
+    const pinned = chat.pinnedMessageId
+      ? await this.db.message.findFirst({
+          where: { id: chat.pinnedMessageId, deletedAt: null },
+          include: messageInclude,
+        })
+      : null;
+    return { ...toChatView(chat, bot.userId), pinned_message: pinned && viewOf(pinned) };
   }
 
   async addMember(user: User, chatId: string, input: unknown): Promise<ChatView> {

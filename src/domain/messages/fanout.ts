@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
+import type { WebhookKicker } from '../webhooks/webhooks.service';
 
 export interface BotUpdate {
   botId: string;
@@ -98,7 +99,9 @@ WITH media_in AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM upd)::int AS updates,
-       (SELECT count(*) FROM evs)::int AS events`;
+       (SELECT count(*) FROM evs)::int AS events,
+       (SELECT json_agg(json_build_object('botId', b.bot_id, 'updateId', b.last_update_id::text))
+          FROM bot_ids b JOIN webhooks w ON w.bot_id = b.bot_id) AS webhook_bots`;
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -106,6 +109,7 @@ export class Fanout {
   constructor(
     private readonly sql: Sql,
     private readonly bus: WakeupBus,
+    private readonly webhooks: WebhookKicker,
   ) {}
 
   /** Insert `message` (if any) and deliver updates and events, atomically; then wake. */
@@ -124,7 +128,9 @@ export class Fanout {
     );
     const m = message;
     // Named: prepared once per connection, so the planner runs once, not per message.
-    await this.sql.query({
+    const { rows } = await this.sql.query<{
+      webhook_bots: { botId: string; updateId: string }[] | null;
+    }>({
       name: 'fanout',
       text: FANOUT_SQL,
       values: [
@@ -146,10 +152,27 @@ export class Fanout {
         ...pollParams(m?.poll),
       ],
     });
-    await this.bus.publish([
-      ...updates.map((u): [string, string] => [botChannel(u.botId), 'update']),
-      ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
+    // Bots with a webhook get a delivery job; the rest (long-pollers) a wakeup.
+    const pushed = rows[0]?.webhook_bots ?? [];
+    const viaWebhook = new Set(pushed.map((b) => b.botId));
+    await Promise.all([
+      this.bus.publish([
+        ...updates
+          .filter((u) => !viaWebhook.has(u.botId))
+          .map((u): [string, string] => [botChannel(u.botId), 'update']),
+        ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
+      ]),
+      this.kickWebhooks(pushed),
     ]);
+  }
+
+  /** Never fails the write: the update is committed; a retry or the next kick delivers it. */
+  private async kickWebhooks(bots: { botId: string; updateId: string }[]): Promise<void> {
+    try {
+      await this.webhooks.kick(bots);
+    } catch {
+      // Queue unreachable (Redis down): delivery resumes on the bot's next update or retry.
+    }
   }
 }
 

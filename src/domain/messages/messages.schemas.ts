@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { payload } from './payload';
+import {
+  base64,
+  dimension,
+  fileName,
+  mime,
+  photoMime,
+  userMediaInput,
+} from '../media/media.schemas';
+import { buttons, payload } from './payload';
 
 export const MAX_CONTENT = 4096;
 
@@ -8,18 +16,71 @@ const content = z
   .min(1, 'must not be empty')
   .max(MAX_CONTENT, `must be at most ${MAX_CONTENT} characters`);
 
+/** A photo's or document's caption; empty means none. */
+const caption = z.string().max(MAX_CONTENT, `must be at most ${MAX_CONTENT} characters`);
+
+/** Ids in bodies: any string; one that is not a UUID names nothing and is a 404 later. */
+const id = z.string().max(64);
+const replyTo = z.uuid('must be a UUID').optional();
+
 export const userMessageBody = z.object({
-  content,
+  /** Required, except with `media`, where it is the optional caption. */
+  content: content.optional(),
   payload: payload.optional(),
-  reply_to_message_id: z.uuid('must be a UUID').optional(),
+  reply_to_message_id: replyTo,
+  media: userMediaInput.optional(),
 });
 
 export const botMessageBody = z.object({
-  chat_id: z.string().max(64),
+  chat_id: id,
   content,
   payload: payload.optional(),
-  reply_to_message_id: z.uuid('must be a UUID').optional(),
+  reply_to_message_id: replyTo,
 });
+
+export const sendPhotoBody = z.object({
+  chat_id: id,
+  photo: base64,
+  mime: photoMime,
+  w: dimension,
+  h: dimension,
+  caption: caption.optional(),
+  payload: payload.optional(),
+  reply_to_message_id: replyTo,
+});
+
+export const sendDocumentBody = z.object({
+  chat_id: id,
+  document: base64,
+  file_name: fileName,
+  mime,
+  size: z.number().int('must be an integer').min(1, 'must be at least 1'),
+  caption: caption.optional(),
+  payload: payload.optional(),
+  reply_to_message_id: replyTo,
+});
+
+export const forwardBody = z.object({
+  chat_id: id,
+  content,
+  /** The "forwarded from" label; the forwarding bot's name when absent. */
+  from: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters')
+    .optional(),
+  payload: payload.optional(),
+});
+
+export const messageRef = z.object({ chat_id: id, message_id: id });
+
+export const botEditBody = messageRef.extend({ content });
+
+export const userEditBody = z.object({ content });
+
+/** `buttons: []` (or null) removes the keyboard. */
+export const replyMarkupBody = messageRef.extend({ buttons: buttons.nullable() });
 
 export const listQuery = z.object({
   limit: z.coerce.number().int('must be an integer').optional(),

@@ -3,23 +3,44 @@ import type { User } from '../../generated/prisma/client';
 import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
 import type { ChatsService, Recipient } from '../chats/chats.service';
-import { badRequest, forbidden, notFound } from '../errors';
+import { eventsForPeople, readingBots, requireMember } from '../chats/membership';
+import { badRequest, notFound } from '../errors';
 import { isUuid } from '../ids';
+import type { MediaService } from '../media/media.service';
+import { PHOTO_MIMES, type UserMediaInput } from '../media/media.schemas';
 import { parse } from '../validation';
 import { parseCommand } from './commands';
-import { Fanout, newMessageId, type NewMessage } from './fanout';
+import type { MessageEditsService } from './edits.service';
+import { Fanout, newMessageId, type NewMedia, type NewMessage, type NewPoll } from './fanout';
+import { messageInclude, viewOf, type LoadedMessage } from './message-query';
 import {
+  quotedPayload,
+  senderOf,
   toMessagePayload,
   toMessengerMessage,
+  type MessageRow,
   type MessengerMessage,
   type Sender,
 } from './message-view';
-import { botMessageBody, listQuery, userMessageBody } from './messages.schemas';
+import {
+  botMessageBody,
+  forwardBody,
+  listQuery,
+  sendDocumentBody,
+  sendPhotoBody,
+  userMessageBody,
+} from './messages.schemas';
 
-interface Draft {
+export { senderOf } from './message-view';
+
+/** A message about to be posted, with its optional attachment (media or poll). */
+export interface Draft {
   content: string;
   payload?: Record<string, unknown>;
   reply_to_message_id?: string;
+  forwardFrom?: string | null;
+  media?: NewMedia | null;
+  poll?: NewPoll | null;
 }
 
 export class MessagesService {
@@ -27,13 +48,22 @@ export class MessagesService {
     private readonly db: Db,
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
+    private readonly media: MediaService,
+    private readonly edits: MessageEditsService,
   ) {}
 
   async postAsUser(user: User, chatId: string, input: unknown): Promise<MessengerMessage> {
     const body = parse(userMessageBody, input);
+    if (body.content === undefined && !body.media) throw badRequest('content is required');
+    const media = body.media ? this.media.decode(userMedia(body.media)) : null;
     const { chatType, members } = await this.chats.recipients(chatId);
-    if (!members.some((m) => m.userId === user.id)) throw forbidden('not a member of the chat');
-    return this.post(senderOf(user), chatId, chatType, members, body);
+    requireMember(members, user.id, false);
+    return this.post(senderOf(user), chatId, chatType, members, {
+      content: body.content ?? '',
+      payload: body.payload,
+      reply_to_message_id: body.reply_to_message_id,
+      media,
+    });
   }
 
   async postAsBot(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
@@ -43,12 +73,59 @@ export class MessagesService {
       throw badRequest('chat_id and content are required');
     }
     const body = parse(botMessageBody, input);
-    const { chatType, members } = await this.chats.recipients(body.chat_id);
-    if (!members.some((m) => m.userId === bot.userId)) {
-      throw forbidden('bot is not a member of the chat');
-    }
-    const draft = { ...body, payload: { ...body.payload, is_bot: true } };
-    return this.post(senderOf(bot.user), body.chat_id, chatType, members, draft);
+    return this.postFromBot(bot, body.chat_id, body);
+  }
+
+  /** send-photo: the caption is the message's content (empty without one). */
+  async sendPhoto(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
+    requirePermission(bot, 'send_messages');
+    const b = parse(sendPhotoBody, input);
+    const media = this.media.decode({
+      field: 'photo',
+      kind: 'photo',
+      base64: b.photo,
+      mime: b.mime,
+      width: b.w,
+      height: b.h,
+    });
+    return this.postFromBot(bot, b.chat_id, { ...captioned(b), media });
+  }
+
+  async sendDocument(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
+    requirePermission(bot, 'send_messages');
+    const b = parse(sendDocumentBody, input);
+    const media = this.media.decode({
+      field: 'document',
+      kind: 'document',
+      base64: b.document,
+      mime: b.mime,
+      fileName: b.file_name,
+      declaredSize: b.size,
+    });
+    return this.postFromBot(bot, b.chat_id, { ...captioned(b), media });
+  }
+
+  /**
+   * forward-message: the Koto reference forwards text with a "forwarded from" label rather
+   * than a message id; without `from` the label is the bot's own name.
+   */
+  async forward(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
+    requirePermission(bot, 'send_messages');
+    const b = parse(forwardBody, input);
+    return this.postFromBot(bot, b.chat_id, {
+      content: b.content,
+      payload: b.payload,
+      forwardFrom: b.from ?? bot.name,
+    });
+  }
+
+  /** A bot's message into a chat it is a member of; polls come through here too. */
+  async postFromBot(bot: BotWithUser, chatId: string, draft: Draft): Promise<MessengerMessage> {
+    requirePermission(bot, 'send_messages');
+    const { chatType, members } = await this.chats.recipients(chatId);
+    requireMember(members, bot.userId, true);
+    const payload = { ...draft.payload, is_bot: true };
+    return this.post(senderOf(bot.user), chatId, chatType, members, { ...draft, payload });
   }
 
   /**
@@ -62,7 +139,9 @@ export class MessagesService {
     members: Recipient[],
     draft: Draft,
   ): Promise<MessengerMessage> {
-    if (draft.reply_to_message_id) await this.requireInChat(chatId, draft.reply_to_message_id);
+    const quoted = draft.reply_to_message_id
+      ? await this.requireInChat(chatId, draft.reply_to_message_id)
+      : null;
     const message: NewMessage = {
       id: newMessageId(),
       chatId,
@@ -70,50 +149,47 @@ export class MessagesService {
       content: draft.content,
       payload: draft.payload ?? {},
       replyToId: draft.reply_to_message_id ?? null,
-      forwardFrom: null,
+      forwardFrom: draft.forwardFrom ?? null,
       createdAt: new Date(),
+      media: draft.media ?? null,
+      poll: draft.poll ?? null,
     };
-    const row = { ...message, editedAt: null };
+    const row: MessageRow = {
+      ...message,
+      editedAt: null,
+      poll: draft.poll ? { ...draft.poll, messageId: message.id, votes: [] } : null,
+    };
     const view = toMessengerMessage(row, sender);
-    const bots = sender.isBot ? [] : members.filter(canRead);
+    const bots = sender.isBot ? [] : readingBots(members);
+    const replyTo = quoted && quotedPayload(quoted, senderOf(quoted.sender), chatType);
     const updates = bots.map((b) => ({
-      botId: b.botId!,
+      botId: b.botId,
       type: 'message',
-      payload: toMessagePayload(row, sender, chatType, parseCommand(message.content, b.username)),
+      payload: toMessagePayload(row, sender, chatType, parseCommand(message.content, b.username), {
+        bytes: draft.media?.data,
+        replyTo,
+      }),
     }));
-    const events = members
-      .filter((m) => !m.isBot)
-      .map((m) => ({ userId: m.userId, type: 'message.new', payload: view }));
-    await this.fanout.write(message, updates, events);
+    await this.fanout.write(message, updates, eventsForPeople(members, 'message.new', view));
     return view;
   }
 
-  /** A bot edits the text of its own message; the chat's people see `message.edited`. */
+  /**
+   * A bot edits the text of its own message, wherever it is (answer-callback's
+   * `message_content`); see MessageEditsService for the rules.
+   */
   async editAsBot(bot: BotWithUser, messageId: string, content: string): Promise<MessengerMessage> {
-    const msg = isUuid(messageId)
-      ? await this.db.message.findFirst({ where: { id: messageId, deletedAt: null } })
-      : null;
-    if (!msg) throw notFound('message not found');
-    if (msg.senderId !== bot.userId) throw forbidden('a bot can only edit its own messages');
-    const edited = await this.db.message.update({
-      where: { id: msg.id },
-      data: { content, editedAt: new Date() },
-    });
-    const view = toMessengerMessage(edited, senderOf(bot.user));
-    const { members } = await this.chats.recipients(msg.chatId);
-    const events = members
-      .filter((m) => !m.isBot)
-      .map((m) => ({ userId: m.userId, type: 'message.edited', payload: view }));
-    await this.fanout.write(null, [], events);
-    return view;
+    return this.edits.editOwnText(bot, messageId, content);
   }
 
-  private async requireInChat(chatId: string, messageId: string): Promise<void> {
+  /** The quoted message: it must be in the same chat and not deleted. */
+  private async requireInChat(chatId: string, messageId: string): Promise<LoadedMessage> {
     const found = await this.db.message.findFirst({
       where: { id: messageId, chatId, deletedAt: null },
-      select: { id: true },
+      include: messageInclude,
     });
     if (!found) throw badRequest('reply_to_message_id: message not found in this chat');
+    return found;
   }
 
   async list(user: User, chatId: string, query: unknown): Promise<MessengerMessage[]> {
@@ -121,7 +197,7 @@ export class MessagesService {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 100);
     if (!isUuid(chatId)) throw notFound('chat not found');
     const { members } = await this.chats.recipients(chatId);
-    if (!members.some((m) => m.userId === user.id)) throw forbidden('not a member of the chat');
+    requireMember(members, user.id, false);
     const before = q.before
       ? await this.db.message.findFirst({ where: { id: q.before, chatId } })
       : null;
@@ -132,20 +208,38 @@ export class MessagesService {
         deletedAt: null,
         ...(before && { seq: { lt: before.seq } }),
       },
-      include: { sender: true },
+      include: messageInclude,
       orderBy: { seq: 'desc' },
       take: limit,
     });
-    return rows.reverse().map((m) => toMessengerMessage(m, senderOf(m.sender)));
+    return rows.reverse().map(viewOf);
   }
 }
 
-/** Bot members that may read: they get updates. */
-const canRead = (m: Recipient) =>
-  m.isBot && m.botId !== null && m.botPermissions.includes('read_messages');
-
-export const senderOf = (u: Pick<User, 'id' | 'username' | 'isBot'>): Sender => ({
-  id: u.id,
-  username: u.username,
-  isBot: u.isBot,
+const captioned = (b: {
+  caption?: string;
+  payload?: Record<string, unknown>;
+  reply_to_message_id?: string;
+}): Draft => ({
+  content: b.caption ?? '',
+  payload: b.payload,
+  reply_to_message_id: b.reply_to_message_id,
 });
+
+/** A messenger attachment: a photo when the type is one clients show inline. */
+function userMedia(m: UserMediaInput) {
+  const showable = (PHOTO_MIMES as readonly string[]).includes(m.mime);
+  if (m.kind === 'photo' && !showable) {
+    throw badRequest(`media.mime: a photo must be one of ${PHOTO_MIMES.join(', ')}`);
+  }
+  const kind = m.kind ?? (showable ? 'photo' : 'document');
+  return {
+    field: 'media.data',
+    kind,
+    base64: m.data,
+    mime: m.mime,
+    fileName: m.file_name ?? null,
+    width: m.w ?? null,
+    height: m.h ?? null,
+  } as const;
+}

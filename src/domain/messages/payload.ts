@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const MAX_PAYLOAD_BYTES = 16 * 1024;
+export const MAX_PAYLOAD_BYTES = 16 * 1024;
 const MAX_BUTTONS = 100;
 
 const text = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');

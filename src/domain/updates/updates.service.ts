@@ -36,6 +36,8 @@ export const pollQuery = z.object({
   offset: int('offset').optional(),
 });
 
+export const WEBHOOK_IS_SET = 'a webhook is set: delete it to use long polling';
+
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
 export function pollOptions(query: unknown, defaultTimeout: number): PollOptions {
@@ -106,6 +108,7 @@ export class UpdatesService {
 
   /** Long-poll: at once when updates wait, else park until a wakeup, the timeout or abort. */
   async poll(botId: string, o: PollOptions, signal: AbortSignal): Promise<UpdateRow[]> {
+    if (await this.hasWebhook(botId)) throw conflict(WEBHOOK_IS_SET);
     const batch = await longWait({
       bus: this.bus,
       channel: botChannel(botId),
@@ -113,13 +116,25 @@ export class UpdatesService {
       timeoutMs: o.timeoutS * 1000,
       signal,
       exclusiveId: randomUUID(),
-      onTakenOver: () => conflict('terminated by another long poll for this bot'),
+      onTakenOver: (by) =>
+        conflict(
+          by === 'webhook' ? WEBHOOK_IS_SET : 'terminated by another long poll for this bot',
+        ),
     });
     if (signal.aborted && batch.length > 0 && o.offset === undefined) {
       await this.unconsume(botId, batch);
       return [];
     }
     return batch;
+  }
+
+  private async hasWebhook(botId: string): Promise<boolean> {
+    const { rowCount } = await this.sql.query({
+      name: 'has-webhook',
+      text: 'SELECT 1 FROM webhooks WHERE bot_id = $1::uuid',
+      values: [botId],
+    });
+    return (rowCount ?? 0) > 0;
   }
 
   private async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {

@@ -4,7 +4,7 @@
  * `${webhook-id}.${webhook-timestamp}.${body}`; the content format is defined once, in
  * verify.ts, which receivers copy.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { WHPK_PREFIX, WHSEC_PREFIX, decodePrefixedBase64, signedContent } from './verify';
 
@@ -40,8 +40,29 @@ export interface SignPayloadInput {
   body: string | Uint8Array;
   /** HMAC key: parseWebhookSecret's result (the decoded bytes, not the whsec_ string). */
   secret: Uint8Array;
-  /** Platform Ed25519 key (64-byte tweetnacl secret key); adds a `v1a` signature. */
-  signingKey?: { secretKey: Uint8Array };
+  /** Platform Ed25519 key (64-byte tweetnacl secret key, or a fast signer); adds `v1a`. */
+  signingKey?: { secretKey: Uint8Array } | Ed25519Signer;
+}
+
+export interface Ed25519Signer {
+  sign(content: Buffer): Uint8Array;
+}
+
+// PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows it.
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * The same signatures as tweetnacl (Ed25519 is deterministic), from node's native crypto:
+ * ~50x faster than pure-JS signing, which matters on the delivery hot path.
+ */
+export function ed25519Signer(secretKey: Uint8Array): Ed25519Signer {
+  const seed = Buffer.from(secretKey.subarray(0, 32));
+  const key: KeyObject = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  return { sign: (content) => sign(null, content, key) };
 }
 
 /** The full `webhook-signature` header value: `v1,<b64>` and optionally ` v1a,<b64>`. */
@@ -49,8 +70,9 @@ export function signPayload(input: SignPayloadInput): string {
   const content = signedContent(input.id, String(input.timestamp), input.body);
   const hmac = createHmac('sha256', input.secret).update(content).digest('base64');
   const signatures = [`v1,${hmac}`];
-  if (input.signingKey) {
-    const sig = nacl.sign.detached(content, input.signingKey.secretKey);
+  const key = input.signingKey;
+  if (key) {
+    const sig = 'sign' in key ? key.sign(content) : nacl.sign.detached(content, key.secretKey);
     signatures.push(`v1a,${Buffer.from(sig).toString('base64')}`);
   }
   return signatures.join(' ');

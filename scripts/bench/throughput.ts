@@ -1,0 +1,82 @@
+// send-message throughput with 50 concurrent bots, beside a bare Express "hello" measured in
+// the same run; and the latency of reading 100 pending updates.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PROJECT_ROOT } from '../../src/infra/paths';
+import { call, makeFixture, must } from './client';
+import { closedLoop } from './load';
+import { summarize } from './stats';
+
+const SECONDS = 8;
+
+export async function bareHello(): Promise<{ rps: number; p99: number }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/bare-hello.ts')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const port = Number(chunk.toString().trim());
+  try {
+    await closedLoop(`http://127.0.0.1:${port}`, 50, 1, () => ({ method: 'GET', path: '/hello' })); // warm-up
+    return await closedLoop(`http://127.0.0.1:${port}`, 50, SECONDS, () => ({
+      method: 'GET',
+      path: '/hello',
+    }));
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+export async function sendThroughput(base: string, gatewayBase?: string) {
+  const fx = await makeFixture(base, 50);
+  const quanta = (w: number, i: number) => ({
+    method: 'POST',
+    path: '/api/v1/bot/send-message',
+    headers: { 'content-type': 'application/json', 'x-bot-token': fx.bots[w]!.apiKey },
+    body: JSON.stringify({ chat_id: fx.bots[w]!.chatId, content: `load ${i}` }),
+  });
+  await closedLoop(base, 50, 1, quanta); // warm-up (prepared statements, JIT)
+  const q = await closedLoop(base, 50, SECONDS, quanta);
+  if (!gatewayBase) return { quanta: q };
+  const gateway = (w: number, i: number) => ({
+    method: 'POST',
+    path: '/sendMessage',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${fx.bots[w]!.apiKey}` },
+    body: JSON.stringify({ chat_id: fx.bots[w]!.chatId, text: `load ${i}` }),
+  });
+  await closedLoop(gatewayBase, 50, 1, gateway);
+  const g = await closedLoop(gatewayBase, 50, SECONDS, gateway);
+  return { quanta: q, gateway: g };
+}
+
+/** A bot with 100 pending updates; /updates with an offset reads them without consuming. */
+export async function read100(base: string) {
+  const fx = await makeFixture(base, 1);
+  const bot = fx.bots[0]!;
+  const auth = { authorization: `Bearer ${fx.user.token}` };
+  for (let i = 0; i < 100; i++) {
+    await must(`${base}/api/v1/chats/${bot.chatId}/messages`, {
+      headers: auth,
+      body: { content: `pending ${i}` },
+    });
+  }
+  const samples: number[] = [];
+  for (let i = 0; i < 330; i++) {
+    const t0 = performance.now();
+    const r = await call<{ updates: unknown[] }>(
+      `${base}/api/v1/bot/updates?offset=1&timeout=0&limit=100`,
+      {
+        headers: { 'x-bot-token': bot.apiKey },
+      },
+    );
+    if (r.body.updates.length !== 100)
+      throw new Error(`expected 100 updates, got ${r.body.updates.length}`);
+    if (i >= 30) samples.push(performance.now() - t0); // the first 30 warm up
+  }
+  return summarize(samples);
+}

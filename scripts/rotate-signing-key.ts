@@ -1,0 +1,24 @@
+// `npm run keys:rotate`: start a new webhook signing key. The old one keeps verifying for
+// SIGNING_KEY_GRACE_HOURS; receivers should fetch GET /api/v1/bot/webhook/public-key.
+import { ConfigError, loadConfig } from '../src/config';
+import { createDatabase } from '../src/infra/db/prisma';
+import { SigningKeysService } from '../src/domain/webhooks/signing-keys';
+
+async function main() {
+  const config = loadConfig();
+  const { db, sql } = createDatabase(config.DATABASE_URL, 2);
+  try {
+    const keys = new SigningKeysService(db, config.MASTER_KEY);
+    const active = await keys.rotate(config.SIGNING_KEY_GRACE_HOURS);
+    console.log(`new signing key ${active.whpk}`);
+    console.log(`previous keys keep verifying for ${config.SIGNING_KEY_GRACE_HOURS} h`);
+  } finally {
+    await db.$disconnect();
+    await sql.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

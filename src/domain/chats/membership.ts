@@ -1,0 +1,26 @@
+// Who may act in a chat, and who hears about it: the checks and audiences every chat action
+// shares. People get events on their feed; bots with read_messages get updates.
+import type { Recipient } from './chats.service';
+import { forbidden } from '../errors';
+import type { UserEventOut } from '../messages/fanout';
+
+/** 403 unless `userId` is a member (the message says whether a bot or a person asked). */
+export function requireMember(members: Recipient[], userId: string, isBot: boolean): void {
+  if (!members.some((m) => m.userId === userId)) {
+    throw forbidden(isBot ? 'bot is not a member of the chat' : 'not a member of the chat');
+  }
+}
+
+/** Bot members that may read: they get updates. */
+export const canRead = (m: Recipient): m is Recipient & { botId: string } =>
+  m.isBot && m.botId !== null && m.botPermissions.includes('read_messages');
+
+export const readingBots = (members: Recipient[]) => members.filter(canRead);
+
+/** One event per person in the chat (bots have no feed). */
+export const eventsForPeople = (
+  members: Recipient[],
+  type: string,
+  payload: unknown,
+): UserEventOut[] =>
+  members.filter((m) => !m.isBot).map((m) => ({ userId: m.userId, type, payload }));

@@ -1,0 +1,27 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Infra, Services } from '../../services';
+import { requestLog } from '../request-log';
+import { createBotRateLimiter } from '../rate-limit';
+import { gatewayRouter } from './router';
+
+/** The gateway listener (GATEWAY_PORT): the Telegram-compatible dialect at the root. */
+export function createGatewayApp(infra: Infra, services: Services, shutdown: AbortSignal): Express {
+  const { config, log, redis } = infra;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(requestLog(log));
+  app.use(
+    gatewayRouter({
+      services,
+      limiter: createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT),
+      log,
+      bodyLimit: config.GATEWAY_BODY_LIMIT,
+      shutdown,
+    }),
+  );
+  return app;
+}

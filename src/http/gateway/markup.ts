@@ -1,0 +1,42 @@
+// reply_markup in, buttons out. The gateway accepts Koto's rows of `{text, data}` and
+// Telegram's `{inline_keyboard: [[{text, callback_data | url}]]}`; messages carry Quanta
+// payload buttons, which already have Telegram's button fields, so the way back is a wrap.
+import { badRequest } from '../../domain/errors';
+
+type Button = { text: unknown; callback_data?: unknown; url?: unknown };
+
+/**
+ * The payload `buttons` for a reply_markup: rows of buttons, `[]` to remove a keyboard, or
+ * undefined when there is no inline keyboard to set. Reply keyboards, keyboard removal and
+ * force_reply have no counterpart in this messenger and are accepted as no-ops, so bots
+ * that send them keep working.
+ */
+export function buttonsFrom(markup: unknown): Button[][] | undefined {
+  if (markup === undefined || markup === null || markup === '') return undefined;
+  const rows = Array.isArray(markup)
+    ? markup
+    : typeof markup === 'object' && 'inline_keyboard' in markup
+      ? (markup as { inline_keyboard: unknown }).inline_keyboard
+      : undefined;
+  if (rows === undefined) return undefined;
+  if (!Array.isArray(rows) || !rows.every(Array.isArray)) {
+    throw badRequest('reply_markup: an inline keyboard is an array of button rows');
+  }
+  return (rows as unknown[][]).map((row) => row.map(button));
+}
+
+function button(b: unknown): Button {
+  if (typeof b !== 'object' || b === null) throw badRequest('reply_markup: a button is an object');
+  const { text, data, callback_data, url } = b as Record<string, unknown>;
+  if (url !== undefined) return { text, url };
+  if (callback_data !== undefined || data !== undefined) {
+    return { text, callback_data: callback_data ?? data };
+  }
+  throw badRequest('reply_markup: only callback_data (data) and url buttons are supported');
+}
+
+/** A message payload's buttons as Telegram's InlineKeyboardMarkup. */
+export function inlineKeyboard(payload: unknown): { inline_keyboard: unknown[][] } | undefined {
+  const rows = (payload as { buttons?: unknown } | null)?.buttons;
+  return Array.isArray(rows) && rows.length > 0 ? { inline_keyboard: rows } : undefined;
+}

@@ -1,0 +1,49 @@
+// The method table: lower-cased Telegram method name → handler. Names are matched
+// case-insensitively, as Telegram does.
+import type { Method } from './types';
+import { getChat, getMe } from './reading';
+import { getUpdates } from './updates';
+import { editMessageText, sendMessage } from './messages';
+import { answerCallbackQuery } from './callbacks';
+import { deleteMyCommands, getMyCommands, setMyCommands } from './commands';
+import { deleteWebhook, getWebhookInfo, setWebhook } from './webhooks';
+import { sendDocument, sendPhoto } from './media';
+import { sendPoll } from './polls';
+import {
+  deleteMessage,
+  editMessageReplyMarkup,
+  forwardMessage,
+  pinChatMessage,
+  sendChatAction,
+  setMessageReaction,
+  unpinChatMessage,
+} from './actions';
+
+const table: Record<string, Method> = {
+  getMe,
+  getUpdates,
+  getChat,
+  sendMessage,
+  editMessageText,
+  answerCallbackQuery,
+  setMyCommands,
+  getMyCommands,
+  deleteMyCommands,
+  setWebhook,
+  deleteWebhook,
+  getWebhookInfo,
+  sendPhoto,
+  sendDocument,
+  editMessageReplyMarkup,
+  deleteMessage,
+  forwardMessage,
+  sendPoll,
+  pinChatMessage,
+  unpinChatMessage,
+  setMessageReaction,
+  sendChatAction,
+};
+
+export const METHODS: ReadonlyMap<string, Method> = new Map(
+  Object.entries(table).map(([name, fn]) => [name.toLowerCase(), fn]),
+);

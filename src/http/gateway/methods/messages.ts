@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { BotWithUser } from '../../../domain/bots/bots.service';
+import { badRequest } from '../../../domain/errors';
+import { isUuid } from '../../../domain/ids';
+import type { MessengerMessage } from '../../../domain/messages/message-view';
+import { MAX_CONTENT } from '../../../domain/messages/messages.schemas';
+import { parse } from '../../../domain/validation';
+import type { Services } from '../../../services';
+import { buttonsFrom } from '../markup';
+import { factsFromView, loadRefs, tgMessage, type TgMessage } from '../shapes';
+import { botCard, type Method } from './types';
+import { worded } from './wording';
+import { id, text } from './args';
+
+const sendMessageArgs = z.object({
+  chat_id: id.optional(),
+  text: text.optional(),
+  reply_markup: z.unknown().optional(),
+  reply_to_message_id: id.optional(),
+  reply_parameters: z.object({ message_id: id }).optional(),
+});
+
+export const sendMessage: Method = async ({ bot, params, services }) => {
+  const a = parse(sendMessageArgs, params);
+  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
+  const content = requireText(a.text);
+  const replyTo = a.reply_parameters?.message_id ?? a.reply_to_message_id;
+  if (replyTo !== undefined && !isUuid(replyTo)) {
+    throw badRequest('message to be replied not found');
+  }
+  const buttons = buttonsFrom(a.reply_markup);
+  const sent = await services.messages.postAsBot(bot, {
+    chat_id: a.chat_id,
+    content,
+    ...(buttons?.length && { payload: { buttons } }),
+    ...(replyTo !== undefined && { reply_to_message_id: replyTo }),
+  });
+  return shapeMessage(services, bot, sent);
+};
+
+const editMessageTextArgs = z.object({
+  chat_id: id.optional(),
+  message_id: id.optional(),
+  inline_message_id: id.optional(),
+  text: text.optional(),
+  reply_markup: z.unknown().optional(),
+});
+
+/**
+ * Edits the text of one of the bot's messages in `chat_id`. A reply_markup given with it
+ * replaces the keyboard; without one the keyboard stays (the Koto reference's "edit the
+ * text"; Telegram would drop it).
+ */
+export const editMessageText: Method = async ({ bot, params, services }) => {
+  const a = parse(editMessageTextArgs, params);
+  if (a.inline_message_id !== undefined) throw badRequest('inline messages are not supported');
+  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
+  if (a.message_id === undefined) throw badRequest('message identifier is not specified');
+  const ref = { chat_id: a.chat_id, message_id: a.message_id };
+  const content = requireText(a.text);
+  const buttons = buttonsFrom(a.reply_markup);
+  let edited = await worded(services.edits.editAsBot(bot, { ...ref, content }), EDIT_WORDING);
+  if (buttons) edited = await services.edits.editReplyMarkup(bot, { ...ref, buttons });
+  return shapeMessage(services, bot, edited);
+};
+
+const EDIT_WORDING = {
+  'message not found': 'message to edit not found',
+  'a bot can only edit its own messages': "message can't be edited",
+  'a poll cannot be edited': "message can't be edited",
+};
+
+function requireText(t: string | undefined): string {
+  if (t === undefined || t.trim() === '') throw badRequest('message text is empty');
+  if (t.length > MAX_CONTENT) throw badRequest('message is too long');
+  return t;
+}
+
+/** A message as Telegram returns it (the bot's own, or one it can see), its refs loaded. */
+export async function shapeMessage(
+  services: Services,
+  bot: BotWithUser,
+  view: MessengerMessage,
+): Promise<TgMessage> {
+  const facts = factsFromView(view);
+  const refs = await loadRefs(services.directory, [facts], [], [botCard(bot)]);
+  return tgMessage(facts, refs);
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { badRequest } from '../../../domain/errors';
+import { parse } from '../../../domain/validation';
+import type { Method } from './types';
+import { id } from './args';
+import { shapeMessage } from './messages';
+
+export const getMe: Method = async ({ bot }) => ({
+  id: bot.userId,
+  is_bot: true,
+  first_name: bot.user.displayName,
+  username: bot.user.username,
+  can_join_groups: true,
+  // Every bot member of a group sees every message (there is no privacy mode).
+  can_read_all_group_messages: true,
+  supports_inline_queries: false,
+});
+
+const getChatArgs = z.object({ chat_id: id.optional() });
+
+export const getChat: Method = async ({ bot, params, services }) => {
+  const { chat_id } = parse(getChatArgs, params);
+  if (chat_id === undefined) throw badRequest('chat_id is empty');
+  const chat = await services.chats.getForBot(bot, { chat_id });
+  const members = chat.members.map((m) => ({
+    id: m.id,
+    is_bot: m.is_bot,
+    first_name: m.display_name,
+    username: m.username,
+  }));
+  // A private chat is named after the other party, as Telegram describes it to a bot.
+  const other = chat.type === 'private' ? members.find((m) => m.id !== bot.userId) : undefined;
+  return {
+    id: chat.id,
+    type: chat.type,
+    ...(chat.type === 'group' && { title: chat.title }),
+    ...(other && { first_name: other.first_name, username: other.username }),
+    members,
+    ...(chat.pinned_message && {
+      pinned_message: await shapeMessage(services, bot, chat.pinned_message),
+    }),
+  };
+};

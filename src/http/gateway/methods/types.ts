@@ -1,0 +1,27 @@
+import type { BotWithUser } from '../../../domain/bots/bots.service';
+import type { UserCard } from '../../../domain/directory/directory.service';
+import type { Services } from '../../../services';
+import type { Params } from '../params';
+
+export interface MethodContext {
+  bot: BotWithUser;
+  params: Params;
+  services: Services;
+  /** Aborted when the client goes away or the process shuts down (long polls). */
+  signal: AbortSignal;
+  /**
+   * How the call was addressed: `koto` (token in the Authorization header, as the Koto
+   * reference does it) or `telegram` (`/bot<token>/`, as the client libraries do it).
+   */
+  style: 'koto' | 'telegram';
+}
+
+/** One gateway method: parse its parameters, call the domain, shape the result. */
+export type Method = (ctx: MethodContext) => Promise<unknown>;
+
+export const botCard = (bot: BotWithUser): UserCard => ({
+  id: bot.userId,
+  username: bot.user.username,
+  displayName: bot.user.displayName,
+  isBot: true,
+});

@@ -1,0 +1,177 @@
+// A method's parameters, wherever the client put them: the query string, a JSON body, an
+// urlencoded form or a multipart form (the libraries use all four). Form values are strings,
+// so structured parameters sent JSON-encoded in a form are decoded here, and file parts are
+// held in memory (capped) and bound to their parameter or to `attach://<name>` references.
+import type { Request, RequestHandler } from 'express';
+import express from 'express';
+import busboy from 'busboy';
+import { AppError, badRequest } from '../../domain/errors';
+
+export interface UploadedFile {
+  /** Marks a value as a file part (as opposed to a string or decoded JSON). */
+  kind: 'file';
+  filename: string;
+  mime: string;
+  data: Buffer;
+}
+
+export type Params = Record<string, unknown>;
+
+export const isUploadedFile = (v: unknown): v is UploadedFile =>
+  typeof v === 'object' && v !== null && (v as UploadedFile).kind === 'file';
+
+/** Parameters Telegram defines as objects or arrays: JSON-encoded when sent in a form. */
+const JSON_PARAMS = new Set([
+  'reply_markup',
+  'allowed_updates',
+  'commands',
+  'scope',
+  'reply_parameters',
+  'entities',
+  'caption_entities',
+  'options',
+  'media',
+  'link_preview_options',
+  'reaction',
+  'explanation_entities',
+]);
+
+const ATTACH = /^attach:\/\/(.+)$/;
+
+export function sizeToBytes(size: string): number {
+  const m = /^(\d+)(b|kb|mb)?$/i.exec(size);
+  if (!m) throw new Error(`bad size ${size}`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
+/** Body parsers for JSON and urlencoded bodies; multipart is read by readParams. */
+export function bodyParsers(limit: string): RequestHandler[] {
+  return [
+    express.json({ limit, type: (req) => /^application\/([\w.+-]+\+)?json/i.test(ct(req)) }),
+    express.urlencoded({ limit, extended: false }),
+  ];
+}
+
+const ct = (req: { headers: Record<string, unknown> }) => String(req.headers['content-type'] ?? '');
+
+/** Every parameter of the request, query string first, the body's values winning. */
+export async function readParams(req: Request, limitBytes: number): Promise<Params> {
+  const files = new Map<string, UploadedFile>();
+  let body: Params = {};
+  if (/^multipart\/form-data/i.test(ct(req))) {
+    const form = await readMultipart(req, limitBytes);
+    body = form.fields;
+    for (const [name, file] of form.files) files.set(name, file);
+  } else if (isPlainObject(req.body)) {
+    body = req.body as Params;
+  }
+  const merged: Params = { ...(req.query as Params), ...body };
+  const out: Params = {};
+  for (const [name, value] of Object.entries(merged)) {
+    out[name] = resolveAttachments(decodeJson(name, value), files);
+  }
+  // A file part sent under the parameter's own name (telegraf, node-telegram-bot-api; the
+  // latter also puts an empty `photo=` in the query string) unless the body names another.
+  for (const [name, file] of files) if (body[name] === undefined) out[name] = file;
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+}
+
+function decodeJson(name: string, value: unknown): unknown {
+  if (typeof value !== 'string' || !JSON_PARAMS.has(name)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw badRequest(`can't parse ${name} JSON object`);
+  }
+}
+
+/** `attach://x` anywhere in a value (top level, or inside `media`) → the file part x. */
+function resolveAttachments(value: unknown, files: Map<string, UploadedFile>): unknown {
+  if (typeof value === 'string') {
+    const m = ATTACH.exec(value);
+    if (!m) return value;
+    const file = files.get(m[1]!);
+    if (!file) throw badRequest(`file attach://${m[1]} was not sent`);
+    return file;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveAttachments(v, files));
+  if (isPlainObject(value) && !isUploadedFile(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, resolveAttachments(v, files)]),
+    );
+  }
+  return value;
+}
+
+const MAX_FIELDS = 100;
+const MAX_FILES = 10;
+
+function readMultipart(
+  req: Request,
+  limitBytes: number,
+): Promise<{ fields: Params; files: Map<string, UploadedFile> }> {
+  return new Promise((resolve, reject) => {
+    const fields: Params = {};
+    const files = new Map<string, UploadedFile>();
+    let total = 0;
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(bb);
+      req.resume(); // drain, so the answer can still be written
+      reject(err);
+    };
+    const tooLarge = () => new AppError('payload_too_large', 'request body too large');
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({
+        headers: req.headers,
+        limits: {
+          fileSize: limitBytes,
+          fields: MAX_FIELDS,
+          files: MAX_FILES,
+          fieldSize: limitBytes,
+        },
+      });
+    } catch {
+      reject(badRequest('malformed multipart body'));
+      return;
+    }
+    bb.on('field', (name, value, info) => {
+      if (info.valueTruncated) return fail(tooLarge());
+      total += value.length;
+      if (total > limitBytes) return fail(tooLarge());
+      fields[name] = value;
+    });
+    bb.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => {
+        total += c.length;
+        if (total > limitBytes) fail(tooLarge());
+        else chunks.push(c);
+      });
+      stream.on('limit', () => fail(tooLarge()));
+      stream.on('end', () => {
+        files.set(name, {
+          kind: 'file',
+          filename: info.filename ?? name,
+          mime: info.mimeType || 'application/octet-stream',
+          data: Buffer.concat(chunks),
+        });
+      });
+    });
+    bb.on('filesLimit', () => fail(badRequest(`at most ${MAX_FILES} files per request`)));
+    bb.on('fieldsLimit', () => fail(badRequest(`at most ${MAX_FIELDS} fields per request`)));
+    bb.on('error', () => fail(badRequest('malformed multipart body')));
+    bb.on('close', () => {
+      if (!failed) resolve({ fields, files });
+    });
+    req.pipe(bb);
+  });
+}

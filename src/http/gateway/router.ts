@@ -1,0 +1,68 @@
+// The gateway dialect's single entry: `/bot<token>/<method>` (what the libraries build) or
+// `/<method>` with `Authorization: Bearer <token>` (Koto). Token first, as Telegram does
+// (a bad token is 401 whatever the method), then the per-bot rate limit, then the method.
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { unauthorized } from '../../domain/errors';
+import type { Logger } from '../../infra/logger';
+import type { Services } from '../../services';
+import { bearerToken } from '../auth';
+import { pollSignal } from '../long-poll';
+import type { BotRateLimiter } from '../rate-limit';
+import { gatewayErrorHandler, methodNotFound } from './envelope';
+import { METHODS } from './methods';
+import { bodyParsers, readParams, sizeToBytes } from './params';
+
+export interface GatewayDeps {
+  services: Services;
+  limiter: BotRateLimiter;
+  log: Logger;
+  /** GATEWAY_BODY_LIMIT: the largest body, uploads included. */
+  bodyLimit: string;
+  shutdown: AbortSignal;
+}
+
+const BOT_PATH = /^\/bot([^/]+)\/([^/]*)\/?$/;
+const PLAIN_PATH = /^\/([^/]*)\/?$/;
+
+/** The token in the path (if any) and the method name. */
+function target(path: string): { token?: string; method: string } | undefined {
+  const bot = BOT_PATH.exec(path);
+  if (bot) {
+    try {
+      return { token: decodeURIComponent(bot[1]!), method: bot[2]! };
+    } catch {
+      return undefined;
+    }
+  }
+  const plain = PLAIN_PATH.exec(path);
+  return plain ? { method: plain[1]! } : undefined;
+}
+
+const run = (mw: RequestHandler, req: Request, res: Response) =>
+  new Promise<void>((resolve, reject) =>
+    mw(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+  );
+
+export function gatewayRouter(d: GatewayDeps): Router {
+  const r = Router();
+  const parsers = bodyParsers(d.bodyLimit);
+  const limitBytes = sizeToBytes(d.bodyLimit);
+
+  r.use(async (req, res) => {
+    const t = target(req.path);
+    const token = t?.token ?? bearerToken(req.get('authorization'));
+    if (!token) throw unauthorized();
+    const bot = await d.services.bots.authenticate(token);
+    await d.limiter.consume(bot.id);
+    const method = t && METHODS.get(t.method.toLowerCase());
+    if (!method) throw methodNotFound();
+    for (const p of parsers) await run(p, req, res);
+    const params = await readParams(req, limitBytes);
+    const signal = pollSignal(res, d.shutdown);
+    const style = t?.token ? 'telegram' : 'koto';
+    const result = await method({ bot, params, services: d.services, signal, style });
+    res.json({ ok: true, result });
+  });
+  r.use(gatewayErrorHandler(d.log));
+  return r;
+}

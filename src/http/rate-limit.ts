@@ -1,0 +1,41 @@
+// Per-bot request limit shared by both dialects and every process: the counter lives in
+// Redis (a fixed one-second window per bot), so the limit holds however many api processes
+// serve the bot.
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { AppError } from '../domain/errors';
+
+export interface BotRateLimiter {
+  /** Count one request for the bot; throws a 429 AppError (with retryAfter) over the limit. */
+  consume(botId: string): Promise<void>;
+}
+
+/**
+ * `perSecond` 0 disables the limit (benchmarks). The Redis client carries the platform's
+ * key prefix, so the counters sit under REDIS_PREFIX. If Redis is unreachable, a
+ * per-process counter stands in rather than failing every bot request.
+ */
+export function createBotRateLimiter(redis: Redis, perSecond: number): BotRateLimiter {
+  if (perSecond === 0) return { consume: async () => {} };
+  const opts = { points: perSecond, duration: 1, keyPrefix: 'ratelimit:bot' };
+  const limiter = new RateLimiterRedis({
+    ...opts,
+    storeClient: redis,
+    insuranceLimiter: new RateLimiterMemory(opts),
+  });
+  return {
+    async consume(botId) {
+      try {
+        await limiter.consume(botId);
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+        const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+        throw new AppError(
+          'too_many_requests',
+          `too many requests, retry after ${retryAfter}`,
+          retryAfter,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// BullMQ wiring for webhook delivery. A job only says "drain bot X"; what to deliver is in
+// Postgres. Every new update adds a job with a unique id, so a drain that is finishing
+// cannot swallow the signal for an update committed after its last read; the per-bot lock
+// keeps one drainer per bot, and a job that finds the lock taken comes back shortly.
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import type { Config } from '../../config';
+import type { Logger } from '../../infra/logger';
+import type { Redis } from '../../infra/redis';
+import type { WebhookKicker } from '../../domain/webhooks/webhooks.service';
+import { bullConnection, bullPrefix } from '../bull';
+import { withBotLock } from './bot-lock';
+import type { Drainer } from './drain';
+
+export const WEBHOOK_QUEUE = 'webhooks';
+const LOCK_BUSY_RETRY_MS = 100;
+
+interface DrainJob {
+  botId: string;
+}
+
+const jobOpts = { removeOnComplete: true, removeOnFail: 1000, attempts: 1 };
+
+export class WebhookQueue implements WebhookKicker {
+  readonly queue: Queue<DrainJob>;
+
+  constructor(config: Config) {
+    this.queue = new Queue<DrainJob>(WEBHOOK_QUEUE, {
+      connection: bullConnection(config),
+      prefix: bullPrefix(config),
+    });
+  }
+
+  async kick(bots: { botId: string; updateId?: string }[]): Promise<void> {
+    if (bots.length === 0) return;
+    await this.queue.addBulk(
+      bots.map((b) => ({
+        name: 'drain',
+        data: { botId: b.botId },
+        opts: { ...jobOpts, jobId: `${b.botId}.${b.updateId ?? `k${Date.now()}${Math.random()}`}` },
+      })),
+    );
+  }
+
+  async retryAt(botId: string, at: Date): Promise<void> {
+    await this.queue.add(
+      'drain',
+      { botId },
+      {
+        ...jobOpts,
+        jobId: `${botId}.r${at.getTime()}`,
+        delay: Math.max(0, at.getTime() - Date.now()),
+      },
+    );
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+export function startWebhookWorker(
+  config: Config,
+  log: Logger,
+  redis: Redis,
+  drainer: Drainer,
+): Worker<DrainJob> {
+  const worker = new Worker<DrainJob>(
+    WEBHOOK_QUEUE,
+    async (job: Job<DrainJob>, token?: string) => {
+      const ran = await withBotLock(redis, job.data.botId, () => drainer.drain(job.data.botId));
+      if (!ran) {
+        // Another process is draining this bot; look again once it is likely done.
+        await job.moveToDelayed(Date.now() + LOCK_BUSY_RETRY_MS, token);
+        throw new DelayedError();
+      }
+    },
+    {
+      connection: bullConnection(config),
+      prefix: bullPrefix(config),
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      // Short locks so a SIGKILLed worker's job is picked up again within seconds.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 100,
+    },
+  );
+  worker.on('failed', (job, err) =>
+    log.warn({ botId: job?.data.botId, err: err.message }, 'drain failed'),
+  );
+  worker.on('error', (err) => log.warn({ err: err.message }, 'webhook worker error'));
+  return worker;
+}

@@ -1,0 +1,51 @@
+// The worker role's webhook delivery: drainer + BullMQ worker, and a sweep that re-kicks
+// bots whose delivery signal was lost (e.g. Redis was down when the update was written).
+import type { Infra, Services } from '../../services';
+import { toQuantaUpdate } from '../../domain/updates/updates.service';
+import { Drainer, type DeliveryDialect } from './drain';
+import { WebhookSender } from './sender';
+import type { WebhookQueue } from './queue';
+import { startWebhookWorker } from './queue';
+
+const SWEEP_MS = 15_000;
+
+const SWEEP_SQL = `
+SELECT w.bot_id FROM webhooks w JOIN bot_inboxes i ON i.bot_id = w.bot_id
+ WHERE i.last_update_id > i.acked_update_id AND (w.next_attempt_at IS NULL OR w.next_attempt_at <= now())`;
+
+/** The Quanta dialect's delivery: the same JSON object /updates returns. */
+export const quantaDelivery: DeliveryDialect = { format: (u) => toQuantaUpdate(u) };
+
+export async function startWebhookDelivery(
+  infra: Infra,
+  services: Services,
+  queue: WebhookQueue,
+  /** Update shapes per dialect ("quanta", "gateway"), chosen by the webhook's dialect. */
+  dialects: Record<string, DeliveryDialect>,
+): Promise<() => Promise<void>> {
+  const { config, log, sql, redis } = infra;
+  const sender = new WebhookSender(config.WEBHOOK_ALLOW_PRIVATE, config.WEBHOOK_TIMEOUT_MS);
+  const drainer = new Drainer({
+    sql,
+    log,
+    webhooks: services.webhooks,
+    keys: services.signingKeys,
+    sender,
+    dialects,
+    schedule: config.WEBHOOK_RETRY_SCHEDULE,
+    scheduleRetry: (botId, at) => queue.retryAt(botId, at),
+  });
+  const worker = startWebhookWorker(config, log, redis, drainer);
+  const sweep = setInterval(() => {
+    sql
+      .query<{ bot_id: string }>(SWEEP_SQL)
+      .then(({ rows }) => queue.kick(rows.map((r) => ({ botId: r.bot_id }))))
+      .catch((err: Error) => log.warn({ err: err.message }, 'webhook sweep failed'));
+  }, SWEEP_MS);
+  sweep.unref();
+  return async () => {
+    clearInterval(sweep);
+    await worker.close();
+    sender.close();
+  };
+}
