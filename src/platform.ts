@@ -70,6 +70,10 @@ function createInfra(
   }
   const bus = new WakeupBus(sub, pub, config.REDIS_PREFIX, log);
   const webhookQueue = new WebhookQueue(config);
+  // Without a listener BullMQ prints each connection error raw on stderr (Redis outages).
+  webhookQueue.queue.on('error', (err: Error) =>
+    log.warn({ err: err.message, conn: 'webhook-queue' }, 'redis error'),
+  );
   const closeRedis = () => [redis, sub, pub].forEach((c) => c.disconnect());
   return {
     infra: { config, log, db, sql, redis, bus, webhookKicker: webhookQueue },

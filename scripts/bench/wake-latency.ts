@@ -1,8 +1,9 @@
 // Wake latency: N bots long-poll at once; a user posts to one of them; how long until that
 // bot's parked /updates answers. Measured from the moment the POST is sent (so it includes
 // the POST's own handling: an upper bound of "accepted → woken").
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { call, makeFixture, must, type Fixture } from './client';
+import { makeFixture, must, type Fixture } from './client';
 import { summarize } from './stats';
 
 interface Parked {
@@ -11,19 +12,44 @@ interface Parked {
 
 let stopping = false;
 
+// node:http rather than fetch: no connect timeout of its own (10,000 sockets opening on a
+// loaded 2-core machine can take longer than undici's 10 s) and less client overhead.
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+function get(url: URL, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
 function park(base: string, bot: Fixture['bots'][number], offset: number): Parked {
+  const url = new URL(`${base}/api/v1/bot/updates?timeout=50&offset=${offset}`);
   const promise = (async () => {
     while (!stopping) {
-      const r = await call<{ updates: { update_id: number }[] }>(
-        `${base}/api/v1/bot/updates?timeout=50&offset=${offset}`,
-        { headers: { 'x-bot-token': bot.apiKey } },
-      );
-      if (r.status !== 200) throw new Error(`poll ${r.status}`);
-      if (r.body.updates.length > 0) return performance.now();
+      const r = await get(url, { 'x-bot-token': bot.apiKey });
+      if (r.status !== 200) throw new Error(`poll ${r.status} ${r.body}`);
+      if ((JSON.parse(r.body) as { updates: unknown[] }).updates.length > 0)
+        return performance.now();
     }
     return NaN;
   })().catch((err: unknown) => (stopping ? NaN : Promise.reject(err)));
   return { promise };
+}
+
+/** Park every bot's poll, a few hundred at a time, as real clients would not all connect at once. */
+async function parkAll(base: string, bots: Fixture['bots']): Promise<Map<string, Parked>> {
+  const parked = new Map<string, Parked>();
+  for (let i = 0; i < bots.length; i += 250) {
+    for (const b of bots.slice(i, i + 250)) parked.set(b.id, park(base, b, 1));
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return parked;
 }
 
 export async function wakeLatency(
@@ -37,7 +63,7 @@ export async function wakeLatency(
   const fx = await makeFixture(base, bots);
   const auth = { authorization: `Bearer ${fx.user.token}` };
   const offsets = new Map(fx.bots.map((b) => [b.id, 1]));
-  const parked = new Map(fx.bots.map((b) => [b.id, park(base, b, 1)]));
+  const parked = await parkAll(base, fx.bots);
   await new Promise((r) => setTimeout(r, bots > 2000 ? 5000 : 1500)); // every poll reaches its wait
   const idle = await whileIdle();
   const latencies: number[] = [];

@@ -8,10 +8,41 @@ function fieldName(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/**
+ * A string Postgres cannot store: NUL is refused in text and jsonb, an unpaired surrogate in
+ * jsonb (and silently mangled to U+FFFD in text). `isWellFormed` is ES2024 (Node ≥ 20).
+ */
+const unstorable = (s: string) =>
+  s.includes('\u0000') || !(s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** The path of the first unstorable string in parsed input (walked without recursion). */
+function unstorablePath(value: unknown): PropertyKey[] | undefined {
+  const stack: [unknown, PropertyKey[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string' && unstorable(v)) return path;
+    if (typeof v === 'object' && v !== null) {
+      for (const [k, child] of Object.entries(v)) {
+        if (unstorable(k)) return [...path, k];
+        stack.push([child, [...path, Array.isArray(v) ? Number(k) : k]]);
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Parse input with a zod schema; a failure is a 400 that names the first bad field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input ?? {});
-  if (r.success) return r.data;
+  if (r.success) {
+    // Checked here, before any write, rather than left to Postgres: a request that writes
+    // twice (an answer, then an edit) must not fail on the second write with the first done.
+    const bad = unstorablePath(r.data);
+    if (bad) {
+      throw badRequest(`${fieldName(bad) || 'input'}: must not contain NUL or unpaired surrogates`);
+    }
+    return r.data;
+  }
   const issue = r.error.issues[0]!;
   const field = fieldName(issue.path);
   if (!field) throw badRequest(issue.message);

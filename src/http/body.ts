@@ -1,11 +1,33 @@
 import express, { type RequestHandler } from 'express';
+import { badRequest } from '../domain/errors';
+
+/**
+ * How deeply request JSON may nest. JSON.parse copes with any depth, but the recursive code
+ * after it does not (zod refinements, JSON.stringify, the gateway's attach:// walk, jsonb):
+ * `[[[…]]]` 5,000 deep overflowed the stack into a 500. Real payloads nest a few levels.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when `value` nests arrays/objects deeper than `max` (walked without recursion). */
+export function nestedTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+export const tooDeep = () => badRequest(`JSON must not nest deeper than ${MAX_JSON_DEPTH} levels`);
 
 /**
  * JSON bodies up to the configured limit. Any JSON content type is parsed; a body sent
  * without a content type is tried as JSON too, since curl users often forget the header.
  */
-export const jsonBody = (limit: string): RequestHandler =>
-  express.json({
+export const jsonBody = (limit: string): RequestHandler => {
+  const parse = express.json({
     limit,
     strict: true,
     type: (req) => {
@@ -13,6 +35,12 @@ export const jsonBody = (limit: string): RequestHandler =>
       return ct === undefined || /^application\/([\w.+-]+\+)?json/i.test(ct);
     },
   });
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      next(nestedTooDeep(req.body) ? tooDeep() : undefined);
+    });
+};
 
 /**
  * The JSON body limit for routes that carry inline media: base64 is 4/3 of the bytes, plus

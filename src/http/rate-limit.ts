@@ -12,8 +12,8 @@ export interface BotRateLimiter {
 
 /**
  * `perSecond` 0 disables the limit (benchmarks). The Redis client carries the platform's
- * key prefix, so the counters sit under REDIS_PREFIX. If Redis is unreachable, a
- * per-process counter stands in rather than failing every bot request.
+ * key prefix, so the counters sit under REDIS_PREFIX. If Redis is unreachable (or not yet
+ * connected), a per-process counter stands in rather than failing or delaying every bot request.
  */
 export function createBotRateLimiter(redis: Redis, perSecond: number): BotRateLimiter {
   if (perSecond === 0) return { consume: async () => {} };
@@ -21,6 +21,8 @@ export function createBotRateLimiter(redis: Redis, perSecond: number): BotRateLi
   const limiter = new RateLimiterRedis({
     ...opts,
     storeClient: redis,
+    // Redis away: count in memory at once instead of waiting on ioredis' offline queue.
+    rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory(opts),
   });
   return {

@@ -37,6 +37,7 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
     const deadline = Date.now() + o.timeoutMs;
     for (;;) {
       if (takenOver && o.onTakenOver) throw o.onTakenOver(takenOver);
+      if (o.signal.aborted) return []; // client gone or shutting down: read nothing more
       signalled = false;
       const batch = await o.read();
       // A batch already read (and maybe consumed) is delivered even if a newer poll took
@@ -48,6 +49,11 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
       if (!signalled) await sleepUntilWoken(left, (fn) => (wake = fn));
       wake = undefined;
       if (o.signal.aborted) return [];
+      // Timed out with the subscription intact the whole time: nothing was published, so
+      // the log has nothing new either. Skipping the re-read keeps timeouts off Postgres
+      // (10,000 polls parked together also time out together). After a Redis hiccup the
+      // loop reads once more, so a lost wakeup costs latency, never an update.
+      if (!signalled && Date.now() >= deadline && o.bus.watching(o.channel)) return [];
     }
   } finally {
     o.signal.removeEventListener('abort', onAbort);

@@ -6,10 +6,17 @@ import type { Logger } from '../infra/logger';
 
 export type Listener = (message: string) => void;
 
+/** Channels per SUBSCRIBE when resubscribing after a reconnect. */
+const RESUBSCRIBE_BATCH = 1000;
+
 export class WakeupBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   /** In-flight SUBSCRIBE per channel, so concurrent listeners share one round trip. */
   private readonly subscribing = new Map<string, Promise<void>>();
+  /** Bumped whenever the subscriber connection drops: messages may have been missed. */
+  private generation = 0;
+  /** Channels whose SUBSCRIBE Redis confirmed, with the generation it happened in. */
+  private readonly confirmed = new Map<string, number>();
 
   constructor(
     private readonly sub: Redis,
@@ -18,6 +25,37 @@ export class WakeupBus {
     private readonly log: Logger,
   ) {
     sub.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    sub.on('ready', () => this.resume());
+    sub.on('close', () => {
+      this.generation++;
+    });
+  }
+
+  /**
+   * Whether every message published on `name` since its SUBSCRIBE was confirmed has
+   * reached this process: confirmed, and the connection has not dropped since. Waiters use
+   * it to skip a needless re-read of the log when they time out.
+   */
+  watching(name: string): boolean {
+    const channel = this.prefix + name;
+    return this.confirmed.get(channel) === this.generation && this.sub.status === 'ready';
+  }
+
+  /**
+   * After a reconnect: ioredis restores only the subscriptions Redis had confirmed, so a
+   * listener that arrived while Redis was away would get no wakeup until it re-listens.
+   * SUBSCRIBE every channel a local listener wants, then wake each listener once: wakeups
+   * published while Redis was away are lost, and the re-read finds what they announced.
+   */
+  private resume(): void {
+    const channels = [...this.listeners.keys()];
+    for (let i = 0; i < channels.length; i += RESUBSCRIBE_BATCH) {
+      const batch = channels.slice(i, i + RESUBSCRIBE_BATCH);
+      this.sub.subscribe(...batch).then(
+        () => batch.forEach((channel) => this.dispatch(channel, 'reconnected')),
+        (err: Error) => this.log.warn({ err: err.message }, 'resubscribe failed'),
+      );
+    }
   }
 
   private dispatch(channel: string, message: string): void {
@@ -42,14 +80,19 @@ export class WakeupBus {
     const stop = () => this.unlisten(channel, fn);
     let pending = this.subscribing.get(channel);
     if (!pending && set.size === 1) {
+      const generation = this.generation;
       pending = this.sub.subscribe(channel).then(
-        () => undefined,
+        () => {
+          if (generation === this.generation) this.confirmed.set(channel, generation);
+        },
         (err: Error) => this.log.warn({ err: err.message, channel }, 'subscribe failed'),
       );
       this.subscribing.set(channel, pending);
       void pending.finally(() => this.subscribing.delete(channel));
     }
-    if (pending) await withTimeout(pending, waitMs);
+    // While the connection is known to be down, waiting for the confirmation only delays
+    // the caller (up to waitMs per poll): the SUBSCRIBE waits in ioredis' offline queue.
+    if (pending && !isOffline(this.sub)) await withTimeout(pending, waitMs);
     return stop;
   }
 
@@ -57,6 +100,7 @@ export class WakeupBus {
     const set = this.listeners.get(channel);
     if (!set?.delete(fn) || set.size > 0) return;
     this.listeners.delete(channel);
+    this.confirmed.delete(channel);
     this.sub.unsubscribe(channel).catch(() => {
       // Redis away: ioredis forgets the channel on reconnect only if we unsubscribed, so a
       // stale subscription may linger; it is harmless (messages find no listener).
@@ -66,6 +110,9 @@ export class WakeupBus {
   /** Publish to many channels in one round trip. Never throws: a lost wakeup only delays. */
   async publish(messages: [name: string, message: string][]): Promise<void> {
     if (messages.length === 0) return;
+    // Redis known to be away: skip rather than hold the caller (a message POST) for the
+    // offline queue's reconnect attempts, ~1-2 s each. Parked polls re-read on reconnect.
+    if (isOffline(this.pub)) return;
     try {
       const p = this.pub.pipeline();
       for (const [name, message] of messages) p.publish(this.prefix + name, message);
@@ -81,6 +128,11 @@ export class WakeupBus {
     for (const set of this.listeners.values()) n += set.size;
     return n;
   }
+}
+
+/** Lost after having connected (ioredis is between reconnect attempts, or closed). */
+function isOffline(conn: Redis): boolean {
+  return conn.status === 'reconnecting' || conn.status === 'close' || conn.status === 'end';
 }
 
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {

@@ -27,6 +27,9 @@ export async function startMaintenance(infra: Infra): Promise<() => Promise<void
     { connection, prefix: bullPrefix(config), concurrency: 1 },
   );
   worker.on('failed', (_job, err) => log.warn({ err: err.message }, 'maintenance job failed'));
+  // Without listeners BullMQ prints each connection error raw on stderr (Redis outages).
+  queue.on('error', (err) => log.warn({ err: err.message }, 'maintenance queue error'));
+  worker.on('error', (err) => log.warn({ err: err.message }, 'maintenance worker error'));
   return async () => {
     await worker.close();
     await queue.close();

@@ -143,6 +143,18 @@ describe('long-poll /updates', () => {
     }
   });
 
+  it('does not touch Postgres again at the timeout while the subscription held', async () => {
+    const { http: api, platform } = t.current;
+    const { bot } = await userBotChat(api);
+    const spy = jest.spyOn(platform.services.updates, 'read');
+    try {
+      await api.get('/api/v1/bot/updates?timeout=1').set(botAuth(bot)).expect(200);
+      expect(spy).toHaveBeenCalledTimes(1); // the read before parking, none at the timeout
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('returns empty at the timeout when nothing arrives', async () => {
     const { bot } = await userBotChat(t.current.http);
     const started = Date.now();

@@ -81,6 +81,13 @@ describe('the Quick Start loop', () => {
         for (;;) {
           const r = await http.get('/api/v1/bot/updates?timeout=0&limit=3').set(botAuth(bot));
           if (r.status === 409) continue;
+          if (r.status === 429) {
+            // Two pollers retrying on 409 can exceed the per-bot rate limit: back off.
+            await new Promise((res) =>
+              setTimeout(res, Number(r.headers['retry-after'] ?? 1) * 1000),
+            );
+            continue;
+          }
           if (r.body.updates.length === 0) return;
           seen.push(...r.body.updates.map((u: { update_id: number }) => u.update_id));
         }

@@ -121,7 +121,12 @@ describe('webhook delivery', () => {
     const got = await r.waitFor(3);
     expect(new Set(got.map((g) => g.headers['webhook-id'])).size).toBe(1); // same id on every retry
     expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(200); // the schedule (0.3 s ± 20%)
-    const attempts = await http.get('/api/v1/bot/webhook/attempts').set(botAuth(bot)).expect(200);
+    // The worker records an attempt once the response is in: wait for the third record.
+    let attempts = await http.get('/api/v1/bot/webhook/attempts').set(botAuth(bot)).expect(200);
+    for (let i = 0; i < 50 && attempts.body.attempts.length < 3; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      attempts = await http.get('/api/v1/bot/webhook/attempts').set(botAuth(bot)).expect(200);
+    }
     expect(attempts.body.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([
       204, 500, 500,
     ]);

@@ -22,7 +22,7 @@ export const MAX_REACTIONS_PER_MEMBER = 3;
 // Built at run time: the `v` flag is newer than the TypeScript target.
 const EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
 
-const emoji = z
+export const emoji = z
   .string()
   .max(32, 'must be one emoji')
   .refine((s) => EMOJI.test(s), 'must be one emoji');

@@ -6,6 +6,7 @@ import type { Request, RequestHandler } from 'express';
 import express from 'express';
 import busboy from 'busboy';
 import { AppError, badRequest } from '../../domain/errors';
+import { MAX_JSON_DEPTH, nestedTooDeep, tooDeep } from '../body';
 
 export interface UploadedFile {
   /** Marks a value as a file part (as opposed to a string or decoded JSON). */
@@ -69,12 +70,24 @@ export async function readParams(req: Request, limitBytes: number): Promise<Para
   const merged: Params = { ...(req.query as Params), ...body };
   const out: Params = {};
   for (const [name, value] of Object.entries(merged)) {
-    out[name] = resolveAttachments(decodeJson(name, value), files);
+    const decoded = decodeJson(name, value);
+    // Before the recursive attach:// walk (a JSON body or a JSON-encoded form field).
+    if (nestedTooDeep(decoded, MAX_JSON_DEPTH - 1)) throw tooDeep();
+    put(out, name, resolveAttachments(decoded, files));
   }
   // A file part sent under the parameter's own name (telegraf, node-telegram-bot-api; the
   // latter also puts an empty `photo=` in the query string) unless the body names another.
-  for (const [name, file] of files) if (body[name] === undefined) out[name] = file;
+  for (const [name, file] of files) if (body[name] === undefined) put(out, name, file);
   return out;
+}
+
+/**
+ * An own property whatever the name: `out[name] = v` with name `__proto__` would set the
+ * object's prototype instead, so `{"__proto__": {"chat_id": …}}` supplied parameters
+ * through the prototype chain (zod reads inherited properties).
+ */
+function put(o: Params, name: string, value: unknown): void {
+  Object.defineProperty(o, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -145,6 +158,11 @@ function readMultipart(
     }
     bb.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(tooLarge());
+      // busboy hands over `undefined` for a part in a charset it cannot decode
+      // (`Content-Type: text/plain; charset=nope`); this handler then threw inside the
+      // request stream, an uncaught exception.
+      if (typeof value !== 'string')
+        return fail(new AppError('unsupported_media_type', `unsupported charset in part ${name}`));
       total += value.length;
       if (total > limitBytes) return fail(tooLarge());
       fields[name] = value;
@@ -157,6 +175,9 @@ function readMultipart(
         else chunks.push(c);
       });
       stream.on('limit', () => fail(tooLarge()));
+      // A body that ends inside a file part destroys its stream with an error: without this
+      // listener that was an unhandled 'error' event, which kills the process.
+      stream.on('error', () => fail(badRequest('malformed multipart body')));
       stream.on('end', () => {
         files.set(name, {
           kind: 'file',

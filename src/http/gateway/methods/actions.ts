@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { badRequest } from '../../../domain/errors';
 import { parse } from '../../../domain/validation';
+import { emoji, MAX_REACTIONS_PER_MEMBER } from '../../../domain/reactions/reactions.service';
 import { buttonsFrom } from '../markup';
 import { shapeMessage } from './messages';
 import type { Method } from './types';
@@ -120,6 +121,12 @@ export const setMessageReaction: Method = async ({ bot, params, services }) => {
   const wanted = (a.reaction ?? []).map((r) => {
     if (r.type !== 'emoji' || !r.emoji) throw badRequest('reaction: only emoji reactions');
     return r.emoji;
+  });
+  // One write per emoji changed follows: check the whole new set before the first, or a bad
+  // emoji or a fourth one is a 400 after the others were already changed.
+  const most = `at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`;
+  parse(z.object({ reaction: z.array(emoji).max(MAX_REACTIONS_PER_MEMBER, most) }), {
+    reaction: [...new Set(wanted)],
   });
   const current = await services.directory.reactionsBy(target.message_id, bot.userId);
   for (const e of current.filter((c) => !wanted.includes(c))) await set(e, false);

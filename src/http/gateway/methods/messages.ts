@@ -4,6 +4,7 @@ import { badRequest } from '../../../domain/errors';
 import { isUuid } from '../../../domain/ids';
 import type { MessengerMessage } from '../../../domain/messages/message-view';
 import { MAX_CONTENT } from '../../../domain/messages/messages.schemas';
+import { buttons as buttonsSchema } from '../../../domain/messages/payload';
 import { parse } from '../../../domain/validation';
 import type { Services } from '../../../services';
 import { buttonsFrom } from '../markup';
@@ -59,6 +60,9 @@ export const editMessageText: Method = async ({ bot, params, services }) => {
   const ref = { chat_id: a.chat_id, message_id: a.message_id };
   const content = requireText(a.text);
   const buttons = buttonsFrom(a.reply_markup);
+  // Two writes follow (the text, then the keyboard): check the keyboard before the first, or
+  // a bad one (101 buttons, a 65-byte callback_data…) is a 400 that has edited the text.
+  if (buttons) parse(z.object({ reply_markup: buttonsSchema }), { reply_markup: buttons });
   let edited = await worded(services.edits.editAsBot(bot, { ...ref, content }), EDIT_WORDING);
   if (buttons) edited = await services.edits.editReplyMarkup(bot, { ...ref, buttons });
   return shapeMessage(services, bot, edited);
