@@ -1,21 +1,13 @@
 // The real entry point (src/main.ts) as a child process: start, serve, shut down gracefully.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createTestEnv, type Env } from '../support/platform';
 import { registerUser, registerBot } from '../support/fixtures';
 import supertest from 'supertest';
+import { freePort } from '../support/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  return port;
-}
 
 function start(env: Env): { child: ChildProcess; output: () => string } {
   let out = '';

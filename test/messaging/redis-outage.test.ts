@@ -1,22 +1,13 @@
 // A private redis-server, so killing it cannot disturb other test files.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import supertest from 'supertest';
 import { createTestEnv, platformFor, type Env } from '../support/platform';
 import { botAuth, say, userBotChat } from '../support/fixtures';
 import type { Platform } from '../../src/platform';
+import { freePort, sleep } from '../support/processes';
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  return port;
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn(

@@ -104,10 +104,6 @@ export class WebhooksService {
       .$executeRaw`UPDATE bot_inboxes SET acked_update_id = last_update_id WHERE bot_id = ${botId}::uuid`;
   }
 
-  async isSet(botId: string): Promise<boolean> {
-    return (await this.db.webhook.count({ where: { botId } })) > 0;
-  }
-
   async info(botId: string): Promise<WebhookInfo> {
     const w = await this.db.webhook.findUnique({ where: { botId } });
     const pending = await this.updates.pendingCount(botId);
