@@ -74,6 +74,12 @@ const schema = z.object({
   /** Trust X-Forwarded-For from this many proxies (0: none). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000).default(10000),
+  /**
+   * How often an api process checks its in-memory caches (bot keys, quiet inboxes) against
+   * Postgres, with one statement each: the bound on staleness should a Redis invalidation be
+   * lost (say, the process that deleted a bot died before publishing it).
+   */
+  CACHE_AUDIT_MS: z.coerce.number().int().min(100).max(3600000).default(60000),
   UPDATE_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** Requests per second per bot, across all processes and both dialects (0: no limit). */
   RATE_LIMIT_PER_BOT: z.coerce.number().int().min(0).max(100000).default(30),

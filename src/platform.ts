@@ -15,6 +15,7 @@ import { startMaintenance } from './worker/maintenance';
 import { WebhookQueue } from './worker/webhooks/queue';
 import { quantaDelivery, startWebhookDelivery } from './worker/webhooks/start';
 import { gatewayDelivery } from './http/gateway/delivery';
+import { startCacheAudit } from './domain/cache-audit';
 
 export interface Platform extends Infra {
   services: Services;
@@ -109,6 +110,7 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
         stoppers.push(await startWebhookDelivery(infra, services, webhookQueue, dialects));
       }
       if (config.ROLE !== 'worker') {
+        stoppers.push(startCacheAudit(services, log, config.CACHE_AUDIT_MS));
         const server = createServer(api);
         servers.push(server);
         bound.port = await listen(server, config.PORT, config.HOST);
@@ -125,6 +127,7 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
       await Promise.all(servers.map((s) => close(s, config.SHUTDOWN_TIMEOUT_MS)));
       await Promise.all(stoppers.map((s) => s()));
       await webhookQueue.close();
+      infra.bus.close();
       closeRedis();
       await infra.db.$disconnect();
       await infra.sql.end();

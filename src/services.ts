@@ -65,7 +65,7 @@ export function createServices({ config, db, sql, bus, webhookKicker }: Infra): 
       secret: config.JWT_SECRET,
       ttlSeconds: config.JWT_TTL,
     }),
-    bots: new BotsService(db, sql),
+    bots: new BotsService(db, sql, bus),
     chats,
     messages,
     edits,

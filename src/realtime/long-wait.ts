@@ -1,6 +1,6 @@
 // The long-poll loop shared by bot updates and the messenger event feed:
 // listen first, then read, then wait — so a wakeup between read and wait is never lost.
-import type { WakeupBus } from './wakeup-bus';
+import { PRESENCE_PREFIX, type WakeupBus } from './wakeup-bus';
 
 export interface LongWaitOptions<T> {
   bus: WakeupBus;
@@ -9,37 +9,47 @@ export interface LongWaitOptions<T> {
   timeoutMs: number;
   signal: AbortSignal;
   /**
-   * Exclusive waiters (bot getUpdates): announce `takeover:<id>` on the channel; a waiter
-   * that hears another id's takeover stops with `onTakenOver`.
+   * Exclusive waiters (bot getUpdates): announce `~takeover:<id>` on the channel (presence,
+   * not news: it leaves the channel's mark alone); a waiter that hears another id's
+   * takeover, or `takeover:<who>` from elsewhere (e.g. `webhook`), stops with `onTakenOver`.
    */
   exclusiveId?: string;
+  /**
+   * Asked once, right after listening starts (so nothing published later is missed): true
+   * skips the first read, when the caller knows from the channel's mark that the log held
+   * nothing for it when last read and nothing was published since.
+   */
+  knownEmpty?: () => boolean;
   /** Called with who took over: another waiter's id, or e.g. `webhook`. */
   onTakenOver?: (by: string) => Error;
 }
 
 export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
-  let signalled: boolean;
+  let signalled = false;
   let takenOver: string | undefined;
   let wake: (() => void) | undefined;
+  const ownTakeover = `${TAKEOVER}${o.exclusiveId}`;
   const onMessage = (msg: string) => {
-    if (msg.startsWith('takeover:')) {
-      if (!o.exclusiveId || msg === `takeover:${o.exclusiveId}`) return;
-      takenOver = msg.slice('takeover:'.length);
+    const by = takeoverBy(msg);
+    if (by !== undefined) {
+      if (!o.exclusiveId || msg === ownTakeover) return;
+      takenOver = by;
     }
     signalled = true;
     wake?.();
   };
   const stop = await o.bus.listen(o.channel, onMessage);
+  let skipRead = o.knownEmpty?.() === true;
   const onAbort = () => wake?.();
   o.signal.addEventListener('abort', onAbort);
   try {
-    if (o.exclusiveId) await o.bus.publish([[o.channel, `takeover:${o.exclusiveId}`]]);
+    if (o.exclusiveId) await o.bus.publish([[o.channel, ownTakeover]]);
     const deadline = Date.now() + o.timeoutMs;
     for (;;) {
       if (takenOver && o.onTakenOver) throw o.onTakenOver(takenOver);
       if (o.signal.aborted) return []; // client gone or shutting down: read nothing more
-      signalled = false;
-      const batch = await o.read();
+      const batch: T[] = skipRead && !signalled ? [] : await readFresh();
+      skipRead = false;
       // A batch already read (and maybe consumed) is delivered even if a newer poll took
       // over meanwhile: only a waiter with nothing in hand steps aside.
       if (batch.length > 0) return batch;
@@ -59,6 +69,21 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
     o.signal.removeEventListener('abort', onAbort);
     stop();
   }
+
+  function readFresh(): Promise<T[]> {
+    signalled = false;
+    return o.read();
+  }
+}
+
+const TAKEOVER = `${PRESENCE_PREFIX}takeover:`;
+
+/** Who a takeover message names (a waiter's id, or e.g. `webhook`); undefined for others. */
+function takeoverBy(msg: string): string | undefined {
+  if (msg.startsWith(TAKEOVER)) return msg.slice(TAKEOVER.length);
+  // `takeover:<who>` is news (a webhook was set), and what processes before `~` sent.
+  if (msg.startsWith('takeover:')) return msg.slice('takeover:'.length);
+  return undefined;
 }
 
 /** Resolves on wake or after `ms`; one timer per parked waiter, cleared on wake. */

@@ -1,6 +1,6 @@
 // Redis pub/sub <-> in-process listeners. One subscriber connection per process; a channel
-// is SUBSCRIBEd while at least one local listener wants it, so a parked long-poll costs a
-// Set entry, not a connection or a timer.
+// is SUBSCRIBEd while at least one local listener wants it (and a little after, see LINGER_MS),
+// so a parked long-poll costs a Set entry, not a connection or a timer.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger';
 
@@ -9,14 +9,40 @@ export type Listener = (message: string) => void;
 /** Channels per SUBSCRIBE when resubscribing after a reconnect. */
 const RESUBSCRIBE_BATCH = 1000;
 
+/**
+ * How long a channel stays subscribed after its last listener left. A bot re-polls right
+ * after each answer; keeping its channel lets the next poll know nothing was published in
+ * between (see `mark`) instead of asking Postgres again.
+ */
+const LINGER_MS = 30_000;
+
+/** Wakeups published while Redis was away, kept to publish on reconnect (newest kept). */
+const MAX_DEFERRED = 10_000;
+
+/**
+ * Messages starting with `~` announce a listener (e.g. a long-poll taking over) rather than
+ * news: they wake listeners but leave the channel's mark alone, and are never re-sent late.
+ */
+export const PRESENCE_PREFIX = '~';
+
 export class WakeupBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   /** In-flight SUBSCRIBE per channel, so concurrent listeners share one round trip. */
   private readonly subscribing = new Map<string, Promise<void>>();
   /** Bumped whenever the subscriber connection drops: messages may have been missed. */
-  private generation = 0;
+  private gen = 0;
   /** Channels whose SUBSCRIBE Redis confirmed, with the generation it happened in. */
   private readonly confirmed = new Map<string, number>();
+  /**
+   * Per confirmed channel, a stamp from `stamps` renewed on each confirmation and each news
+   * message: never reused, so a mark cannot repeat after an unsubscribe and resubscribe.
+   */
+  private readonly heard = new Map<string, number>();
+  private stamps = 0;
+  /** Channels without listeners, still subscribed, with when their last listener left. */
+  private readonly lingering = new Map<string, number>();
+  private readonly deferred = new Map<string, string>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly sub: Redis,
@@ -27,8 +53,15 @@ export class WakeupBus {
     sub.on('message', (channel: string, message: string) => this.dispatch(channel, message));
     sub.on('ready', () => this.resume());
     sub.on('close', () => {
-      this.generation++;
+      this.gen++;
     });
+    pub.on('ready', () => void this.flushDeferred());
+    this.sweeper = setInterval(() => this.sweep(), LINGER_MS / 2).unref();
+  }
+
+  /** Changes whenever this process may have missed a message on any channel. */
+  get generation(): number {
+    return this.gen;
   }
 
   /**
@@ -38,7 +71,22 @@ export class WakeupBus {
    */
   watching(name: string): boolean {
     const channel = this.prefix + name;
-    return this.confirmed.get(channel) === this.generation && this.sub.status === 'ready';
+    return this.confirmed.get(channel) === this.gen && this.sub.status === 'ready';
+  }
+
+  /**
+   * A token that stays the same exactly while `name` is watched and no news arrives on it;
+   * undefined when not watched. Equal marks at two moments prove nothing was published on
+   * the channel in between (a reader may then trust what it read at the first moment).
+   */
+  mark(name: string): string | undefined {
+    if (!this.watching(name)) return undefined;
+    return `${this.gen}:${this.heard.get(this.prefix + name)}`;
+  }
+
+  /** Deliver `message` to this process's listeners on `name` only (and change its mark). */
+  wakeLocal(name: string, message: string): void {
+    this.dispatch(this.prefix + name, message);
   }
 
   /**
@@ -49,16 +97,25 @@ export class WakeupBus {
    */
   private resume(): void {
     const channels = [...this.listeners.keys()];
+    const generation = this.gen;
     for (let i = 0; i < channels.length; i += RESUBSCRIBE_BATCH) {
       const batch = channels.slice(i, i + RESUBSCRIBE_BATCH);
       this.sub.subscribe(...batch).then(
-        () => batch.forEach((channel) => this.dispatch(channel, 'reconnected')),
+        () => {
+          for (const channel of batch) {
+            if (generation === this.gen) this.confirm(channel);
+            this.dispatch(channel, 'reconnected');
+          }
+        },
         (err: Error) => this.log.warn({ err: err.message }, 'resubscribe failed'),
       );
     }
   }
 
   private dispatch(channel: string, message: string): void {
+    if (!message.startsWith(PRESENCE_PREFIX) && this.confirmed.has(channel)) {
+      this.heard.set(channel, ++this.stamps);
+    }
     const set = this.listeners.get(channel);
     if (!set) return;
     for (const fn of [...set]) fn(message);
@@ -75,20 +132,13 @@ export class WakeupBus {
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
+      this.lingering.delete(channel);
     }
     set.add(fn);
     const stop = () => this.unlisten(channel, fn);
     let pending = this.subscribing.get(channel);
-    if (!pending && set.size === 1) {
-      const generation = this.generation;
-      pending = this.sub.subscribe(channel).then(
-        () => {
-          if (generation === this.generation) this.confirmed.set(channel, generation);
-        },
-        (err: Error) => this.log.warn({ err: err.message, channel }, 'subscribe failed'),
-      );
-      this.subscribing.set(channel, pending);
-      void pending.finally(() => this.subscribing.delete(channel));
+    if (!pending && this.confirmed.get(channel) !== this.gen) {
+      pending = this.subscribe(channel);
     }
     // While the connection is known to be down, waiting for the confirmation only delays
     // the caller (up to waitMs per poll): the SUBSCRIBE waits in ioredis' offline queue.
@@ -96,30 +146,89 @@ export class WakeupBus {
     return stop;
   }
 
+  private subscribe(channel: string): Promise<void> {
+    const generation = this.gen;
+    const pending = this.sub.subscribe(channel).then(
+      () => {
+        if (generation === this.gen) this.confirm(channel);
+      },
+      (err: Error) => this.log.warn({ err: err.message, channel }, 'subscribe failed'),
+    );
+    this.subscribing.set(channel, pending);
+    void pending.finally(() => this.subscribing.delete(channel));
+    return pending;
+  }
+
+  private confirm(channel: string): void {
+    this.confirmed.set(channel, this.gen);
+    this.heard.set(channel, ++this.stamps);
+  }
+
   private unlisten(channel: string, fn: Listener): void {
     const set = this.listeners.get(channel);
     if (!set?.delete(fn) || set.size > 0) return;
     this.listeners.delete(channel);
-    this.confirmed.delete(channel);
-    this.sub.unsubscribe(channel).catch(() => {
-      // Redis away: ioredis forgets the channel on reconnect only if we unsubscribed, so a
-      // stale subscription may linger; it is harmless (messages find no listener).
-    });
+    this.lingering.set(channel, Date.now());
   }
 
-  /** Publish to many channels in one round trip. Never throws: a lost wakeup only delays. */
+  /** UNSUBSCRIBE channels that have lingered long enough without a listener. */
+  private sweep(): void {
+    const before = Date.now() - LINGER_MS;
+    const stale: string[] = [];
+    for (const [channel, since] of this.lingering) {
+      if (since > before) continue;
+      stale.push(channel);
+      this.lingering.delete(channel);
+      this.confirmed.delete(channel);
+      this.heard.delete(channel);
+    }
+    for (let i = 0; i < stale.length; i += RESUBSCRIBE_BATCH) {
+      this.sub.unsubscribe(...stale.slice(i, i + RESUBSCRIBE_BATCH)).catch(() => {
+        // Redis away: a stale subscription may linger; it is harmless (no listener).
+      });
+    }
+  }
+
+  /**
+   * Publish to many channels in one round trip. Never throws: a lost wakeup only delays.
+   * News published while Redis is away is sent once it is back (presence is dropped).
+   */
   async publish(messages: [name: string, message: string][]): Promise<void> {
     if (messages.length === 0) return;
     // Redis known to be away: skip rather than hold the caller (a message POST) for the
-    // offline queue's reconnect attempts, ~1-2 s each. Parked polls re-read on reconnect.
-    if (isOffline(this.pub)) return;
+    // offline queue's reconnect attempts, ~1-2 s each.
+    if (isOffline(this.pub)) return this.defer(messages);
     try {
       const p = this.pub.pipeline();
       for (const [name, message] of messages) p.publish(this.prefix + name, message);
       await p.exec();
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'publish failed');
+      this.defer(messages);
     }
+  }
+
+  private defer(messages: [name: string, message: string][]): void {
+    for (const [name, message] of messages) {
+      if (message.startsWith(PRESENCE_PREFIX)) continue;
+      this.deferred.delete(name); // re-insert: Map order is age order
+      this.deferred.set(name, message);
+      if (this.deferred.size > MAX_DEFERRED) {
+        this.deferred.delete(this.deferred.keys().next().value!);
+      }
+    }
+  }
+
+  private async flushDeferred(): Promise<void> {
+    if (this.deferred.size === 0) return;
+    const messages = [...this.deferred];
+    this.deferred.clear();
+    await this.publish(messages);
+  }
+
+  /** Stop background work (the linger sweep); the connections are closed by their owner. */
+  close(): void {
+    clearInterval(this.sweeper);
   }
 
   /** Listener count (for tests and metrics). */

@@ -89,4 +89,20 @@ async function startRedis(port: number): Promise<ChildProcess> {
     ).toEqual(['redis is back']);
     expect(Date.now() - t0).toBeLessThan(5000);
   }, 30000);
+
+  it('while Redis is away, cached bot keys are not trusted: a key deleted elsewhere fails at once', async () => {
+    const api = supertest(platform.api);
+    const { bot } = await userBotChat(api);
+    for (let i = 0; i < 100 && platform.services.bots.cachedKeys === 0; i++) {
+      await api.get('/api/v1/bot/me').set(botAuth(bot)).expect(200);
+      await sleep(20);
+    }
+    expect(platform.services.bots.cachedKeys).toBeGreaterThan(0);
+    redis.kill('SIGKILL');
+    await once(redis, 'exit');
+    await sleep(100);
+    // Deleted by "another process" whose invalidation cannot arrive while Redis is away.
+    await platform.sql.query('DELETE FROM bots WHERE id = $1::uuid', [bot.id]);
+    await api.get('/api/v1/bot/me').set(botAuth(bot)).expect(401);
+  }, 20000);
 });

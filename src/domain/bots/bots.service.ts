@@ -6,7 +6,9 @@ import { conflict, forbidden, notFound, unauthorized } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { parse } from '../validation';
 import { isUuid } from '../ids';
+import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
+import { BotAuthCache } from './auth-cache';
 import { registerBotBody, setCommandsBody, type Permission } from './bots.schemas';
 
 export type BotWithUser = Bot & { user: User };
@@ -49,14 +51,25 @@ function derivedUsername(name: string): string {
   return `${slug || 'b'}_${randomBytes(3).toString('hex')}_bot`;
 }
 
-const AUTH_SQL = `SELECT ${BOT_COLUMNS}, ${USER_COLUMNS}
+/** Changes with any column of the bot or its user: what the cache audit compares. */
+const FINGERPRINT = `md5(row(b.*)::text || row(u.*)::text)`;
+
+const AUTH_SQL = `SELECT ${BOT_COLUMNS}, ${USER_COLUMNS}, ${FINGERPRINT} AS fingerprint
   FROM bots b JOIN users u ON u.id = b.user_id WHERE b.api_key_hash = $1`;
 
+const AUDIT_SQL = `SELECT b.id, ${FINGERPRINT} AS fingerprint
+  FROM bots b JOIN users u ON u.id = b.user_id WHERE b.id = ANY($1::uuid[])`;
+
 export class BotsService {
+  private readonly cache: BotAuthCache<BotWithUser>;
+
   constructor(
     private readonly db: Db,
     private readonly sql: Sql,
-  ) {}
+    bus: WakeupBus,
+  ) {
+    this.cache = new BotAuthCache(bus);
+  }
 
   async register(
     ownerId: string,
@@ -107,24 +120,55 @@ export class BotsService {
     if (!isUuid(botId)) throw notFound('bot not found');
     const { count } = await this.db.bot.deleteMany({ where: { id: botId, ownerId } });
     if (count === 0) throw notFound('bot not found');
+    await this.cache.invalidate(botId);
   }
 
   /**
    * The bot behind an API key (or its Telegram form, whose digits must match too), or 401.
-   * Looked up by digest on every request.
+   * Looked up by digest, from the in-process cache when it can be trusted (see auth-cache).
+   * Unknown keys are not cached: a bad token always costs its caller a lookup.
    */
   async authenticate(token: string): Promise<BotWithUser> {
     const parsed = parseBotToken(token);
     if (!parsed) throw unauthorized('invalid bot token');
-    const { rows } = await this.sql.query({
-      name: 'bot-auth',
-      text: AUTH_SQL,
-      values: [hashApiKey(parsed.key)],
-    });
-    const bot = rows[0] ? { ...botFromRow(rows[0]), user: userFromRow(rows[0]) } : undefined;
+    const digest = hashApiKey(parsed.key);
+    const bot = this.cache.get(digest) ?? (await this.lookup(digest));
     const digitsMatch = parsed.numericId === undefined || parsed.numericId === bot?.numericId;
     if (!bot || !bot.isActive || !digitsMatch) throw unauthorized('invalid bot token');
     return bot;
+  }
+
+  private async lookup(digest: string): Promise<BotWithUser | undefined> {
+    const ticket = this.cache.ticket();
+    const { rows } = await this.sql.query({ name: 'bot-auth', text: AUTH_SQL, values: [digest] });
+    const row = rows[0];
+    if (!row) return undefined;
+    const bot = { ...botFromRow(row), user: userFromRow(row) };
+    this.cache.put(digest, bot.id, row.fingerprint as string, bot, ticket);
+    return bot;
+  }
+
+  /**
+   * One statement for every cached bot: drop those whose rows changed or went away without
+   * the invalidation reaching this process.
+   */
+  async auditCache(): Promise<void> {
+    const cached = this.cache.fingerprints();
+    if (cached.size === 0) return;
+    const { rows } = await this.sql.query<{ id: string; fingerprint: string }>({
+      name: 'bot-auth-audit',
+      text: AUDIT_SQL,
+      values: [[...cached.keys()]],
+    });
+    const now = new Map(rows.map((r) => [r.id, r.fingerprint]));
+    for (const [botId, fingerprint] of cached) {
+      if (now.get(botId) !== fingerprint) this.cache.evictIfStale(botId, now.get(botId));
+    }
+  }
+
+  /** Cached keys (tests, metrics). */
+  get cachedKeys(): number {
+    return this.cache.size;
   }
 
   /** An active bot by id (a webhook reply's method runs as it), or 401. */
@@ -143,6 +187,7 @@ export class BotsService {
       data: { commands },
       include: { user: true },
     });
+    await this.cache.invalidate(bot.id);
     return toPublicBot(updated);
   }
 }

@@ -8,6 +8,7 @@ import { longWait } from '../../realtime/long-wait';
 import { conflict } from '../errors';
 import { parse } from '../validation';
 import { botChannel } from '../messages/fanout';
+import { QuietInboxes, pollKey } from './quiet-inboxes';
 
 export interface UpdateRow {
   id: string;
@@ -79,16 +80,29 @@ SELECT u.id, u.update_id, u.type, u.payload, u.created_at
    AND ($4::text[] IS NULL OR u.type = ANY($4::text[]))
  ORDER BY u.update_id LIMIT $3`;
 
+// Quiet bots whose log moved past what their poll waits for, or that got a webhook: their
+// wakeup was lost (say, its publisher died between commit and publish).
+const STIRRED_SQL = `
+SELECT q.bot_id FROM unnest($1::uuid[], $2::bigint[]) AS q(bot_id, after)
+  JOIN bot_inboxes i ON i.bot_id = q.bot_id
+ WHERE i.last_update_id > GREATEST(i.acked_update_id, q.after)
+UNION
+SELECT w.bot_id FROM webhooks w WHERE w.bot_id = ANY($1::uuid[])`;
+
 // A consumed batch whose client vanished before the answer: hand it out again.
 const UNCONSUME_SQL = `
 UPDATE bot_inboxes SET acked_update_id = $2::bigint - 1
  WHERE bot_id = $1::uuid AND acked_update_id = $3::bigint`;
 
 export class UpdatesService {
+  private readonly quiet: QuietInboxes;
+
   constructor(
     private readonly sql: Sql,
     private readonly bus: WakeupBus,
-  ) {}
+  ) {
+    this.quiet = new QuietInboxes(bus);
+  }
 
   async read(botId: string, o: PollOptions): Promise<UpdateRow[]> {
     const { rows } =
@@ -106,13 +120,33 @@ export class UpdatesService {
     return rows;
   }
 
-  /** Long-poll: at once when updates wait, else park until a wakeup, the timeout or abort. */
+  /**
+   * Long-poll: at once when updates wait, else park until a wakeup, the timeout or abort.
+   * A bot whose last poll found nothing, with nothing published for it since, parks
+   * without a query (see QuietInboxes); a webhook set meanwhile was published too.
+   */
   async poll(botId: string, o: PollOptions, signal: AbortSignal): Promise<UpdateRow[]> {
-    if (await this.hasWebhook(botId)) throw conflict(WEBHOOK_IS_SET);
+    const key = pollKey(o.offset, o.types);
+    let webhookChecked = this.quiet.isQuiet(botId, key);
+    const checkWebhook = async () => {
+      if (webhookChecked) return;
+      webhookChecked = true;
+      if (await this.hasWebhook(botId)) throw conflict(WEBHOOK_IS_SET);
+    };
+    await checkWebhook();
+    const channel = botChannel(botId);
     const batch = await longWait({
       bus: this.bus,
-      channel: botChannel(botId),
-      read: () => this.read(botId, o),
+      channel,
+      knownEmpty: () => webhookChecked && this.quiet.isQuiet(botId, key),
+      read: async () => {
+        await checkWebhook();
+        const mark = this.bus.mark(channel);
+        const rows = await this.read(botId, o);
+        if (rows.length > 0) this.quiet.forget(botId);
+        else this.quiet.remember(botId, key, Math.max((o.offset ?? 1) - 1, 0), mark);
+        return rows;
+      },
       timeoutMs: o.timeoutS * 1000,
       signal,
       exclusiveId: randomUUID(),
@@ -137,10 +171,33 @@ export class UpdatesService {
     return (rowCount ?? 0) > 0;
   }
 
+  /** The batch is pending again: news for any poll of this bot, here or elsewhere. */
   private async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
     const first = batch[0]!.update_id;
     const last = batch[batch.length - 1]!.update_id;
     await this.sql.query(UNCONSUME_SQL, [botId, first, last]);
+    this.quiet.forget(botId);
+    await this.bus.publish([[botChannel(botId), 'update']]);
+  }
+
+  /**
+   * One statement for every quiet bot: any whose log moved without a wakeup reaching this
+   * process (or that got a webhook) reads again, and a poll parked here wakes.
+   */
+  async auditQuiet(): Promise<void> {
+    const waiting = this.quiet.waiting();
+    if (waiting.size === 0) return;
+    const { rows } = await this.sql.query<{ bot_id: string }>({
+      name: 'quiet-audit',
+      text: STIRRED_SQL,
+      values: [[...waiting.keys()], [...waiting.values()]],
+    });
+    for (const r of rows) this.quiet.stirred(r.bot_id);
+  }
+
+  /** Bots known to have nothing pending (tests, metrics). */
+  get quietBots(): number {
+    return this.quiet.size;
   }
 
   /** Acknowledge everything the bot has not read yet (drop_pending_updates). */

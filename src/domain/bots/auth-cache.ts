@@ -1,0 +1,110 @@
+// Bot API keys → bots, cached in process so a request costs no Postgres round trip for its
+// token. Trusted only while Redis is known to deliver every invalidation to this process.
+import type { WakeupBus } from '../../realtime/wakeup-bus';
+
+/** Carries the id of a bot whose row changed or went away; every api process listens. */
+export const BOTS_CHANGED = 'bots:changed';
+
+/** Beyond this, the oldest entries go first (a bot re-caches on its next request). */
+const MAX_ENTRIES = 100_000;
+
+interface Entry<T> {
+  value: T;
+  botId: string;
+  /** md5 of the bot's and its user's rows when cached; the audit compares it. */
+  fingerprint: string;
+  generation: number;
+}
+
+export interface CacheTicket {
+  changes: number;
+  generation: number;
+  trusted: boolean;
+}
+
+/**
+ * Invariant: an entry is served only if no invalidation can have been missed since it was
+ * read from Postgres — the invalidation channel was confirmed before the read, no message
+ * arrived during the read, and the subscriber connection has not dropped since.
+ */
+export class BotAuthCache<T> {
+  private readonly byDigest = new Map<string, Entry<T>>();
+  private readonly digestsByBot = new Map<string, Set<string>>();
+  private changes = 0;
+  private listening: Promise<unknown> | undefined;
+
+  constructor(private readonly bus: WakeupBus) {}
+
+  get(digest: string): T | undefined {
+    this.listening ??= this.bus.listen(BOTS_CHANGED, (msg) => this.onChange(msg));
+    const e = this.byDigest.get(digest);
+    if (!e) return undefined;
+    if (e.generation === this.bus.generation && this.bus.watching(BOTS_CHANGED)) return e.value;
+    this.clear();
+    return undefined;
+  }
+
+  /** Taken before the Postgres read whose result may be cached. */
+  ticket(): CacheTicket {
+    return {
+      changes: this.changes,
+      generation: this.bus.generation,
+      trusted: this.bus.watching(BOTS_CHANGED),
+    };
+  }
+
+  put(digest: string, botId: string, fingerprint: string, value: T, t: CacheTicket): void {
+    const current = t.changes === this.changes && t.generation === this.bus.generation;
+    if (!t.trusted || !current) return;
+    if (this.byDigest.size >= MAX_ENTRIES) this.evictDigest(this.byDigest.keys().next().value!);
+    this.byDigest.set(digest, { value, botId, fingerprint, generation: t.generation });
+    let digests = this.digestsByBot.get(botId);
+    if (!digests) this.digestsByBot.set(botId, (digests = new Set()));
+    digests.add(digest);
+  }
+
+  /** Forget a bot here at once, and tell every other process. */
+  async invalidate(botId: string): Promise<void> {
+    this.onChange(botId);
+    await this.bus.publish([[BOTS_CHANGED, botId]]);
+  }
+
+  /** Cached bots with the fingerprint each was cached with (for the audit). */
+  fingerprints(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const e of this.byDigest.values()) out.set(e.botId, e.fingerprint);
+    return out;
+  }
+
+  /** Drop a bot unless it was re-cached after `fingerprint` (the audit saw a stale one). */
+  evictIfStale(botId: string, current: string | undefined): void {
+    for (const digest of this.digestsByBot.get(botId) ?? []) {
+      if (this.byDigest.get(digest)?.fingerprint !== current) this.evictDigest(digest);
+    }
+  }
+
+  get size(): number {
+    return this.byDigest.size;
+  }
+
+  private onChange(msg: string): void {
+    this.changes++;
+    // `reconnected`: the bus resubscribed after a drop, anything may have been missed.
+    if (msg === 'reconnected') return this.clear();
+    for (const digest of this.digestsByBot.get(msg) ?? []) this.evictDigest(digest);
+  }
+
+  private evictDigest(digest: string): void {
+    const e = this.byDigest.get(digest);
+    if (!e) return;
+    this.byDigest.delete(digest);
+    const digests = this.digestsByBot.get(e.botId);
+    digests?.delete(digest);
+    if (digests?.size === 0) this.digestsByBot.delete(e.botId);
+  }
+
+  private clear(): void {
+    this.byDigest.clear();
+    this.digestsByBot.clear();
+  }
+}

@@ -1,0 +1,62 @@
+// "This bot's log held nothing for this poll as of channel mark m": lets a bot's next poll
+// (it re-polls right after each empty answer) park without reading Postgres, as long as the
+// bot's wakeup channel proves nothing was published since. Idle polls then cost no query.
+import type { WakeupBus } from '../../realtime/wakeup-bus';
+import { botChannel } from '../messages/fanout';
+
+interface Quiet {
+  /** What the poll asked for: the same offset and types read the same (empty) answer. */
+  key: string;
+  mark: string;
+  /** Updates at or below this were behind the poll (offset - 1, or 0 when consuming). */
+  after: number;
+}
+
+export class QuietInboxes {
+  private readonly byBot = new Map<string, Quiet>();
+
+  constructor(private readonly bus: WakeupBus) {}
+
+  /** Whether the bot's log still holds nothing for `key`. */
+  isQuiet(botId: string, key: string): boolean {
+    const q = this.byBot.get(botId);
+    if (!q) return false;
+    if (q.key === key && this.bus.mark(botChannel(botId)) === q.mark) return true;
+    this.byBot.delete(botId);
+    return false;
+  }
+
+  /** After an empty read; `mark` was taken before the read began. */
+  remember(botId: string, key: string, after: number, mark: string | undefined): void {
+    if (mark === undefined) this.byBot.delete(botId);
+    else this.byBot.set(botId, { key, mark, after });
+  }
+
+  forget(botId: string): void {
+    this.byBot.delete(botId);
+  }
+
+  /** The quiet bots still watched, with the update id each is waiting beyond. */
+  waiting(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [botId, q] of this.byBot) {
+      if (this.bus.mark(botChannel(botId)) === q.mark) out.set(botId, q.after);
+      else this.byBot.delete(botId);
+    }
+    return out;
+  }
+
+  /** The log did change (a wakeup was lost): read again, and wake a parked poll here. */
+  stirred(botId: string): void {
+    this.byBot.delete(botId);
+    this.bus.wakeLocal(botChannel(botId), 'update');
+  }
+
+  get size(): number {
+    return this.byBot.size;
+  }
+}
+
+/** What makes two polls read the same answer from an unchanged log. */
+export const pollKey = (offset: number | undefined, types: string[] | undefined) =>
+  `${offset ?? 'consume'}|${types?.join(',') ?? '*'}`;

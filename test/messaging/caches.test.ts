@@ -1,0 +1,209 @@
+// The api's two in-process caches (bot keys; "quiet" inboxes that let an idle bot re-poll
+// without a query) against real Postgres and Redis: they save the queries, and they never
+// serve something stale for longer than an invalidation takes to arrive or the audit to run.
+import supertest from 'supertest';
+import type { Platform } from '../../src/platform';
+import { platformFor, useTestPlatform } from '../support/platform';
+import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
+import { sleep } from '../support/processes';
+
+const t = useTestPlatform();
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 3000): Promise<number> {
+  const start = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - start > ms) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+  return Date.now() - start;
+}
+
+/** Counts the statements a platform sends to Postgres while `fn` runs. */
+async function statementsDuring(platform: Platform, fn: () => Promise<unknown>) {
+  const spy = jest.spyOn(platform.sql, 'query');
+  try {
+    await fn();
+    return spy.mock.calls.map(([q]) => (typeof q === 'string' ? q : (q as { text: string }).text));
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** Warm a platform's key cache for `apiKey` (it trusts entries once its channel is confirmed). */
+async function cacheKey(platform: Platform, apiKey: string): Promise<void> {
+  const api = supertest(platform.api);
+  await waitFor(async () => {
+    await api.get('/api/v1/bot/me').set('x-bot-token', apiKey).expect(200);
+    return platform.services.bots.cachedKeys > 0;
+  });
+}
+
+/** An update committed without its wakeup, as if its publisher died in between. */
+async function updateWithoutWakeup(platform: Platform, botId: string, content: string) {
+  await platform.sql.query(
+    `WITH i AS (
+       INSERT INTO bot_inboxes AS i (bot_id, last_update_id) VALUES ($1::uuid, 1)
+       ON CONFLICT (bot_id) DO UPDATE SET last_update_id = i.last_update_id + 1
+       RETURNING last_update_id)
+     INSERT INTO updates (id, bot_id, update_id, type, payload, created_at)
+     SELECT gen_random_uuid(), $1::uuid, last_update_id, 'message', $2::jsonb, now() FROM i`,
+    [botId, JSON.stringify({ content })],
+  );
+}
+
+describe('bot key cache', () => {
+  it('looks a key up once, then answers without querying Postgres', async () => {
+    const { http, platform } = t.current;
+    const bot = await registerBot(http, await registerUser(http));
+    await cacheKey(platform, bot.apiKey);
+    const statements = await statementsDuring(platform, async () => {
+      for (let i = 0; i < 5; i++) await http.get('/api/v1/bot/me').set(botAuth(bot)).expect(200);
+    });
+    expect(statements).toEqual([]);
+  });
+
+  it('never caches an unknown key: each attempt is looked up and refused', async () => {
+    const { http, platform } = t.current;
+    const unknown = { apiKey: `bot_${'A'.repeat(43)}` };
+    const statements = await statementsDuring(platform, async () => {
+      for (let i = 0; i < 3; i++)
+        await http.get('/api/v1/bot/me').set(botAuth(unknown)).expect(401);
+    });
+    expect(statements).toHaveLength(3);
+  });
+
+  it('a key deleted through another process is refused there within moments', async () => {
+    const { http, env } = t.current;
+    const owner = await registerUser(http);
+    const bot = await registerBot(http, owner);
+    const second = platformFor(env);
+    try {
+      await cacheKey(second, bot.apiKey);
+      await http.delete(`/api/v1/bot/delete/${bot.id}`).set(bearer(owner)).expect(200);
+      const api2 = supertest(second.api);
+      const took = await waitFor(
+        async () => (await api2.get('/api/v1/bot/me').set(botAuth(bot))).status === 401,
+        1000,
+      );
+      expect(took).toBeLessThan(500);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('set-commands shows at once on another process that had the bot cached', async () => {
+    const { http, env } = t.current;
+    const bot = await registerBot(http, await registerUser(http));
+    const second = platformFor(env);
+    try {
+      await cacheKey(second, bot.apiKey);
+      const commands = [{ command: 'start', description: 'Start' }];
+      await http.post('/api/v1/bot/set-commands').set(botAuth(bot)).send({ commands }).expect(200);
+      const api2 = supertest(second.api);
+      await waitFor(async () => {
+        const me = await api2.get('/api/v1/bot/me').set(botAuth(bot)).expect(200);
+        return JSON.stringify(me.body.bot.commands) === JSON.stringify(commands);
+      }, 1000);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('the audit drops a key whose bot changed without an invalidation reaching it', async () => {
+    const { http, env } = t.current;
+    const bot = await registerBot(http, await registerUser(http));
+    // Its own platform with a fast audit timer, started as in production.
+    const audited = platformFor(env, { CACHE_AUDIT_MS: '200', PORT: '0', GATEWAY_PORT: '0' });
+    try {
+      await audited.start();
+      await cacheKey(audited, bot.apiKey);
+      // Deactivated behind the platform's back: no invalidation is published.
+      await audited.sql.query('UPDATE bots SET is_active = false WHERE id = $1::uuid', [bot.id]);
+      const api = supertest(audited.api);
+      await waitFor(
+        async () => (await api.get('/api/v1/bot/me').set(botAuth(bot))).status === 401,
+        2000,
+      );
+    } finally {
+      await audited.stop();
+    }
+  });
+});
+
+describe('quiet inboxes', () => {
+  it("an idle bot's re-polls cost no query; a message still arrives at once", async () => {
+    const { http, platform } = t.current;
+    const { user, bot, chatId } = await userBotChat(http);
+    await cacheKey(platform, bot.apiKey);
+    await http.get('/api/v1/bot/updates?timeout=0&offset=1').set(botAuth(bot)).expect(200);
+    const statements = await statementsDuring(platform, async () => {
+      for (let i = 0; i < 3; i++) {
+        const r = await http.get('/api/v1/bot/updates?timeout=0&offset=1').set(botAuth(bot));
+        expect(r.body).toEqual({ updates: [] });
+      }
+    });
+    expect(statements).toEqual([]);
+
+    const parked = http.get('/api/v1/bot/updates?timeout=10&offset=1').set(botAuth(bot));
+    const started = Date.now();
+    setTimeout(() => void say(http, user, chatId, 'hello after quiet'), 200);
+    const r = await parked;
+    expect(r.body.updates.map((u: { payload: { content: string } }) => u.payload.content)).toEqual([
+      'hello after quiet',
+    ]);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a different offset reads again (it may acknowledge and reveal other updates)', async () => {
+    const { http, platform } = t.current;
+    const { user, bot, chatId } = await userBotChat(http);
+    await say(http, user, chatId, 'one');
+    await http.get('/api/v1/bot/updates?timeout=0&offset=2').set(botAuth(bot)).expect(200);
+    const statements = await statementsDuring(platform, () =>
+      http.get('/api/v1/bot/updates?timeout=0&offset=1').set(botAuth(bot)).expect(200),
+    );
+    expect(statements.length).toBeGreaterThan(0);
+  });
+
+  it('an update whose wakeup was lost is found by the audit and wakes the parked poll', async () => {
+    const { http, platform } = t.current;
+    const { bot } = await userBotChat(http);
+    await http.get('/api/v1/bot/updates?timeout=0&offset=1').set(botAuth(bot)).expect(200);
+    const parked = http.get('/api/v1/bot/updates?timeout=15&offset=1').set(botAuth(bot));
+    const done = parked.then((r) => r);
+    await sleep(300);
+    await updateWithoutWakeup(platform, bot.id, 'published by nobody');
+    await sleep(300);
+    // Still parked: nothing told this process.
+    const race = await Promise.race([done.then(() => 'answered'), sleep(10).then(() => 'parked')]);
+    expect(race).toBe('parked');
+    const started = Date.now();
+    await platform.services.updates.auditQuiet();
+    const r = await done;
+    expect(r.body.updates.map((u: { payload: { content: string } }) => u.payload.content)).toEqual([
+      'published by nobody',
+    ]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('a webhook set through another process after a quiet poll makes the next poll 409', async () => {
+    const { http, env } = t.current;
+    const { bot } = await userBotChat(http);
+    await http.get('/api/v1/bot/updates?timeout=0').set(botAuth(bot)).expect(200);
+    const second = platformFor(env);
+    try {
+      await supertest(second.api)
+        .put('/api/v1/bot/webhook')
+        .set(botAuth(bot))
+        .send({ url: 'http://127.0.0.1:9/hook' })
+        .expect(200);
+      await waitFor(
+        async () =>
+          (await http.get('/api/v1/bot/updates?timeout=0').set(botAuth(bot))).status === 409,
+        1000,
+      );
+    } finally {
+      await second.stop();
+    }
+  });
+});
