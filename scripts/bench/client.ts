@@ -40,11 +40,13 @@ export interface Fixture {
   bots: { id: string; apiKey: string; chatId: string }[];
 }
 
-/** One user with `n` bots and a private chat with each. */
-export async function makeFixture(base: string, n: number): Promise<Fixture> {
-  const reg = await must<{ token: string }>(`${base}/api/v1/auth/register`, {
-    body: { username: `bench${Date.now().toString(36)}`, password: 'bench-password-1' },
-  });
+/**
+ * One user with `n` bots and a private chat with each. With `ownUsers`, each chat is
+ * instead with a user of its own (bots' sends then fan out to `n` different people; with
+ * one user, every send queues on that user's event-feed row, which orders their feed).
+ */
+export async function makeFixture(base: string, n: number, ownUsers = false): Promise<Fixture> {
+  const reg = await register(base, 'bench');
   const auth = { authorization: `Bearer ${reg.token}` };
   const bots: Fixture['bots'] = new Array(n);
   await pool([...Array(n).keys()], 20, async (i) => {
@@ -52,11 +54,23 @@ export async function makeFixture(base: string, n: number): Promise<Fixture> {
       headers: auth,
       body: { name: `Bench ${i}` },
     });
+    const chatter = ownUsers
+      ? { authorization: `Bearer ${(await register(base, `u${i}`)).token}` }
+      : auth;
     const c = await must<{ chat: { id: string } }>(`${base}/api/v1/chats`, {
-      headers: auth,
+      headers: chatter,
       body: { bot_id: b.bot.id },
     });
     bots[i] = { id: b.bot.id, apiKey: b.api_key, chatId: c.chat.id };
   });
   return { user: reg, bots };
+}
+
+let registered = 0;
+
+function register(base: string, prefix: string): Promise<{ token: string }> {
+  const username = `${prefix}${Date.now().toString(36)}${(registered++).toString(36)}`;
+  return must<{ token: string }>(`${base}/api/v1/auth/register`, {
+    body: { username, password: 'bench-password-1' },
+  });
 }

@@ -71,21 +71,43 @@ const benches: Record<string, () => Promise<void>> = {
   },
   async throughput() {
     const bare = await bareHello();
-    const r = await withServer((s) =>
-      sendThroughput(s.url, `http://127.0.0.1:${s.gatewayPort}`).catch(() => sendThroughput(s.url)),
-    );
+    const { r, hot } = await withServer(async (s) => ({
+      r: await sendThroughput(s.child.pid!, s.url, `http://127.0.0.1:${s.gatewayPort}`),
+      hot: (await sendThroughput(s.child.pid!, s.url, undefined, true)).quanta,
+    }));
     const share = Math.round((r.quanta.rps / bare.rps) * 100);
-    add('bare Express hello, 50 concurrent', { rps: bare.rps, p99: bare.p99 }, 'yardstick', true);
+    add(
+      'bare Express hello, 50 concurrent',
+      { rps: bare.rps, p99: bare.p99, ...cpuFigures(bare.cpu_ms_per_request) },
+      'yardstick',
+      true,
+    );
     add(
       'Quanta send-message, 50 concurrent bots',
-      { rps: r.quanta.rps, p99: r.quanta.p99, of_bare: `${share}%` },
+      {
+        rps: r.quanta.rps,
+        p99: r.quanta.p99,
+        of_bare: `${share}%`,
+        ...cpuFigures(r.quanta.cpu_ms_per_request),
+      },
       '≥ 35% of bare',
       share >= 35,
+    );
+    add(
+      'send-message, 50 bots all to one user',
+      { rps: hot.rps, p99: hot.p99, ...cpuFigures(hot.cpu_ms_per_request) },
+      'reported',
+      true,
     );
     if ('gateway' in r && r.gateway) {
       add(
         'gateway sendMessage, 50 concurrent bots',
-        { rps: r.gateway.rps, p99: r.gateway.p99, statuses: JSON.stringify(r.gateway.statuses) },
+        {
+          rps: r.gateway.rps,
+          p99: r.gateway.p99,
+          statuses: JSON.stringify(r.gateway.statuses),
+          ...cpuFigures(r.gateway.cpu_ms_per_request),
+        },
         'reported',
         true,
       );
@@ -111,6 +133,11 @@ const benches: Record<string, () => Promise<void>> = {
     }
   },
 };
+
+/** CPU ms per request by party: what bounds throughput when they share two cores. */
+function cpuFigures(c: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(c).map(([k, v]) => [`cpu_ms_${k}`, v]));
+}
 
 function pick<T extends Record<string, unknown>>(r: T, ...keys: string[]): Record<string, number> {
   return Object.fromEntries(keys.filter((k) => k in r).map((k) => [k, r[k] as number]));

@@ -6,12 +6,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../../src/infra/paths';
 import { call, makeFixture, must } from './client';
+import { cpuPerRequest } from './cpu';
 import { closedLoop } from './load';
 import { summarize } from './stats';
 
 const SECONDS = 8;
 
-export async function bareHello(): Promise<{ rps: number; p99: number }> {
+export async function bareHello() {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/bench/bare-hello.ts')],
@@ -23,17 +24,28 @@ export async function bareHello(): Promise<{ rps: number; p99: number }> {
   const port = Number(chunk.toString().trim());
   try {
     await closedLoop(`http://127.0.0.1:${port}`, 50, 1, () => ({ method: 'GET', path: '/hello' })); // warm-up
-    return await closedLoop(`http://127.0.0.1:${port}`, 50, SECONDS, () => ({
-      method: 'GET',
-      path: '/hello',
-    }));
+    return await cpuPerRequest(child.pid!, () =>
+      closedLoop(`http://127.0.0.1:${port}`, 50, SECONDS, () => ({
+        method: 'GET',
+        path: '/hello',
+      })),
+    );
   } finally {
     child.kill('SIGTERM');
   }
 }
 
-export async function sendThroughput(base: string, gatewayBase?: string) {
-  const fx = await makeFixture(base, 50);
+/**
+ * 50 bots sending at once, each to its own user (`oneUser`: all to the same user, whose
+ * ordered event feed then takes the sends one at a time).
+ */
+export async function sendThroughput(
+  serverPid: number,
+  base: string,
+  gatewayBase?: string,
+  oneUser = false,
+) {
+  const fx = await makeFixture(base, 50, !oneUser);
   const quanta = (w: number, i: number) => ({
     method: 'POST',
     path: '/api/v1/bot/send-message',
@@ -41,7 +53,7 @@ export async function sendThroughput(base: string, gatewayBase?: string) {
     body: JSON.stringify({ chat_id: fx.bots[w]!.chatId, content: `load ${i}` }),
   });
   await closedLoop(base, 50, 1, quanta); // warm-up (prepared statements, JIT)
-  const q = await closedLoop(base, 50, SECONDS, quanta);
+  const q = await cpuPerRequest(serverPid, () => closedLoop(base, 50, SECONDS, quanta));
   if (!gatewayBase) return { quanta: q };
   const gateway = (w: number, i: number) => ({
     method: 'POST',
@@ -50,7 +62,7 @@ export async function sendThroughput(base: string, gatewayBase?: string) {
     body: JSON.stringify({ chat_id: fx.bots[w]!.chatId, text: `load ${i}` }),
   });
   await closedLoop(gatewayBase, 50, 1, gateway);
-  const g = await closedLoop(gatewayBase, 50, SECONDS, gateway);
+  const g = await cpuPerRequest(serverPid, () => closedLoop(gatewayBase, 50, SECONDS, gateway));
   return { quanta: q, gateway: g };
 }
 
