@@ -1,6 +1,6 @@
 // Composition root: config → clients → services → listeners and workers. Both entry points
 // (main.ts, and the tests/benchmarks) build the platform here and nowhere else.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Config } from './config';
@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './infra/logger';
 import { createRedis } from './infra/redis';
 import { WakeupBus } from './realtime/wakeup-bus';
 import { createApiApp } from './http/app';
+import { createAppServer } from './http/server';
 import { createGatewayApp } from './http/gateway/app';
 import { createServices, type Infra, type Services } from './services';
 import { startMaintenance } from './worker/maintenance';
@@ -111,11 +112,11 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
       }
       if (config.ROLE !== 'worker') {
         stoppers.push(startCacheAudit(services, log, config.CACHE_AUDIT_MS));
-        const server = createServer(api);
+        const server = createAppServer(api);
         servers.push(server);
         bound.port = await listen(server, config.PORT, config.HOST);
         log.info({ port: bound.port, role: config.ROLE }, 'api listening');
-        const gatewayServer = createServer(gateway);
+        const gatewayServer = createAppServer(gateway);
         servers.push(gatewayServer);
         bound.gatewayPort = await listen(gatewayServer, config.GATEWAY_PORT, config.HOST);
         log.info({ port: bound.gatewayPort }, 'gateway listening');

@@ -28,11 +28,14 @@ export async function idleTransactionsPerSecond(
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
   try {
-    // Parking 10,000 polls takes a while (each reads the log once before it waits): start
-    // measuring once the counters have been still for 3 s in a row (backends publish them
-    // at most once a second), or after 90 s.
+    // Parking 10,000 polls takes a while (each reads the log once before it waits), and a
+    // poll that parked before its channel's subscription was confirmed reads once more when
+    // it re-polls (50 s later). A backend publishes its counters when it goes idle at most
+    // once a second, else up to 10 s later (PGSTAT_IDLE_INTERVAL): so start measuring once
+    // they have been still for 12 s in a row (or after 150 s), and read them again 11 s
+    // after the window.
     let last = await commits(admin, db);
-    for (let still = 0, waited = 0; still < 3 && waited < 90; waited++) {
+    for (let still = 0, waited = 0; still < 12 && waited < 150; waited++) {
       await new Promise((r) => setTimeout(r, 1000));
       const now = await commits(admin, db);
       still = now === last ? still + 1 : 0;
@@ -40,7 +43,7 @@ export async function idleTransactionsPerSecond(
     }
     const before = await commits(admin, db);
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 11000));
     const after = await commits(admin, db);
     return Math.round(((after - before) / seconds) * 100) / 100;
   } finally {

@@ -1,11 +1,11 @@
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Infra } from '../services';
 import type { Services } from '../services';
 import { jsonBody, mediaBodyLimit } from './body';
 import { errorHandler, notFoundHandler, quantaEnvelope } from './errors';
 import { healthRoutes } from './health.routes';
 import { requestLog } from './request-log';
+import { securityHeaders } from './security-headers';
 import { createBotRateLimiter } from './rate-limit';
 import { limitBots } from './auth';
 import { gatewayRouter } from './gateway/router';
@@ -35,7 +35,7 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
-  app.use(helmet());
+  securityHeaders(app);
   app.use(requestLog(log));
   app.use(healthRoutes(db, redis));
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);

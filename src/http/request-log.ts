@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pinoHttp } from 'pino-http';
+import type { RequestHandler } from 'express';
 import type { Logger } from '../infra/logger';
 
 /** Gateway URLs may carry the token (`/bot<token>/method`); keep it out of logs. */
@@ -9,27 +9,58 @@ export const scrubUrl = (url: string) =>
     .replace(/\/bot[^/?]+/i, '/bot[redacted]')
     .replace(/([?&](token|api_key)=)[^&]*/gi, '$1[redacted]');
 
+/** The client's x-request-id when it is a plain token, else a fresh one. */
+const requestId = (req: IncomingMessage) => {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+};
+
+const STARTED = Symbol('requestStarted');
+type Logged = ServerResponse & {
+  req: IncomingMessage & { originalUrl?: string };
+  [STARTED]?: number;
+};
+
 /**
- * Request logs carry method, scrubbed URL, status and timing, never headers or bodies:
- * both may hold tokens and passwords.
+ * Request logs carry method, scrubbed URL, status, timing and request id, never headers or
+ * bodies: both may hold tokens and passwords. The line is pino-http's (`req` {id, method,
+ * url}, `res` {statusCode}, `responseTime`), written once, on whichever of finish / close /
+ * error comes first.
+ *
+ * Not pino-http itself: it gives every request a child logger, an id, two log arrays and a
+ * closure, ~1.2 KB that a parked long-poll holds for up to 50 s. Here a request holds only
+ * its start time; the listener is shared (`this` is the response) and the id, the client's
+ * x-request-id if any, is worked out when the line is written (nothing reads it earlier).
  */
-export function requestLog(log: Logger) {
-  return pinoHttp({
-    logger: log,
-    genReqId: (req: IncomingMessage) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-    },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({
-        id: req.id,
+export function requestLog(log: Logger): RequestHandler {
+  function logResponse(this: Logged, err?: Error): void {
+    const start = this[STARTED];
+    if (start === undefined) return;
+    this[STARTED] = undefined;
+    this.off('finish', logResponse).off('close', logResponse).off('error', logResponse);
+    const { req } = this;
+    const fields = {
+      req: {
+        id: requestId(req),
         method: req.method,
-        url: scrubUrl(req.url),
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-      err || res.statusCode >= 500 ? 'error' : 'info',
-    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
-  });
+        url: scrubUrl(req.originalUrl ?? req.url ?? ''),
+      },
+      res: { statusCode: this.statusCode },
+      responseTime: Date.now() - start,
+    };
+    if (err || this.statusCode >= 500) {
+      const error = err ?? new Error(`failed with status code ${this.statusCode}`);
+      log.error({ ...fields, err: error }, 'request errored');
+    } else {
+      const done = !req.readableAborted && this.writableEnded;
+      log.info(fields, done ? 'request completed' : 'request aborted');
+    }
+  }
+  return (req, res, next) => {
+    if (req.url !== '/health') {
+      (res as Logged)[STARTED] = Date.now();
+      res.on('finish', logResponse).on('close', logResponse).on('error', logResponse);
+    }
+    next();
+  };
 }

@@ -63,7 +63,8 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
       // the log has nothing new either. Skipping the re-read keeps timeouts off Postgres
       // (10,000 polls parked together also time out together). After a Redis hiccup the
       // loop reads once more, so a lost wakeup costs latency, never an update.
-      if (!signalled && Date.now() >= deadline && o.bus.watching(o.channel)) return [];
+      // Not `Date.now() >= deadline`: a timer may fire a millisecond early by that clock.
+      if (!signalled && o.bus.watching(o.channel)) return [];
     }
   } finally {
     o.signal.removeEventListener('abort', onAbort);

@@ -20,9 +20,10 @@ describe('long-poll /updates', () => {
     const { http: api, platform } = t.current;
     const { user, bot, chatId } = await userBotChat(api);
     const started = Date.now();
+    const base = platform.bus.size; // the api's own listeners (bot-key invalidations)
     const poll = api.get('/api/v1/bot/updates?timeout=20').set(botAuth(bot));
     const pending = poll.then((r) => r);
-    await waitFor(() => platform.bus.size > 0);
+    await waitFor(() => platform.bus.size > base);
     await sleep(100);
     await say(api, user, chatId, 'wake up');
     const res = await pending;
@@ -39,11 +40,12 @@ describe('long-poll /updates', () => {
       const viaB = supertest(b.api);
       const { user, bot, chatId } = await userBotChat(viaB);
       const started = Date.now();
+      const base = a.bus.size;
       const pending = viaA
         .get('/api/v1/bot/updates?timeout=20')
         .set(botAuth(bot))
         .then((r) => r);
-      await waitFor(() => a.bus.size > 0);
+      await waitFor(() => a.bus.size > base);
       await say(viaB, user, chatId, 'cross-process');
       const res = await pending;
       expect(
@@ -105,11 +107,12 @@ describe('long-poll /updates', () => {
   it('ends the older of two concurrent polls with 409', async () => {
     const { http: api, platform } = t.current;
     const { bot } = await userBotChat(api);
+    const base = platform.bus.size;
     const older = api
       .get('/api/v1/bot/updates?timeout=20')
       .set(botAuth(bot))
       .then((r) => r);
-    await waitFor(() => platform.bus.size === 1);
+    await waitFor(() => platform.bus.size === base + 1);
     const newer = api
       .get('/api/v1/bot/updates?timeout=1')
       .set(botAuth(bot))
@@ -243,11 +246,12 @@ describe('shutdown', () => {
     const api = supertest(p.api);
     const { bot } = await userBotChat(api);
     const started = Date.now();
+    const base = p.bus.size;
     const pending = api
       .get('/api/v1/bot/updates?timeout=30')
       .set(botAuth(bot))
       .then((r) => r);
-    await waitFor(() => p.bus.size > 0);
+    await waitFor(() => p.bus.size > base);
     await p.stop();
     const res = await pending;
     expect(res.status).toBe(200);

@@ -31,12 +31,13 @@ export class BotAuthCache<T> {
   private readonly byDigest = new Map<string, Entry<T>>();
   private readonly digestsByBot = new Map<string, Set<string>>();
   private changes = 0;
-  private listening: Promise<unknown> | undefined;
 
-  constructor(private readonly bus: WakeupBus) {}
+  constructor(private readonly bus: WakeupBus) {
+    // At once, not on the first request: entries are trusted only once Redis confirmed it.
+    void bus.listen(BOTS_CHANGED, (msg) => this.onChange(msg));
+  }
 
   get(digest: string): T | undefined {
-    this.listening ??= this.bus.listen(BOTS_CHANGED, (msg) => this.onChange(msg));
     const e = this.byDigest.get(digest);
     if (!e) return undefined;
     if (e.generation === this.bus.generation && this.bus.watching(BOTS_CHANGED)) return e.value;

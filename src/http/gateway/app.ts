@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Infra, Services } from '../../services';
 import { requestLog } from '../request-log';
+import { securityHeaders } from '../security-headers';
 import { createBotRateLimiter } from '../rate-limit';
 import { gatewayRouter } from './router';
 
@@ -12,7 +12,7 @@ export function createGatewayApp(infra: Infra, services: Services, shutdown: Abo
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
-  app.use(helmet());
+  securityHeaders(app);
   app.use(requestLog(log));
   app.use(
     gatewayRouter({
