@@ -92,6 +92,12 @@ async function main() {
     const statuses = new Map<number, number>();
     const inFlight = new Set<Promise<void>>();
     const t0 = performance.now();
+    // RSS every 20 s while sending: warm-up levels off, a leak keeps climbing.
+    const rssTimeline: { s: number; api: number; worker: number }[] = [];
+    const sampler = setInterval(() => {
+      const s = Math.round((performance.now() - t0) / 1000);
+      rssTimeline.push({ s, api: rssMb(api.child.pid!), worker: rssMb(worker.child.pid!) });
+    }, 20_000);
     for (let i = 0; i < RATE * SECONDS; i++) {
       const due = t0 + (i * 1000) / RATE;
       const wait = due - performance.now();
@@ -113,6 +119,7 @@ async function main() {
       inFlight.add(p);
     }
     await Promise.all(inFlight);
+    clearInterval(sampler);
     const sendSeconds = (performance.now() - t0) / 1000;
 
     const drainEnd = Date.now() + DRAIN_S * 1000;
@@ -136,6 +143,7 @@ async function main() {
       five_xx: fiveXx,
       rss_mb_before: rss0,
       rss_mb_after: rss1,
+      rss_mb_while_sending: rssTimeline.map((r) => `${r.s}s api ${r.api} worker ${r.worker}`),
     };
     console.log(JSON.stringify(report, null, 2));
     await Promise.race([Promise.all(pollers), new Promise((r) => setTimeout(r, 7000))]);

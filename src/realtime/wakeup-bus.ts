@@ -41,7 +41,8 @@ export class WakeupBus {
   private stamps = 0;
   /** Channels without listeners, still subscribed, with when their last listener left. */
   private readonly lingering = new Map<string, number>();
-  private readonly deferred = new Map<string, string>();
+  /** Keyed by channel and message: a repeat of the same wakeup is sent once. */
+  private readonly deferred = new Map<string, [name: string, message: string]>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -211,8 +212,9 @@ export class WakeupBus {
   private defer(messages: [name: string, message: string][]): void {
     for (const [name, message] of messages) {
       if (message.startsWith(PRESENCE_PREFIX)) continue;
-      this.deferred.delete(name); // re-insert: Map order is age order
-      this.deferred.set(name, message);
+      const key = `${name}\n${message}`;
+      this.deferred.delete(key); // re-insert: Map order is age order
+      this.deferred.set(key, [name, message]);
       if (this.deferred.size > MAX_DEFERRED) {
         this.deferred.delete(this.deferred.keys().next().value!);
       }
@@ -221,7 +223,7 @@ export class WakeupBus {
 
   private async flushDeferred(): Promise<void> {
     if (this.deferred.size === 0) return;
-    const messages = [...this.deferred];
+    const messages = [...this.deferred.values()];
     this.deferred.clear();
     await this.publish(messages);
   }
