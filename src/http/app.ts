@@ -38,6 +38,7 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
   securityHeaders(app);
   app.use(requestLog(log));
   app.use(healthRoutes(db, redis));
+  const onError = errorHandler(log, quantaEnvelope);
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
   // Before the JSON parser: the gateway reads its own bodies (forms, uploads, larger limit).
   app.use(
@@ -56,7 +57,7 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
   app.use('/api/v1/auth', authRoutes(services.accounts));
   app.use('/api/v1/bot', limitBots(services.bots, limiter));
   app.use('/api/v1/bot', botRoutes(services));
-  app.use('/api/v1/bot', messagingRoutes(services, shutdown));
+  app.use('/api/v1/bot', messagingRoutes(services, shutdown, onError));
   app.use('/api/v1/bot', webhookRoutes(services));
   app.use('/api/v1/bot', mediaRoutes(services));
   app.use('/api/v1/bot', botMessageActionRoutes(services));
@@ -64,6 +65,6 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
   app.use('/api/v1', messageActionRoutes(services));
 
   app.use(notFoundHandler(quantaEnvelope));
-  app.use(errorHandler(log, quantaEnvelope));
+  app.use(onError);
   return app;
 }

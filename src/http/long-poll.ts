@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 
 /**
  * Per shutdown signal, the controllers of the requests in flight: one 'abort' listener on
@@ -42,3 +42,27 @@ export function pollSignal(res: Response, shutdown: AbortSignal): AbortSignal {
   });
   return client.signal;
 }
+
+/**
+ * Runs a long-poll's async work without Express holding on to its routing state meanwhile.
+ *
+ * Why: an async handler's promise keeps Express's `next` for the route, and `req.next` is
+ * the enclosing router's; each closes over its router's per-request state (stack index,
+ * saved baseUrl/params, the parent router's `next`…), a chain of ~20 closure contexts per
+ * request that a parked poll held for up to 50 s. Here the handler returns nothing (Express
+ * keeps no promise), `req.next` is dropped (nothing calls it after the route), and errors
+ * go straight to `onError`: the app's error handler, which ends the response itself.
+ */
+export function detached(
+  req: Request,
+  res: Response,
+  work: Promise<void>,
+  onError: ErrorRequestHandler,
+): void {
+  req.next = undefined;
+  work.catch((err: unknown) => onError(err, req, res, noNext));
+}
+
+// The error handler answers (or, after headers went out, leaves the response as it is) and
+// never passes the error on; should it, there is no further handler to pass it to.
+const noNext: NextFunction = () => undefined;

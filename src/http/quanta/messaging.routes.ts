@@ -1,22 +1,33 @@
-import { Router } from 'express';
+import { Router, type ErrorRequestHandler } from 'express';
 import type { Services } from '../../services';
 import { requirePermission } from '../../domain/bots/bots.service';
 import { pollOptions, toQuantaUpdate } from '../../domain/updates/updates.service';
 import { requireBot } from '../auth';
 import { botOf } from '../context';
-import { pollSignal } from '../long-poll';
+import { detached, pollSignal } from '../long-poll';
 
-/** Quanta dialect: updates long-poll, send-message, answer-callback. */
-export function messagingRoutes(s: Services, shutdown: AbortSignal): Router {
+/**
+ * Quanta dialect: updates long-poll, send-message, answer-callback. `onError` is the app's
+ * error handler: a parked poll reports to it directly (see `detached`).
+ */
+export function messagingRoutes(
+  s: Services,
+  shutdown: AbortSignal,
+  onError: ErrorRequestHandler,
+): Router {
   const r = Router();
   const asBot = requireBot(s.bots);
 
-  r.get('/updates', asBot, async (req, res) => {
+  r.get('/updates', asBot, (req, res) => {
+    // Synchronous: what throws here reaches the error handler through Express as usual.
     const bot = botOf(req);
     requirePermission(bot, 'read_messages');
     const opts = pollOptions(req.query, 30);
-    const updates = await s.updates.poll(bot.id, opts, pollSignal(res, shutdown));
-    res.json({ updates: updates.map(toQuantaUpdate) });
+    const polled = s.updates.poll(bot.id, opts, pollSignal(res, shutdown));
+    const answer = polled.then((updates) => {
+      res.json({ updates: updates.map(toQuantaUpdate) });
+    });
+    detached(req, res, answer, onError);
   });
   r.post('/send-message', asBot, async (req, res) => {
     const message = await s.messages.postAsBot(botOf(req), req.body);
