@@ -5,18 +5,9 @@ import supertest from 'supertest';
 import type { Platform } from '../../src/platform';
 import { platformFor, useTestPlatform } from '../support/platform';
 import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
-import { sleep } from '../support/processes';
+import { sleep, waitFor } from '../support/processes';
 
 const t = useTestPlatform();
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 3000): Promise<number> {
-  const start = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - start > ms) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-  return Date.now() - start;
-}
 
 /** Counts the statements a platform sends to Postgres while `fn` runs. */
 async function statementsDuring(platform: Platform, fn: () => Promise<unknown>) {

@@ -3,17 +3,9 @@ import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { platformFor, useTestPlatform } from '../support/platform';
 import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
+import { sleep, waitFor } from '../support/processes';
 
 const t = useTestPlatform();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 describe('long-poll /updates', () => {
   it('parks until a message arrives, then returns at once', async () => {

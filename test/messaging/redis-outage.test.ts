@@ -1,54 +1,30 @@
 // A private redis-server, so killing it cannot disturb other test files.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import supertest from 'supertest';
 import { createTestEnv, platformFor, type Env } from '../support/platform';
 import { botAuth, say, userBotChat } from '../support/fixtures';
 import type { Platform } from '../../src/platform';
-import { freePort, sleep } from '../support/processes';
+import { RedisServer, sleep } from '../support/processes';
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  for (let i = 0; i < 100; i++) {
-    if (
-      spawnSync('redis-cli', ['-p', String(port), 'ping'])
-        .stdout?.toString()
-        .includes('PONG')
-    )
-      return child;
-    await sleep(50);
-  }
-  throw new Error('redis did not start');
-}
-
 (hasRedis ? describe : describe.skip)('when Redis drops', () => {
-  let redis: ChildProcess;
-  let port: number;
+  let redis: RedisServer;
   let platform: Platform;
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
-    const testEnv = await createTestEnv({ REDIS_URL: `redis://127.0.0.1:${port}` } as Env);
+    redis = await RedisServer.start();
+    const testEnv = await createTestEnv({ REDIS_URL: redis.url } as Env);
     drop = testEnv.drop;
     platform = platformFor(testEnv.env);
   });
 
   afterAll(async () => {
     await platform.stop();
-    if (redis.exitCode === null) redis.kill('SIGKILL');
-    redis = await startRedis(port); // drop() cleans keys through it
+    if (!redis.running) await redis.restart(); // drop() cleans keys through it
     await drop();
-    redis.kill('SIGKILL');
+    await redis.kill();
   });
 
   it('parked polls still return by their timeout, messages are still accepted, wakeups resume', async () => {
@@ -60,8 +36,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
       .set(botAuth(bot))
       .then((r) => r);
     await sleep(300);
-    redis.kill('SIGKILL');
-    await once(redis, 'exit');
+    await redis.kill();
     const started = Date.now();
     await say(api, user, chatId, 'while redis is down');
     const res = await parked;
@@ -73,7 +48,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
     expect(Date.now() - started).toBeLessThan(4500);
     await api.get('/ready').expect(503);
 
-    redis = await startRedis(port);
+    await redis.restart();
     for (let i = 0; i < 100 && (await api.get('/ready')).status !== 200; i++) await sleep(100);
 
     const t0 = Date.now();
@@ -98,8 +73,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
       await sleep(20);
     }
     expect(platform.services.bots.cachedKeys).toBeGreaterThan(0);
-    redis.kill('SIGKILL');
-    await once(redis, 'exit');
+    await redis.kill();
     await sleep(100);
     // Deleted by "another process" whose invalidation cannot arrive while Redis is away.
     await platform.sql.query('DELETE FROM bots WHERE id = $1::uuid', [bot.id]);

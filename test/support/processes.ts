@@ -12,6 +12,16 @@ const OUTPUT_LIMIT = 256 * 1024;
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Polls `cond` every 10 ms until it holds; throws after `ms`. Resolves with the time taken. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 3000): Promise<number> {
+  const start = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - start > ms) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+  return Date.now() - start;
+}
+
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
