@@ -52,7 +52,10 @@ export class WakeupBus {
     private readonly log: Logger,
   ) {
     sub.on('message', (channel: string, message: string) => this.dispatch(channel, message));
-    sub.on('ready', () => this.resume());
+    // Only after a drop: on the first connect, listeners' SUBSCRIBEs are still queued.
+    sub.on('ready', () => {
+      if (this.gen > 0) this.resume();
+    });
     sub.on('close', () => {
       this.gen++;
     });

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
+import type { MediaMeta } from '../media/media-view';
 import type { WebhookKicker } from '../webhooks/webhooks.service';
 
 export interface BotUpdate {
@@ -31,17 +32,8 @@ export interface NewMessage {
   poll?: NewPoll | null;
 }
 
-export interface NewMedia {
-  id: string;
-  kind: 'photo' | 'document';
-  mime: string;
-  fileName: string | null;
-  size: number;
-  width: number | null;
-  height: number | null;
-  sha256: string;
-  data: Buffer;
-}
+/** An attachment as stored: its description plus the bytes. */
+export type NewMedia = MediaMeta & { data: Buffer };
 
 export interface NewPoll {
   id: string;

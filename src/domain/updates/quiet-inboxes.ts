@@ -51,10 +51,6 @@ export class QuietInboxes {
     this.byBot.delete(botId);
     this.bus.wakeLocal(botChannel(botId), 'update');
   }
-
-  get size(): number {
-    return this.byBot.size;
-  }
 }
 
 /** What makes two polls read the same answer from an unchanged log. */

@@ -127,20 +127,25 @@ export class UpdatesService {
    */
   async poll(botId: string, o: PollOptions, signal: AbortSignal): Promise<UpdateRow[]> {
     const key = pollKey(o.offset, o.types);
-    let webhookChecked = this.quiet.isQuiet(botId, key);
-    const checkWebhook = async () => {
-      if (webhookChecked) return;
-      webhookChecked = true;
-      if (await this.hasWebhook(botId)) throw conflict(WEBHOOK_IS_SET);
-    };
-    await checkWebhook();
+    // Quiet: no webhook was set since the last check either (setting one is news on the
+    // channel). Should news land before the listener is in, check then, before reading.
+    const quietAtStart = this.quiet.isQuiet(botId, key);
+    if (!quietAtStart) await this.refuseIfWebhook(botId);
+    let webhookUnchecked = false;
     const channel = botChannel(botId);
     const batch = await longWait({
       bus: this.bus,
       channel,
-      knownEmpty: () => webhookChecked && this.quiet.isQuiet(botId, key),
+      knownEmpty: () => {
+        const quiet = this.quiet.isQuiet(botId, key);
+        webhookUnchecked = quietAtStart && !quiet;
+        return quiet;
+      },
       read: async () => {
-        await checkWebhook();
+        if (webhookUnchecked) {
+          webhookUnchecked = false;
+          await this.refuseIfWebhook(botId);
+        }
         const mark = this.bus.mark(channel);
         const rows = await this.read(botId, o);
         if (rows.length > 0) this.quiet.forget(botId);
@@ -162,13 +167,14 @@ export class UpdatesService {
     return batch;
   }
 
-  private async hasWebhook(botId: string): Promise<boolean> {
+  /** 409 while a webhook is set: delivery is exclusive. */
+  private async refuseIfWebhook(botId: string): Promise<void> {
     const { rowCount } = await this.sql.query({
       name: 'has-webhook',
       text: 'SELECT 1 FROM webhooks WHERE bot_id = $1::uuid',
       values: [botId],
     });
-    return (rowCount ?? 0) > 0;
+    if ((rowCount ?? 0) > 0) throw conflict(WEBHOOK_IS_SET);
   }
 
   /** The batch is pending again: news for any poll of this bot, here or elsewhere. */
@@ -193,11 +199,6 @@ export class UpdatesService {
       values: [[...waiting.keys()], [...waiting.values()]],
     });
     for (const r of rows) this.quiet.stirred(r.bot_id);
-  }
-
-  /** Bots known to have nothing pending (tests, metrics). */
-  get quietBots(): number {
-    return this.quiet.size;
   }
 
   /** Acknowledge everything the bot has not read yet (drop_pending_updates). */

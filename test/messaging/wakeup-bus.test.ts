@@ -1,0 +1,58 @@
+// The wakeup bus when only the publishing connection loses Redis (the subscriber, like other
+// processes, still hears it): news published meanwhile is sent once the publisher is back,
+// presence announcements are not. The publisher reaches the shared Redis through a proxy
+// that the test unplugs; nothing else on the machine is touched.
+import { randomBytes } from 'node:crypto';
+import { WakeupBus } from '../../src/realtime/wakeup-bus';
+import { createLogger } from '../../src/infra/logger';
+import { createRedis, type Redis } from '../../src/infra/redis';
+import { TcpProxy } from '../support/tcp-proxy';
+import { sleep, waitFor } from '../support/processes';
+
+const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+describe('wakeup bus, publisher cut off from Redis', () => {
+  let proxy: TcpProxy;
+  let pub: Redis;
+  let sub: Redis;
+  let bus: WakeupBus;
+
+  beforeAll(async () => {
+    proxy = await TcpProxy.start({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    pub = createRedis(`redis://127.0.0.1:${proxy.port}`);
+    sub = createRedis(redisUrl.toString());
+    for (const c of [pub, sub]) c.on('error', () => undefined); // expected while unplugged
+    const prefix = `test:${randomBytes(4).toString('hex')}:`;
+    bus = new WakeupBus(sub, pub, prefix, createLogger({ LOG_LEVEL: 'silent' }));
+  });
+
+  afterAll(async () => {
+    bus.close();
+    pub.disconnect();
+    sub.disconnect();
+    await proxy.close();
+  });
+
+  it('sends news published while it was away once it is back, and drops presence', async () => {
+    const heard: string[] = [];
+    const stop = await bus.listen('bot:x', (m) => heard.push(m));
+    try {
+      await proxy.down();
+      await waitFor(() => pub.status === 'reconnecting');
+      await bus.publish([
+        ['bot:x', 'update'],
+        ['bot:x', '~takeover:someone'],
+        ['bot:x', 'update'], // the same wakeup twice is sent once
+      ]);
+      await sleep(200);
+      expect(heard).toEqual([]);
+
+      await proxy.up();
+      await waitFor(() => heard.length > 0, 5000);
+      await sleep(200);
+      expect(heard).toEqual(['update']);
+    } finally {
+      stop();
+    }
+  });
+});
