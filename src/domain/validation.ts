@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { badRequest } from './errors';
+import { appError, invalid } from './errors';
 
 /** "commands[2].command" from a zod issue path. */
 function fieldName(path: readonly PropertyKey[]): string {
@@ -31,6 +31,16 @@ function unstorablePath(value: unknown): PropertyKey[] | undefined {
   return undefined;
 }
 
+/** What `input` holds at `path` (undefined where the path leads nowhere). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
 /** Parse input with a zod schema; a failure is a 400 that names the first bad field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input ?? {});
@@ -39,13 +49,15 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
     // twice (an answer, then an edit) must not fail on the second write with the first done.
     const bad = unstorablePath(r.data);
     if (bad) {
-      throw badRequest(`${fieldName(bad) || 'input'}: must not contain NUL or unpaired surrogates`);
+      throw invalid(fieldName(bad) || 'input', 'must not contain NUL or unpaired surrogates');
     }
     return r.data;
   }
   const issue = r.error.issues[0]!;
-  const field = fieldName(issue.path);
-  if (!field) throw badRequest(issue.message);
-  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-  throw badRequest(missing ? `${field} is required` : `${field}: ${issue.message}`);
+  const field = fieldName(issue.path) || undefined;
+  if (field && issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+    throw appError('missing_field', { field });
+  }
+  const tooLong = issue.code === 'too_big' && issue.origin === 'string';
+  throw appError(tooLong ? 'text_too_long' : 'invalid_field', { field, detail: issue.message });
 }

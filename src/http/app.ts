@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import type { Infra } from '../services';
 import type { Services } from '../services';
 import { jsonBody, mediaBodyLimit } from './body';
-import { errorHandler, notFoundHandler, quantaEnvelope } from './errors';
+import { errorHandler, messengerEnvelope, notFoundHandler, quantaEnvelope } from './errors';
 import { healthRoutes } from './health.routes';
 import { requestLog } from './request-log';
 import { securityHeaders } from './security-headers';
@@ -65,6 +65,7 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
   app.use('/api/v1', messageActionRoutes(services));
 
   app.use(notFoundHandler(quantaEnvelope));
-  app.use(onError);
+  app.use('/api/v1/bot', onError);
+  app.use(errorHandler(log, messengerEnvelope));
   return app;
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { unauthorized } from '../domain/errors';
+import { appError } from '../domain/errors';
 import type { AccountsService } from '../domain/accounts/accounts.service';
 import type { BotsService } from '../domain/bots/bots.service';
 import type { BotRateLimiter } from './rate-limit';
@@ -14,7 +14,7 @@ export const requireUser =
   (accounts: AccountsService): RequestHandler =>
   async (req, _res, next) => {
     const token = bearerToken(req.get('authorization'));
-    if (!token) throw unauthorized('missing bearer token');
+    if (!token) throw appError('missing_bearer_token');
     req.user = await accounts.authenticate(token);
     next();
   };
@@ -41,7 +41,7 @@ export const requireBot =
   async (req, _res, next) => {
     if (req.bot) return next();
     const token = req.get('x-bot-token')?.trim();
-    if (!token) throw unauthorized('missing X-Bot-Token header');
+    if (!token) throw appError('missing_bot_token');
     req.bot = await bots.authenticate(token);
     next();
   };

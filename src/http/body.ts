@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { badRequest } from '../domain/errors';
+import { appError } from '../domain/errors';
 
 /**
  * How deeply request JSON may nest. JSON.parse copes with any depth, but the recursive code
@@ -20,7 +20,7 @@ export function nestedTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
   return false;
 }
 
-export const tooDeep = () => badRequest(`JSON must not nest deeper than ${MAX_JSON_DEPTH} levels`);
+export const tooDeep = () => appError('json_too_deep', { detail: String(MAX_JSON_DEPTH) });
 
 /**
  * JSON bodies up to the configured limit. Any JSON content type is parsed; a body sent

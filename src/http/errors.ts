@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError } from '../domain/errors';
+import { AppError, appError } from '../domain/errors';
+import { messengerSentences, quantaSentences } from './error-sentences';
 import { sqlState } from '../domain/db-errors';
 import type { Logger } from '../infra/logger';
 
@@ -8,23 +9,23 @@ function fromHttpError(err: unknown): AppError | undefined {
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean };
   switch (e?.type) {
     case 'entity.parse.failed':
-      return new AppError('bad_request', 'malformed JSON body');
+      return appError('malformed_json');
     case 'entity.too.large':
-      return new AppError('payload_too_large', 'request body too large');
+      return appError('body_too_large');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('unsupported_media_type', 'unsupported body encoding');
+      return appError('unsupported_encoding');
     case 'request.aborted':
-      return new AppError('bad_request', 'request aborted');
+      return appError('request_aborted');
   }
   const status = e?.status ?? e?.statusCode;
   if (status && status >= 400 && status < 500 && e.expose) {
-    return new AppError('bad_request', (err as Error).message);
+    return appError('malformed_request', { detail: (err as Error).message });
   }
   // The router's failure to decode a path parameter (`/chats/%ZZ`): status 400 but no
   // `expose`, so it used to fall through to a 500.
   if (status === 400 && (err as Error).name === 'URIError') {
-    return new AppError('bad_request', 'malformed %-encoding in the URL path');
+    return appError('malformed_path');
   }
   return undefined;
 }
@@ -40,12 +41,10 @@ function fromHttpError(err: unknown): AppError | undefined {
 function fromRejectedValue(err: unknown): AppError | undefined {
   const state = sqlState(err);
   if (state === '22021' || state === '22P05') {
-    return new AppError('bad_request', 'text must not contain NUL (\\u0000) characters');
+    return appError('unstorable_text');
   }
-  if (state?.startsWith('22'))
-    return new AppError('bad_request', 'a value is malformed or out of range');
-  if (state?.startsWith('54'))
-    return new AppError('bad_request', 'a value is too large or too complex');
+  if (state?.startsWith('22')) return appError('value_out_of_range');
+  if (state?.startsWith('54')) return appError('value_too_large');
   return undefined;
 }
 
@@ -109,25 +108,28 @@ export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   const mapped = fromHttpError(err) ?? fromRejectedValue(err);
   if (mapped) return mapped;
-  if (isUnavailable(err)) return new AppError('unavailable', 'service temporarily unavailable');
+  if (isUnavailable(err)) return appError('unavailable');
   return undefined;
 }
 
 export type Envelope = (err: AppError) => unknown;
 
-/** Quanta and messenger envelope: `{ "error": "..." }`. */
-export const quantaEnvelope: Envelope = (err) => ({ error: err.message });
+/** The Quanta bot API's envelope: `{ "error": "..." }`. */
+export const quantaEnvelope: Envelope = (err) => ({ error: quantaSentences[err.reason](err) });
+
+/** The messenger API's envelope: the same shape, addressed to a person. */
+export const messengerEnvelope: Envelope = (err) => ({
+  error: messengerSentences[err.reason](err),
+});
 
 export function errorHandler(log: Logger, envelope: Envelope): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let appErr = toAppError(err);
     if (!appErr) {
       log.error({ err, method: req.method, path: req.path }, 'unhandled error');
-      appErr = new AppError('unavailable', 'internal error');
-      res.status(500);
-    } else {
-      res.status(appErr.status);
+      appErr = appError('internal');
     }
+    res.status(appErr.status);
     if (res.headersSent) return;
     if (appErr.retryAfter !== undefined) res.set('Retry-After', String(appErr.retryAfter));
     res.json(envelope(appErr));
@@ -137,5 +139,5 @@ export function errorHandler(log: Logger, envelope: Envelope): ErrorRequestHandl
 export const notFoundHandler =
   (envelope: Envelope): RequestHandler =>
   (_req, res) => {
-    res.status(404).json(envelope(new AppError('not_found', 'not found')));
+    res.status(404).json(envelope(appError('route_not_found')));
   };

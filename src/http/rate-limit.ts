@@ -32,11 +32,7 @@ export function createBotRateLimiter(redis: Redis, perSecond: number): BotRateLi
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
         const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-        throw new AppError(
-          'too_many_requests',
-          `too many requests, retry after ${retryAfter}`,
-          retryAfter,
-        );
+        throw new AppError('rate_limited', { retryAfter });
       }
     },
   };

@@ -3,6 +3,7 @@
 import express from 'express';
 import supertest from 'supertest';
 import { AppError } from '../../src/domain/errors';
+import { quantaSentences } from '../../src/http/error-sentences';
 import { bodyParsers, isUploadedFile, readParams } from '../../src/http/gateway/params';
 
 const LIMIT = '2kb';
@@ -24,8 +25,9 @@ function echoApp() {
     res.json(show(params));
   });
   app.use(((err, _req, res, _next) => {
-    res.status(err instanceof AppError ? err.status : (err.status ?? 500)).json({
-      error: err.message,
+    const known = err instanceof AppError;
+    res.status(known ? err.status : (err.status ?? 500)).json({
+      error: known ? quantaSentences[err.reason](err) : err.message,
     });
   }) as express.ErrorRequestHandler);
   return supertest(app);

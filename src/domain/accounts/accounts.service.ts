@@ -1,7 +1,7 @@
 import type { Db, Sql } from '../../infra/db/prisma';
 import { USER_COLUMNS, userFromRow } from '../users/user-rows';
 import type { User } from '../../generated/prisma/client';
-import { conflict, unauthorized } from '../errors';
+import { appError } from '../errors';
 import { parse } from '../validation';
 import { isUuid } from '../ids';
 import { isUniqueViolation } from '../db-errors';
@@ -51,7 +51,7 @@ export class AccountsService {
       });
       return { user: toPublicUser(user), token: signUserToken(this.jwt, user.id) };
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('username is already taken');
+      if (isUniqueViolation(err)) throw appError('username_taken');
       throw err;
     }
   }
@@ -61,21 +61,21 @@ export class AccountsService {
     const user = await this.db.user.findUnique({ where: { username: body.username } });
     // Same work and the same answer whether the user is unknown or the password wrong.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash));
-    if (!user || !user.passwordHash || !ok) throw unauthorized(BAD_CREDENTIALS);
+    if (!user || !user.passwordHash || !ok) throw appError('bad_credentials');
     return { user: toPublicUser(user), token: signUserToken(this.jwt, user.id) };
   }
 
   /** The account behind a JWT; a token for a deleted account is as bad as a forged one. */
   async authenticate(token: string): Promise<User> {
     const id = this.verify(token);
-    if (!isUuid(id)) throw unauthorized('invalid or expired token');
+    if (!isUuid(id)) throw appError('invalid_user_token');
     const { rows } = await this.sql.query({
       name: 'user-auth',
       text: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1::uuid`,
       values: [id],
     });
     const user = rows[0] ? userFromRow(rows[0]) : undefined;
-    if (!user || user.isBot) throw unauthorized('invalid or expired token');
+    if (!user || user.isBot) throw appError('invalid_user_token');
     return user;
   }
 }

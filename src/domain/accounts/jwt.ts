@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { unauthorized } from '../errors';
+import { appError } from '../errors';
 
 export interface JwtSettings {
   secret: string;
@@ -17,7 +17,7 @@ export function verifyUserToken(s: JwtSettings, token: string): string {
     if (typeof claims === 'string' || typeof claims.sub !== 'string') throw new Error('no sub');
     return claims.sub;
   } catch {
-    throw unauthorized('invalid or expired token');
+    throw appError('invalid_user_token');
   }
 }
 

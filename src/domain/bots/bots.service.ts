@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db, Sql } from '../../infra/db/prisma';
 import { BOT_COLUMNS, USER_COLUMNS, botFromRow, userFromRow } from '../users/user-rows';
 import type { Bot, User } from '../../generated/prisma/client';
-import { conflict, forbidden, notFound, unauthorized } from '../errors';
+import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { parse } from '../validation';
 import { isUuid } from '../ids';
@@ -100,7 +100,7 @@ export class BotsService {
         };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
-        if (body.username) throw conflict('bot username is already taken');
+        if (body.username) throw appError('bot_username_taken');
         if (attempt >= 3) throw err;
       }
     }
@@ -117,9 +117,9 @@ export class BotsService {
 
   /** Owner only; someone else's bot is indistinguishable from a missing one. */
   async delete(ownerId: string, botId: string): Promise<void> {
-    if (!isUuid(botId)) throw notFound('bot not found');
+    if (!isUuid(botId)) throw appError('bot_not_found');
     const { count } = await this.db.bot.deleteMany({ where: { id: botId, ownerId } });
-    if (count === 0) throw notFound('bot not found');
+    if (count === 0) throw appError('bot_not_found');
     await this.cache.invalidate(botId);
   }
 
@@ -130,11 +130,11 @@ export class BotsService {
    */
   async authenticate(token: string): Promise<BotWithUser> {
     const parsed = parseBotToken(token);
-    if (!parsed) throw unauthorized('invalid bot token');
+    if (!parsed) throw appError('invalid_bot_token');
     const digest = hashApiKey(parsed.key);
     const bot = this.cache.get(digest) ?? (await this.lookup(digest));
     const digitsMatch = parsed.numericId === undefined || parsed.numericId === bot?.numericId;
-    if (!bot || !bot.isActive || !digitsMatch) throw unauthorized('invalid bot token');
+    if (!bot || !bot.isActive || !digitsMatch) throw appError('invalid_bot_token');
     return bot;
   }
 
@@ -176,7 +176,7 @@ export class BotsService {
     const bot = isUuid(botId)
       ? await this.db.bot.findUnique({ where: { id: botId }, include: { user: true } })
       : null;
-    if (!bot || !bot.isActive) throw unauthorized('invalid bot token');
+    if (!bot || !bot.isActive) throw appError('invalid_bot_token');
     return bot;
   }
 
@@ -194,6 +194,6 @@ export class BotsService {
 
 export function requirePermission(bot: Bot, permission: Permission): void {
   if (!bot.permissions.includes(permission)) {
-    throw forbidden(`bot lacks the ${permission} permission`);
+    throw appError('missing_permission', { detail: permission });
   }
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../infra/db/prisma';
 import type { User } from '../../generated/prisma/client';
 import type { BotWithUser } from '../bots/bots.service';
-import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import { parse } from '../validation';
 import type { ChatsService } from '../chats/chats.service';
@@ -50,18 +50,18 @@ export class CallbacksService {
   async tap(user: User, chatId: string, messageId: string, input: unknown): Promise<string> {
     const { callback_data: data } = parse(tapBody, input);
     const { chatType, members } = await this.chats.recipients(chatId);
-    if (!members.some((m) => m.userId === user.id)) throw forbidden('not a member of the chat');
+    if (!members.some((m) => m.userId === user.id)) throw appError('not_a_member');
     const message = isUuid(messageId)
       ? await this.db.message.findFirst({
           where: { id: messageId, chatId, deletedAt: null },
           include: { ...messageInclude, sender: { include: { botProfile: true } } },
         })
       : null;
-    if (!message) throw notFound('message not found');
+    if (!message) throw appError('message_not_found');
     const bot = message.sender.botProfile;
-    if (!bot || !bot.isActive) throw badRequest('message has no inline buttons');
+    if (!bot || !bot.isActive) throw appError('message_has_no_buttons');
     if (!callbackDataOf(message.payload).has(data)) {
-      throw badRequest('callback_data: no button on this message carries it');
+      throw invalid('callback_data', 'no button on this message carries it');
     }
     const cb = await this.db.callbackQuery.create({
       data: { botId: bot.id, chatId, messageId, userId: user.id, data },
@@ -85,27 +85,28 @@ export class CallbacksService {
     const cb = isUuid(callbackId)
       ? await this.db.callbackQuery.findFirst({ where: { id: callbackId, userId: user.id } })
       : null;
-    if (!cb) throw notFound('callback not found');
+    if (!cb) throw appError('callback_not_found');
     return view(cb);
   }
 
   /** Only the bot that received the tap may answer, and only once. */
   async answer(bot: BotWithUser, input: unknown): Promise<CallbackView> {
     if ((input as { callback_id?: unknown })?.callback_id === undefined) {
-      throw badRequest('callback_id is required');
+      throw appError('missing_field', { field: 'callback_id' });
     }
     const body = parse(answerBody, input);
-    if (body.chat_id !== undefined && !body.text) throw badRequest('text is required with chat_id');
+    if (body.chat_id !== undefined && !body.text)
+      throw appError('missing_field', { field: 'text', detail: 'with chat_id' });
     const cb = isUuid(body.callback_id)
       ? await this.db.callbackQuery.findFirst({ where: { id: body.callback_id, botId: bot.id } })
       : null;
-    if (!cb) throw notFound('callback not found');
+    if (!cb) throw appError('callback_not_found');
     if (body.chat_id !== undefined) await this.requireBotIn(bot, body.chat_id);
     const { count } = await this.db.callbackQuery.updateMany({
       where: { id: cb.id, answeredAt: null },
       data: { answeredAt: new Date(), answerText: body.text ?? null, showAlert: !!body.show_alert },
     });
-    if (count === 0) throw conflict('callback already answered');
+    if (count === 0) throw appError('callback_answered');
     const answer: CallbackView = { ...view(cb), answered: true, ...textOf(body) };
     await this.fanout.write(
       null,
@@ -130,7 +131,7 @@ export class CallbacksService {
   private async requireBotIn(bot: BotWithUser, chatId: string): Promise<void> {
     const { members } = await this.chats.recipients(chatId);
     if (!members.some((m) => m.userId === bot.userId)) {
-      throw forbidden('bot is not a member of the chat');
+      throw appError('not_a_member');
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Db, Sql } from '../../infra/db/prisma';
 import type { Chat, User } from '../../generated/prisma/client';
-import { badRequest, forbidden, notFound } from '../errors';
+import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
 import { parse } from '../validation';
@@ -92,7 +92,7 @@ export class ChatsService {
     const botUsers = await this.botUserIds(body.bot_ids);
     const memberIds = [...new Set([user.id, ...body.member_ids, ...botUsers])];
     const found = await this.db.user.count({ where: { id: { in: memberIds } } });
-    if (found !== memberIds.length) throw notFound('user not found');
+    if (found !== memberIds.length) throw appError('user_not_found');
     const chat = await this.db.chat.create({
       data: {
         type: 'group',
@@ -108,13 +108,13 @@ export class ChatsService {
   private async botUserIds(botIds: string[]): Promise<string[]> {
     if (botIds.length === 0) return [];
     const bots = await this.db.bot.findMany({ where: { id: { in: botIds }, isActive: true } });
-    if (bots.length !== new Set(botIds).size) throw notFound('bot not found');
+    if (bots.length !== new Set(botIds).size) throw appError('bot_not_found');
     return bots.map((b) => b.userId);
   }
 
   private async openPrivate(user: User, botId: string) {
     const bot = await this.db.bot.findUnique({ where: { id: botId } });
-    if (!bot || !bot.isActive) throw notFound('bot not found');
+    if (!bot || !bot.isActive) throw appError('bot_not_found');
     const privateKey = [user.id, bot.userId].sort().join(':');
     const existing = await this.db.chat.findUnique({
       where: { privateKey },
@@ -155,7 +155,7 @@ export class ChatsService {
   async get(user: User, chatId: string): Promise<ChatView> {
     const chat = await this.loadWithMembers(chatId);
     if (!chat.members.some((m) => m.user.id === user.id)) {
-      throw forbidden('not a member of the chat');
+      throw appError('not_a_member');
     }
     return toChatView(chat, user.id);
   }
@@ -165,7 +165,7 @@ export class ChatsService {
     const { chat_id: chatId } = parse(chatQuery, query);
     const chat = await this.loadWithMembers(chatId);
     if (!chat.members.some((m) => m.user.id === bot.userId)) {
-      throw forbidden('bot is not a member of the chat');
+      throw appError('not_a_member');
     }
     const pinned = chat.pinnedMessageId
       ? await this.db.message.findFirst({
@@ -179,9 +179,8 @@ export class ChatsService {
   async addMember(user: User, chatId: string, input: unknown): Promise<ChatView> {
     const body = parse(addMemberBody, input);
     const chat = await this.loadWithMembers(chatId);
-    if (!chat.members.some((m) => m.user.id === user.id))
-      throw forbidden('not a member of the chat');
-    if (chat.type !== 'group') throw badRequest('members can only be added to a group');
+    if (!chat.members.some((m) => m.user.id === user.id)) throw appError('not_a_member');
+    if (chat.type !== 'group') throw appError('not_a_group');
     const newUserId =
       'bot_id' in body
         ? (await this.botUserIds([body.bot_id]))[0]!
@@ -196,7 +195,7 @@ export class ChatsService {
 
   private async userId(id: string): Promise<string> {
     const u = await this.db.user.findUnique({ where: { id }, select: { id: true } });
-    if (!u) throw notFound('user not found');
+    if (!u) throw appError('user_not_found');
     return u.id;
   }
 
@@ -204,7 +203,7 @@ export class ChatsService {
     const chat = isUuid(chatId)
       ? await this.db.chat.findUnique({ where: { id: chatId }, include: memberInclude })
       : null;
-    if (!chat) throw notFound('chat not found');
+    if (!chat) throw appError('chat_not_found');
     return chat;
   }
 
@@ -213,7 +212,7 @@ export class ChatsService {
    * needs to check membership and fan out. Unknown chat → 404.
    */
   async recipients(chatId: string): Promise<{ chatType: string; members: Recipient[] }> {
-    if (!isUuid(chatId)) throw notFound('chat not found');
+    if (!isUuid(chatId)) throw appError('chat_not_found');
     const { rows } = await this.sql.query<{
       chat_type: string;
       user_id: string;
@@ -222,7 +221,7 @@ export class ChatsService {
       bot_id: string | null;
       permissions: string[] | null;
     }>({ name: 'recipients', text: RECIPIENTS_SQL, values: [chatId] });
-    if (rows.length === 0) throw notFound('chat not found');
+    if (rows.length === 0) throw appError('chat_not_found');
     return {
       chatType: rows[0]!.chat_type,
       members: rows.map((r) => ({

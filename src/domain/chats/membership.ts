@@ -1,13 +1,13 @@
 // Who may act in a chat, and who hears about it: the checks and audiences every chat action
 // shares. People get events on their feed; bots with read_messages get updates.
 import type { Recipient } from './chats.service';
-import { forbidden } from '../errors';
+import { appError } from '../errors';
 import type { UserEventOut } from '../messages/fanout';
 
 /** 403 unless `userId` is a member (the message says whether a bot or a person asked). */
 export function requireMember(members: Recipient[], userId: string, isBot: boolean): void {
   if (!members.some((m) => m.userId === userId)) {
-    throw forbidden(isBot ? 'bot is not a member of the chat' : 'not a member of the chat');
+    throw appError('not_a_member');
   }
 }
 

@@ -1,7 +1,7 @@
 // Inline media: base64 in, checked and decoded here; bytes out to the chat's members only.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../../infra/db/prisma';
-import { AppError, badRequest, forbidden, notFound } from '../errors';
+import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import type { NewMedia } from '../messages/fanout';
 
@@ -58,18 +58,18 @@ export class MediaService {
     const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
     const estimated = Math.floor((text.length * 3) / 4) - padding;
     if (estimated > this.maxBytes) {
-      throw new AppError('payload_too_large', `${field}: must be at most ${this.maxBytes} bytes`);
+      throw appError('media_too_large', { field, detail: String(this.maxBytes) });
     }
     if (!BASE64.test(text) || text.length % 4 === 1 || (padding > 0 && text.length % 4 !== 0)) {
-      throw badRequest(`${field}: must be base64`);
+      throw invalid(field, 'must be base64');
     }
     const data = Buffer.from(text, 'base64');
-    if (data.length === 0) throw badRequest(`${field}: must not be empty`);
+    if (data.length === 0) throw invalid(field, 'must not be empty');
     if (input.declaredSize !== undefined && input.declaredSize !== data.length) {
-      throw badRequest(`size: is ${input.declaredSize} but the ${field} has ${data.length} bytes`);
+      throw invalid('size', `is ${input.declaredSize} but the ${field} has ${data.length} bytes`);
     }
     if (input.kind === 'photo' && !MAGIC[input.mime]?.(data)) {
-      throw badRequest(`${field}: the bytes are not ${input.mime}`);
+      throw invalid(field, `the bytes are not ${input.mime}`);
     }
     return {
       id: randomUUID(),
@@ -99,8 +99,8 @@ export class MediaService {
           },
         })
       : null;
-    if (!m) throw notFound('media not found');
-    if (m.chat.members.length === 0) throw forbidden('not a member of the chat');
+    if (!m) throw appError('media_not_found');
+    if (m.chat.members.length === 0) throw appError('not_a_member');
     return {
       kind: m.kind,
       mime: m.mime,

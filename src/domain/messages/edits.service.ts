@@ -7,7 +7,7 @@ import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
 import type { ChatsService, Recipient } from '../chats/chats.service';
 import { eventsForPeople, readingBots, requireMember } from '../chats/membership';
-import { badRequest, forbidden, notFound } from '../errors';
+import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import { parse } from '../validation';
 import { parseCommand } from './commands';
@@ -70,7 +70,7 @@ export class MessageEditsService {
           select: { chatId: true },
         })
       : null;
-    if (!m) throw notFound('message not found');
+    if (!m) throw appError('message_not_found');
     return this.editText(senderOf(bot.user), m.chatId, messageId, content);
   }
 
@@ -81,7 +81,7 @@ export class MessageEditsService {
     content: string,
   ): Promise<MessengerMessage> {
     const { chatType, members, message } = await this.locateOwn(actor, chatId, messageId, 'edit');
-    if (message.poll) throw badRequest('a poll cannot be edited');
+    if (message.poll) throw appError('message_not_editable');
     const edited = await this.update(message.id, { content, editedAt: new Date() });
     const view = viewOf(edited);
     const quoted = actor.isBot ? null : await findQuoted(this.db, edited);
@@ -110,7 +110,7 @@ export class MessageEditsService {
     const { buttons: _old, ...rest } = (message.payload ?? {}) as Record<string, unknown>;
     const payload = b.buttons?.length ? { ...rest, buttons: b.buttons } : rest;
     if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
-      throw badRequest(`buttons: the message payload must stay within ${MAX_PAYLOAD_BYTES} bytes`);
+      throw invalid('buttons', `the message payload must stay within ${MAX_PAYLOAD_BYTES} bytes`);
     }
     const view = viewOf(await this.update(message.id, { payload }));
     await this.fanout.write(null, [], eventsForPeople(members, 'message.edited', view));
@@ -146,7 +146,7 @@ export class MessageEditsService {
         data: { pinnedMessageId: null },
       }),
     ]);
-    if (marked.count === 0) throw notFound('message not found');
+    if (marked.count === 0) throw appError('message_not_found');
     const payload = {
       chat_id: chatId,
       message_id: message.id,
@@ -167,11 +167,7 @@ export class MessageEditsService {
     requireMember(members, actor.id, actor.isBot);
     const message = await findLiveMessage(this.db, chatId, messageId);
     if (message.senderId !== actor.id) {
-      throw forbidden(
-        actor.isBot
-          ? `a bot can only ${verb} its own messages`
-          : `you can only ${verb} your own messages`,
-      );
+      throw appError('not_own_message', { detail: verb });
     }
     return { chatType, members, message };
   }
@@ -182,7 +178,7 @@ export class MessageEditsService {
     data: { content?: string; editedAt?: Date; payload?: object },
   ): Promise<LoadedMessage> {
     const { count } = await this.db.message.updateMany({ where: { id, deletedAt: null }, data });
-    if (count === 0) throw notFound('message not found');
+    if (count === 0) throw appError('message_not_found');
     return loadMessage(this.db, id);
   }
 }

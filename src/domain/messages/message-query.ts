@@ -2,7 +2,7 @@
 // votes, reactions. Shared by history, edits, reactions, polls, pins and callbacks.
 import type { Db } from '../../infra/db/prisma';
 import type { Prisma } from '../../generated/prisma/client';
-import { notFound } from '../errors';
+import { appError } from '../errors';
 import { isUuid } from '../ids';
 import { mediaMetaSelect } from '../media/media-view';
 import { senderOf, toMessengerMessage, type MessengerMessage } from './message-view';
@@ -27,7 +27,7 @@ export async function findLiveMessage(
   db: Db,
   chatId: string,
   messageId: string,
-  what = 'message',
+  missing: 'message_not_found' | 'poll_not_found' = 'message_not_found',
 ): Promise<LoadedMessage> {
   const m = isUuid(messageId)
     ? await db.message.findFirst({
@@ -35,7 +35,7 @@ export async function findLiveMessage(
         include: messageInclude,
       })
     : null;
-  if (!m) throw notFound(`${what} not found`);
+  if (!m) throw appError(missing);
   return m;
 }
 

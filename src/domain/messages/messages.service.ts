@@ -4,7 +4,7 @@ import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
 import type { ChatsService, Recipient } from '../chats/chats.service';
 import { eventsForPeople, readingBots, requireMember } from '../chats/membership';
-import { badRequest, notFound } from '../errors';
+import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import type { MediaService } from '../media/media.service';
 import { PHOTO_MIMES, type UserMediaInput } from '../media/media.schemas';
@@ -54,7 +54,8 @@ export class MessagesService {
 
   async postAsUser(user: User, chatId: string, input: unknown): Promise<MessengerMessage> {
     const body = parse(userMessageBody, input);
-    if (body.content === undefined && !body.media) throw badRequest('content is required');
+    if (body.content === undefined && !body.media)
+      throw appError('missing_field', { field: 'content' });
     const media = body.media ? this.media.decode(userMedia(body.media)) : null;
     const { chatType, members } = await this.chats.recipients(chatId);
     requireMember(members, user.id, false);
@@ -70,7 +71,7 @@ export class MessagesService {
     requirePermission(bot, 'send_messages');
     const raw = (input ?? {}) as Record<string, unknown>;
     if (raw.chat_id === undefined || raw.content === undefined || raw.content === '') {
-      throw badRequest('chat_id and content are required');
+      throw appError('missing_fields', { field: 'chat_id and content' });
     }
     const body = parse(botMessageBody, input);
     return this.postFromBot(bot, body.chat_id, body);
@@ -188,20 +189,20 @@ export class MessagesService {
       where: { id: messageId, chatId, deletedAt: null },
       include: messageInclude,
     });
-    if (!found) throw badRequest('reply_to_message_id: message not found in this chat');
+    if (!found) throw appError('reply_target_not_found', { field: 'reply_to_message_id' });
     return found;
   }
 
   async list(user: User, chatId: string, query: unknown): Promise<MessengerMessage[]> {
     const q = parse(listQuery, query);
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 100);
-    if (!isUuid(chatId)) throw notFound('chat not found');
+    if (!isUuid(chatId)) throw appError('chat_not_found');
     const { members } = await this.chats.recipients(chatId);
     requireMember(members, user.id, false);
     const before = q.before
       ? await this.db.message.findFirst({ where: { id: q.before, chatId } })
       : null;
-    if (q.before && !before) throw badRequest('before: message not found in this chat');
+    if (q.before && !before) throw invalid('before', 'message not found in this chat');
     const rows = await this.db.message.findMany({
       where: {
         chatId,
@@ -230,7 +231,7 @@ const captioned = (b: {
 function userMedia(m: UserMediaInput) {
   const showable = (PHOTO_MIMES as readonly string[]).includes(m.mime);
   if (m.kind === 'photo' && !showable) {
-    throw badRequest(`media.mime: a photo must be one of ${PHOTO_MIMES.join(', ')}`);
+    throw invalid('media.mime', `a photo must be one of ${PHOTO_MIMES.join(', ')}`);
   }
   const kind = m.kind ?? (showable ? 'photo' : 'document');
   return {

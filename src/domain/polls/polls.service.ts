@@ -9,7 +9,7 @@ import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
 import type { ChatsService } from '../chats/chats.service';
 import { eventsForPeople, readingBots, requireMember } from '../chats/membership';
-import { badRequest } from '../errors';
+import { invalid } from '../errors';
 import { parse } from '../validation';
 import type { Fanout } from '../messages/fanout';
 import { findLiveMessage } from '../messages/message-query';
@@ -71,13 +71,13 @@ export class PollsService {
     const { option_ids: ids } = parse(voteBody, input);
     const { chatType, members } = await this.chats.recipients(chatId);
     requireMember(members, user.id, false);
-    const message = await findLiveMessage(this.db, chatId, messageId, 'poll');
+    const message = await findLiveMessage(this.db, chatId, messageId, 'poll_not_found');
     const poll = message.poll;
-    if (!poll) throw badRequest('message_id: this message has no poll');
+    if (!poll) throw invalid('message_id', 'this message has no poll');
     const bad = ids.find((i) => i >= poll.options.length);
-    if (bad !== undefined) throw badRequest(`option_ids: ${bad} is not an option of this poll`);
+    if (bad !== undefined) throw invalid('option_ids', `${bad} is not an option of this poll`);
     if (ids.length > 1 && !poll.allowsMultipleAnswers) {
-      throw badRequest('option_ids: this poll takes one answer');
+      throw invalid('option_ids', 'this poll takes one answer');
     }
     const key = { pollId: poll.id, userId: user.id };
     let changed = true;

@@ -8,7 +8,7 @@ import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
 import { eventsForPeople, readingBots, requireMember } from '../chats/membership';
 import type { ChatsService } from '../chats/chats.service';
-import { badRequest } from '../errors';
+import { invalid } from '../errors';
 import { parse } from '../validation';
 import type { Fanout } from '../messages/fanout';
 import { findLiveMessage, loadMessage, viewOf } from '../messages/message-query';
@@ -86,7 +86,7 @@ export class ReactionsService {
       ? await this.add(message.id, actor.id, emoji)
       : await this.remove(message.id, actor.id, emoji);
     if (add && !changed && !old.includes(emoji)) {
-      throw badRequest(`emoji: at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`);
+      throw invalid('emoji', `at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`);
     }
     const reloaded = await loadMessage(this.db, message.id);
     const view = viewOf(reloaded);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait } from '../../realtime/long-wait';
-import { conflict } from '../errors';
+import { appError } from '../errors';
 import { parse } from '../validation';
 import { botChannel } from '../messages/fanout';
 import { QuietInboxes, pollKey } from './quiet-inboxes';
@@ -36,8 +36,6 @@ export const pollQuery = z.object({
   limit: int('limit').optional(),
   offset: int('offset').optional(),
 });
-
-export const WEBHOOK_IS_SET = 'a webhook is set: delete it to use long polling';
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
@@ -155,10 +153,7 @@ export class UpdatesService {
       timeoutMs: o.timeoutS * 1000,
       signal,
       exclusiveId: randomUUID(),
-      onTakenOver: (by) =>
-        conflict(
-          by === 'webhook' ? WEBHOOK_IS_SET : 'terminated by another long poll for this bot',
-        ),
+      onTakenOver: (by) => appError(by === 'webhook' ? 'webhook_active' : 'poll_superseded'),
     });
     if (signal.aborted && batch.length > 0 && o.offset === undefined) {
       await this.unconsume(botId, batch);
@@ -174,7 +169,7 @@ export class UpdatesService {
       text: 'SELECT 1 FROM webhooks WHERE bot_id = $1::uuid',
       values: [botId],
     });
-    if ((rowCount ?? 0) > 0) throw conflict(WEBHOOK_IS_SET);
+    if ((rowCount ?? 0) > 0) throw appError('webhook_active');
   }
 
   /** The batch is pending again: news for any poll of this bot, here or elsewhere. */

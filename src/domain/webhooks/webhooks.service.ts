@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { openSecret, sealSecret } from '../crypto/secret-box';
-import { badRequest } from '../errors';
+import { invalid } from '../errors';
 import { parse } from '../validation';
 import { botChannel } from '../messages/fanout';
 import type { UpdatesService } from '../updates/updates.service';
@@ -68,10 +68,10 @@ export class WebhooksService {
   async set(botId: string, input: unknown, dialect: 'quanta' | 'gateway' = 'quanta') {
     const body = parse(setBody, input);
     const problem = checkWebhookUrl(body.url, this.policy);
-    if (problem) throw badRequest(`url: ${problem}`);
+    if (problem) throw invalid('url', problem);
     const secret = body.secret ?? generateWebhookSecret();
     const key = parseWebhookSecret(secret);
-    if (!key) throw badRequest('secret: must be whsec_ followed by base64 of 24-64 random bytes');
+    if (!key) throw invalid('secret', 'must be whsec_ followed by base64 of 24-64 random bytes');
     const data = {
       url: body.url,
       secretSealed: new Uint8Array(sealSecret(this.policy.masterKey, key)),

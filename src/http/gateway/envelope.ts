@@ -1,25 +1,11 @@
 // The gateway's answers: `{ok: true, result}`, or Telegram's failure envelope with Koto's
-// `error` beside it. HTTP status = error_code, and the descriptions use Telegram's wording,
-// since bots and libraries match on them (grammY and telegraf branch on 401/409/429).
-import type { ErrorRequestHandler, Response } from 'express';
-import type { AppError } from '../../domain/errors';
-import { WEBHOOK_IS_SET } from '../../domain/updates/updates.service';
+// `error` beside it. HTTP status = error_code; the words come from error-wording.ts.
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { AppError } from '../../domain/errors';
 import type { Logger } from '../../infra/logger';
 import { toAppError } from '../errors';
 import { scrubUrl } from '../request-log';
-
-/** A failure that exists only in this dialect (unknown method, a method not wired yet). */
-export class TelegramError extends Error {
-  constructor(
-    readonly errorCode: number,
-    readonly description: string,
-  ) {
-    super(description);
-    this.name = 'TelegramError';
-  }
-}
-
-export const methodNotFound = () => new TelegramError(404, 'Not Found: method not found');
+import { telegramWording } from './error-wording';
 
 export interface Failure {
   ok: false;
@@ -43,49 +29,21 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const QUERY_INVALID = 'query is too old and response timeout expired or query ID is invalid';
+/** The method a gateway request named (lower-cased), for wordings that depend on it. */
+const methods = new WeakMap<Request, string>();
+export const noteMethod = (req: Request, method: string) => methods.set(req, method);
 
-/**
- * Domain messages whose Telegram wording differs, keyed by the domain's text. Telegram
- * reports a missing chat, message or query as 400, keeping 404 for an unknown method.
- */
-const WORDING: Record<string, { status?: number; text: string }> = {
-  'terminated by another long poll for this bot': {
-    text: 'terminated by other getUpdates request; make sure that only one bot instance is running',
-  },
-  [WEBHOOK_IS_SET]: {
-    text: "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-  },
-  'not a member of the chat': { text: 'bot is not a member of the chat' },
-  'callback not found': { text: QUERY_INVALID },
-  'callback already answered': { status: 400, text: QUERY_INVALID },
-  'a bot can only edit its own messages': { status: 400, text: "message can't be edited" },
-  'reply_to_message_id: message not found in this chat': {
-    text: 'message to be replied not found',
-  },
-  'chat_id and content are required': { text: 'message text is empty' },
-};
-
-function failure(status: number, text: string, retryAfter?: number): Failure {
+/** An AppError in Telegram's words, as the method `method` reports it. */
+export function toFailure(err: AppError, method = ''): Failure {
+  const { status, text } = telegramWording(err, method);
   const description = status === 401 ? 'Unauthorized' : `${TITLES[status] ?? 'Error'}: ${text}`;
   return {
     ok: false,
     error_code: status,
     description,
     error: description,
-    ...(retryAfter !== undefined && { parameters: { retry_after: retryAfter } }),
+    ...(err.retryAfter !== undefined && { parameters: { retry_after: err.retryAfter } }),
   };
-}
-
-/** An AppError from the domain, in Telegram's words. */
-export function fromAppError(err: AppError): Failure {
-  if (err.code === 'too_many_requests') {
-    const after = err.retryAfter ?? 1;
-    return failure(429, `retry after ${after}`, after);
-  }
-  const known = WORDING[err.message];
-  const status = known?.status ?? (err.code === 'not_found' ? 400 : err.status);
-  return failure(status, known?.text ?? err.message);
 }
 
 export function sendFailure(res: Response, f: Failure): void {
@@ -98,22 +56,12 @@ export function sendFailure(res: Response, f: Failure): void {
 export function gatewayErrorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
-    if (err instanceof TelegramError) {
-      sendFailure(res, {
-        ok: false,
-        error_code: err.errorCode,
-        description: err.description,
-        error: err.description,
-      });
-      return;
-    }
-    const appErr = toAppError(err);
+    let appErr = toAppError(err);
     if (!appErr) {
       // The path may hold the token (`/bot<token>/...`): log it scrubbed.
       log.error({ err, method: req.method, path: scrubUrl(req.originalUrl) }, 'unhandled error');
-      sendFailure(res, failure(500, 'internal error'));
-      return;
+      appErr = new AppError('internal');
     }
-    sendFailure(res, fromAppError(appErr));
+    sendFailure(res, toFailure(appErr, methods.get(req)));
   };
 }

@@ -1,7 +1,7 @@
 // reply_markup in, buttons out. The gateway accepts Koto's rows of `{text, data}` and
 // Telegram's `{inline_keyboard: [[{text, callback_data | url}]]}`; messages carry Quanta
 // payload buttons, which already have Telegram's button fields, so the way back is a wrap.
-import { badRequest } from '../../domain/errors';
+import { invalid } from '../../domain/errors';
 
 type Button = { text: unknown; callback_data?: unknown; url?: unknown };
 
@@ -20,19 +20,19 @@ export function buttonsFrom(markup: unknown): Button[][] | undefined {
       : undefined;
   if (rows === undefined) return undefined;
   if (!Array.isArray(rows) || !rows.every(Array.isArray)) {
-    throw badRequest('reply_markup: an inline keyboard is an array of button rows');
+    throw invalid('reply_markup', 'an inline keyboard is an array of button rows');
   }
   return (rows as unknown[][]).map((row) => row.map(button));
 }
 
 function button(b: unknown): Button {
-  if (typeof b !== 'object' || b === null) throw badRequest('reply_markup: a button is an object');
+  if (typeof b !== 'object' || b === null) throw invalid('reply_markup', 'a button is an object');
   const { text, data, callback_data, url } = b as Record<string, unknown>;
   if (url !== undefined) return { text, url };
   if (callback_data !== undefined || data !== undefined) {
     return { text, callback_data: callback_data ?? data };
   }
-  throw badRequest('reply_markup: only callback_data (data) and url buttons are supported');
+  throw invalid('reply_markup', 'only callback_data (data) and url buttons are supported');
 }
 
 /** A message payload's buttons as Telegram's InlineKeyboardMarkup. */

@@ -5,7 +5,7 @@
 import type { Request, RequestHandler } from 'express';
 import express from 'express';
 import busboy from 'busboy';
-import { AppError, badRequest } from '../../domain/errors';
+import { AppError, appError } from '../../domain/errors';
 import { MAX_JSON_DEPTH, nestedTooDeep, tooDeep } from '../body';
 
 export interface UploadedFile {
@@ -99,7 +99,7 @@ function decodeJson(name: string, value: unknown): unknown {
   try {
     return JSON.parse(value);
   } catch {
-    throw badRequest(`can't parse ${name} JSON object`);
+    throw appError('unparsable_param', { field: name });
   }
 }
 
@@ -109,7 +109,7 @@ function resolveAttachments(value: unknown, files: Map<string, UploadedFile>): u
     const m = ATTACH.exec(value);
     if (!m) return value;
     const file = files.get(m[1]!);
-    if (!file) throw badRequest(`file attach://${m[1]} was not sent`);
+    if (!file) throw appError('missing_attachment', { detail: m[1] });
     return file;
   }
   if (Array.isArray(value)) return value.map((v) => resolveAttachments(v, files));
@@ -140,7 +140,7 @@ function readMultipart(
       req.resume(); // drain, so the answer can still be written
       reject(err);
     };
-    const tooLarge = () => new AppError('payload_too_large', 'request body too large');
+    const tooLarge = () => appError('body_too_large');
     let bb: busboy.Busboy;
     try {
       bb = busboy({
@@ -153,7 +153,7 @@ function readMultipart(
         },
       });
     } catch {
-      reject(badRequest('malformed multipart body'));
+      reject(appError('malformed_multipart'));
       return;
     }
     bb.on('field', (name, value, info) => {
@@ -162,7 +162,7 @@ function readMultipart(
       // (`Content-Type: text/plain; charset=nope`); this handler then threw inside the
       // request stream, an uncaught exception.
       if (typeof value !== 'string')
-        return fail(new AppError('unsupported_media_type', `unsupported charset in part ${name}`));
+        return fail(new AppError('unsupported_encoding', { field: name }));
       total += value.length;
       if (total > limitBytes) return fail(tooLarge());
       fields[name] = value;
@@ -177,7 +177,7 @@ function readMultipart(
       stream.on('limit', () => fail(tooLarge()));
       // A body that ends inside a file part destroys its stream with an error: without this
       // listener that was an unhandled 'error' event, which kills the process.
-      stream.on('error', () => fail(badRequest('malformed multipart body')));
+      stream.on('error', () => fail(new AppError('malformed_multipart')));
       stream.on('end', () => {
         files.set(name, {
           kind: 'file',
@@ -187,9 +187,17 @@ function readMultipart(
         });
       });
     });
-    bb.on('filesLimit', () => fail(badRequest(`at most ${MAX_FILES} files per request`)));
-    bb.on('fieldsLimit', () => fail(badRequest(`at most ${MAX_FIELDS} fields per request`)));
-    bb.on('error', () => fail(badRequest('malformed multipart body')));
+    bb.on('filesLimit', () =>
+      fail(
+        new AppError('malformed_multipart', { detail: `at most ${MAX_FILES} files per request` }),
+      ),
+    );
+    bb.on('fieldsLimit', () =>
+      fail(
+        new AppError('malformed_multipart', { detail: `at most ${MAX_FIELDS} fields per request` }),
+      ),
+    );
+    bb.on('error', () => fail(new AppError('malformed_multipart')));
     bb.on('close', () => {
       if (!failed) resolve({ fields, files });
     });

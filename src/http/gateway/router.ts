@@ -2,13 +2,13 @@
 // `/<method>` with `Authorization: Bearer <token>` (Koto). Token first, as Telegram does
 // (a bad token is 401 whatever the method), then the per-bot rate limit, then the method.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { unauthorized } from '../../domain/errors';
+import { appError } from '../../domain/errors';
 import type { Logger } from '../../infra/logger';
 import type { Services } from '../../services';
 import { bearerToken } from '../auth';
 import { pollSignal } from '../long-poll';
 import type { BotRateLimiter } from '../rate-limit';
-import { gatewayErrorHandler, methodNotFound } from './envelope';
+import { gatewayErrorHandler, noteMethod } from './envelope';
 import { METHODS } from './methods';
 import { bodyParsers, readParams, sizeToBytes } from './params';
 
@@ -51,11 +51,12 @@ export function gatewayRouter(d: GatewayDeps): Router {
   r.use(async (req, res) => {
     const t = target(req.path);
     const token = t?.token ?? bearerToken(req.get('authorization'));
-    if (!token) throw unauthorized();
+    if (!token) throw appError('missing_bot_token');
     const bot = await d.services.bots.authenticate(token);
     await d.limiter.consume(bot.id);
+    if (t) noteMethod(req, t.method);
     const method = t && METHODS.get(t.method.toLowerCase());
-    if (!method) throw methodNotFound();
+    if (!method) throw appError('method_not_found');
     for (const p of parsers) await run(p, req, res);
     const params = await readParams(req, limitBytes);
     const signal = pollSignal(res, d.shutdown);

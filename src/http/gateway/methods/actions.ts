@@ -1,20 +1,20 @@
 // What a bot does to messages and chats beyond sending: keyboards, deletes, forwards, pins,
 // reactions, chat actions. Telegram's and the Koto reference's parameter forms both work.
 import { z } from 'zod';
-import { badRequest } from '../../../domain/errors';
+import { appError, invalid } from '../../../domain/errors';
 import { parse } from '../../../domain/validation';
 import { emoji, MAX_REACTIONS_PER_MEMBER } from '../../../domain/reactions/reactions.service';
 import { buttonsFrom } from '../markup';
 import { shapeMessage } from './messages';
 import type { Method } from './types';
 import { flag, id, text } from './args';
-import { worded } from './wording';
 
 const ref = { chat_id: id.optional(), message_id: id.optional() };
 
 function messageRef(a: { chat_id?: string; message_id?: string }) {
-  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
-  if (a.message_id === undefined) throw badRequest('message identifier is not specified');
+  if (a.chat_id === undefined || a.chat_id === '')
+    throw appError('missing_field', { field: 'chat_id' });
+  if (a.message_id === undefined) throw appError('missing_field', { field: 'message_id' });
   return { chat_id: a.chat_id, message_id: a.message_id };
 }
 
@@ -23,25 +23,16 @@ const markupArgs = z.object({ ...ref, reply_markup: z.unknown().optional() });
 /** An empty (or absent) markup removes the keyboard. */
 export const editMessageReplyMarkup: Method = async ({ bot, params, services }) => {
   const a = parse(markupArgs, params);
-  const edited = await worded(
-    services.edits.editReplyMarkup(bot, {
-      ...messageRef(a),
-      buttons: buttonsFrom(a.reply_markup) ?? [],
-    }),
-    {
-      'message not found': 'message to edit not found',
-      'a bot can only edit its own messages': "message can't be edited",
-    },
-  );
+  const edited = await services.edits.editReplyMarkup(bot, {
+    ...messageRef(a),
+    buttons: buttonsFrom(a.reply_markup) ?? [],
+  });
   return shapeMessage(services, bot, edited);
 };
 
 export const deleteMessage: Method = async ({ bot, params, services }) => {
   const a = parse(z.object(ref), params);
-  await worded(services.edits.deleteAsBot(bot, messageRef(a)), {
-    'message not found': 'message to delete not found',
-    'a bot can only delete its own messages': "message can't be deleted",
-  });
+  await services.edits.deleteAsBot(bot, messageRef(a));
   return true;
 };
 
@@ -60,19 +51,21 @@ const forwardArgs = z.object({
  */
 export const forwardMessage: Method = async ({ bot, params, services }) => {
   const a = parse(forwardArgs, params);
-  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
+  if (a.chat_id === undefined || a.chat_id === '')
+    throw appError('missing_field', { field: 'chat_id' });
   let content = a.text;
   let from = a.from;
   if (content === undefined) {
     const source = messageRef({ chat_id: a.from_chat_id, message_id: a.message_id });
     await services.chats.getForBot(bot, { chat_id: source.chat_id });
     const m = (await services.directory.messages([source.message_id])).get(source.message_id);
-    if (!m || m.chatId !== source.chat_id) throw badRequest('message to forward not found');
-    if (!m.content) throw badRequest('only text messages can be forwarded');
+    if (!m || m.chatId !== source.chat_id) throw appError('message_not_found');
+    if (!m.content)
+      throw appError('unsupported', { detail: 'only text messages can be forwarded' });
     content = m.content;
     from ??= m.sender.displayName;
   }
-  if (content.trim() === '') throw badRequest('message text is empty');
+  if (content.trim() === '') throw appError('missing_field', { field: 'text' });
   const sent = await services.messages.forward(bot, {
     chat_id: a.chat_id,
     content,
@@ -83,15 +76,14 @@ export const forwardMessage: Method = async ({ bot, params, services }) => {
 
 export const pinChatMessage: Method = async ({ bot, params, services }) => {
   const a = parse(z.object(ref), params);
-  await worded(services.pins.pin(bot, messageRef(a)), {
-    'message not found': 'message to pin not found',
-  });
+  await services.pins.pin(bot, messageRef(a));
   return true;
 };
 
 export const unpinChatMessage: Method = async ({ bot, params, services }) => {
   const a = parse(z.object(ref), params);
-  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
+  if (a.chat_id === undefined || a.chat_id === '')
+    throw appError('missing_field', { field: 'chat_id' });
   await services.pins.unpin(bot, a);
   return true;
 };
@@ -111,15 +103,13 @@ export const setMessageReaction: Method = async ({ bot, params, services }) => {
   const a = parse(reactionArgs, params);
   const target = messageRef(a);
   const set = (emoji: string, add: boolean) =>
-    worded(services.reactions.setAsBot(bot, { ...target, emoji, add }), {
-      'message not found': 'message to react not found',
-    });
+    services.reactions.setAsBot(bot, { ...target, emoji, add });
   if (a.emoji !== undefined) {
     await set(a.emoji, a.add ?? true);
     return true;
   }
   const wanted = (a.reaction ?? []).map((r) => {
-    if (r.type !== 'emoji' || !r.emoji) throw badRequest('reaction: only emoji reactions');
+    if (r.type !== 'emoji' || !r.emoji) throw invalid('reaction', 'only emoji reactions');
     return r.emoji;
   });
   // One write per emoji changed follows: check the whole new set before the first, or a bad
@@ -142,7 +132,8 @@ const actionArgs = z.object({ chat_id: id.optional(), action: z.string().optiona
 
 export const sendChatAction: Method = async ({ bot, params, services }) => {
   const a = parse(actionArgs, params);
-  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
+  if (a.chat_id === undefined || a.chat_id === '')
+    throw appError('missing_field', { field: 'chat_id' });
   await services.chatActions.send(bot, a);
   return true;
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../../domain/errors';
+import { appError } from '../../../domain/errors';
 import { parse } from '../../../domain/validation';
 import type { Method } from './types';
 import { flag, id, text } from './args';
@@ -13,7 +13,8 @@ const answerArgs = z.object({
 /** The answer's text (and show_alert) reach the tapping user through their event feed. */
 export const answerCallbackQuery: Method = async ({ bot, params, services }) => {
   const a = parse(answerArgs, params);
-  if (a.callback_query_id === undefined) throw badRequest('callback_query_id is empty');
+  if (a.callback_query_id === undefined)
+    throw appError('missing_field', { field: 'callback_query_id' });
   await services.callbacks.answer(bot, {
     callback_id: a.callback_query_id,
     ...(a.text !== undefined && a.text !== '' && { text: a.text }),

@@ -2,7 +2,7 @@
 // reference's base64 string with its mime/size fields. Either becomes the media domain's
 // base64 input; what Telegram clients leave out (type, pixel size, name) is read off the file.
 import { z } from 'zod';
-import { badRequest } from '../../../domain/errors';
+import { appError, invalid } from '../../../domain/errors';
 import { isUuid } from '../../../domain/ids';
 import { parse } from '../../../domain/validation';
 import { imageInfo } from '../image-info';
@@ -39,14 +39,15 @@ const documentArgs = z.object({
 /** Bytes of a file parameter: an uploaded part, or base64 text (Koto). */
 function fileOf(name: string, v: unknown): { base64: string; bytes: Buffer; file?: UploadedFile } {
   if (isUploadedFile(v)) return { base64: v.data.toString('base64'), bytes: v.data, file: v };
-  if (typeof v !== 'string' || v === '') throw badRequest(`there is no ${name} in the request`);
-  if (/^https?:\/\//i.test(v)) throw badRequest(`${name}: sending by URL is not supported`);
-  if (isUuid(v)) throw badRequest(`${name}: sending by file_id is not supported`);
+  if (typeof v !== 'string' || v === '') throw appError('missing_field', { field: name });
+  if (/^https?:\/\//i.test(v)) throw invalid(name, 'sending by URL is not supported');
+  if (isUuid(v)) throw invalid(name, 'sending by file_id is not supported');
   return { base64: v, bytes: Buffer.from(v, 'base64') };
 }
 
 function extras(a: { chat_id?: string; caption?: string; reply_markup?: unknown } & Reply) {
-  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
+  if (a.chat_id === undefined || a.chat_id === '')
+    throw appError('missing_field', { field: 'chat_id' });
   const buttons = buttonsFrom(a.reply_markup);
   const replyTo = a.reply_parameters?.message_id ?? a.reply_to_message_id;
   return {

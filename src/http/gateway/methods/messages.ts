@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BotWithUser } from '../../../domain/bots/bots.service';
-import { badRequest } from '../../../domain/errors';
+import { appError } from '../../../domain/errors';
 import { isUuid } from '../../../domain/ids';
 import type { MessengerMessage } from '../../../domain/messages/message-view';
 import { MAX_CONTENT } from '../../../domain/messages/messages.schemas';
@@ -10,7 +10,6 @@ import type { Services } from '../../../services';
 import { buttonsFrom } from '../markup';
 import { factsFromView, loadRefs, tgMessage, type TgMessage } from '../shapes';
 import { botCard, type Method } from './types';
-import { worded } from './wording';
 import { id, text } from './args';
 
 const sendMessageArgs = z.object({
@@ -23,11 +22,12 @@ const sendMessageArgs = z.object({
 
 export const sendMessage: Method = async ({ bot, params, services }) => {
   const a = parse(sendMessageArgs, params);
-  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
+  if (a.chat_id === undefined || a.chat_id === '')
+    throw appError('missing_field', { field: 'chat_id' });
   const content = requireText(a.text);
   const replyTo = a.reply_parameters?.message_id ?? a.reply_to_message_id;
   if (replyTo !== undefined && !isUuid(replyTo)) {
-    throw badRequest('message to be replied not found');
+    throw appError('reply_target_not_found', { field: 'reply_to_message_id' });
   }
   const buttons = buttonsFrom(a.reply_markup);
   const sent = await services.messages.postAsBot(bot, {
@@ -54,29 +54,29 @@ const editMessageTextArgs = z.object({
  */
 export const editMessageText: Method = async ({ bot, params, services }) => {
   const a = parse(editMessageTextArgs, params);
-  if (a.inline_message_id !== undefined) throw badRequest('inline messages are not supported');
-  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
-  if (a.message_id === undefined) throw badRequest('message identifier is not specified');
+  if (a.inline_message_id !== undefined)
+    throw appError('unsupported', { detail: 'inline messages are not supported' });
+  if (a.chat_id === undefined || a.chat_id === '')
+    throw appError('missing_field', { field: 'chat_id' });
+  if (a.message_id === undefined) throw appError('missing_field', { field: 'message_id' });
   const ref = { chat_id: a.chat_id, message_id: a.message_id };
   const content = requireText(a.text);
   const buttons = buttonsFrom(a.reply_markup);
   // Two writes follow (the text, then the keyboard): check the keyboard before the first, or
   // a bad one (101 buttons, a 65-byte callback_data…) is a 400 that has edited the text.
   if (buttons) parse(z.object({ reply_markup: buttonsSchema }), { reply_markup: buttons });
-  let edited = await worded(services.edits.editAsBot(bot, { ...ref, content }), EDIT_WORDING);
+  let edited = await services.edits.editAsBot(bot, { ...ref, content });
   if (buttons) edited = await services.edits.editReplyMarkup(bot, { ...ref, buttons });
   return shapeMessage(services, bot, edited);
 };
 
-const EDIT_WORDING = {
-  'message not found': 'message to edit not found',
-  'a bot can only edit its own messages': "message can't be edited",
-  'a poll cannot be edited': "message can't be edited",
-};
-
 function requireText(t: string | undefined): string {
-  if (t === undefined || t.trim() === '') throw badRequest('message text is empty');
-  if (t.length > MAX_CONTENT) throw badRequest('message is too long');
+  if (t === undefined || t.trim() === '') throw appError('missing_field', { field: 'text' });
+  if (t.length > MAX_CONTENT)
+    throw appError('text_too_long', {
+      field: 'text',
+      detail: `must be at most ${MAX_CONTENT} characters`,
+    });
   return t;
 }
 

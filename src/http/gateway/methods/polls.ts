@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../../domain/errors';
+import { appError } from '../../../domain/errors';
 import { parse } from '../../../domain/validation';
 import { shapeMessage } from './messages';
 import type { Method } from './types';
@@ -17,7 +17,8 @@ const pollArgs = z.object({
 
 export const sendPoll: Method = async ({ bot, params, services }) => {
   const a = parse(pollArgs, params);
-  if (a.chat_id === undefined || a.chat_id === '') throw badRequest('chat_id is empty');
+  if (a.chat_id === undefined || a.chat_id === '')
+    throw appError('missing_field', { field: 'chat_id' });
   const sent = await services.polls.send(bot, {
     chat_id: a.chat_id,
     question: a.question,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../../domain/errors';
+import { appError } from '../../../domain/errors';
 import { parse } from '../../../domain/validation';
 import type { Method } from './types';
 import { id } from './args';
@@ -20,7 +20,7 @@ const getChatArgs = z.object({ chat_id: id.optional() });
 
 export const getChat: Method = async ({ bot, params, services }) => {
   const { chat_id } = parse(getChatArgs, params);
-  if (chat_id === undefined) throw badRequest('chat_id is empty');
+  if (chat_id === undefined) throw appError('missing_field', { field: 'chat_id' });
   const chat = await services.chats.getForBot(bot, { chat_id });
   const members = chat.members.map((m) => ({
     id: m.id,
