@@ -25,8 +25,6 @@ export const toPublicUser = (u: User): PublicUser => ({
   created_at: u.createdAt.toISOString(),
 });
 
-const BAD_CREDENTIALS = 'invalid username or password';
-
 export class AccountsService {
   private readonly verify: (token: string) => string;
 

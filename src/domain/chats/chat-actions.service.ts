@@ -47,7 +47,7 @@ export class ChatActionsService {
     requirePermission(bot, 'send_messages');
     const b = parse(actionBody, input);
     const { members } = await this.chats.recipients(b.chat_id);
-    requireMember(members, bot.userId, true);
+    requireMember(members, bot.userId);
     const event = {
       chat_id: b.chat_id,
       user_id: bot.userId,

@@ -4,8 +4,8 @@ import type { Recipient } from './chats.service';
 import { appError } from '../errors';
 import type { UserEventOut } from '../messages/fanout';
 
-/** 403 unless `userId` is a member (the message says whether a bot or a person asked). */
-export function requireMember(members: Recipient[], userId: string, isBot: boolean): void {
+/** 403 unless `userId` is a member. */
+export function requireMember(members: Recipient[], userId: string): void {
   if (!members.some((m) => m.userId === userId)) {
     throw appError('not_a_member');
   }

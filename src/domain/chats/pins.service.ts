@@ -27,7 +27,7 @@ export class PinsService {
     requirePermission(bot, 'send_messages');
     const b = parse(pinBody, input);
     const { members } = await this.chats.recipients(b.chat_id);
-    requireMember(members, bot.userId, true);
+    requireMember(members, bot.userId);
     const message = await findLiveMessage(this.db, b.chat_id, b.message_id);
     await this.db.chat.update({
       where: { id: b.chat_id },
@@ -42,7 +42,7 @@ export class PinsService {
     requirePermission(bot, 'send_messages');
     const b = parse(unpinBody, input);
     const { members } = await this.chats.recipients(b.chat_id);
-    requireMember(members, bot.userId, true);
+    requireMember(members, bot.userId);
     const chat = await this.db.chat.findUniqueOrThrow({
       where: { id: b.chat_id },
       select: { pinnedMessageId: true },

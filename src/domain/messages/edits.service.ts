@@ -164,7 +164,7 @@ export class MessageEditsService {
     verb: Verb,
   ): Promise<Located> {
     const { chatType, members } = await this.chats.recipients(chatId);
-    requireMember(members, actor.id, actor.isBot);
+    requireMember(members, actor.id);
     const message = await findLiveMessage(this.db, chatId, messageId);
     if (message.senderId !== actor.id) {
       throw appError('not_own_message', { detail: verb });

@@ -58,7 +58,7 @@ export class MessagesService {
       throw appError('missing_field', { field: 'content' });
     const media = body.media ? this.media.decode(userMedia(body.media)) : null;
     const { chatType, members } = await this.chats.recipients(chatId);
-    requireMember(members, user.id, false);
+    requireMember(members, user.id);
     return this.post(senderOf(user), chatId, chatType, members, {
       content: body.content ?? '',
       payload: body.payload,
@@ -124,7 +124,7 @@ export class MessagesService {
   async postFromBot(bot: BotWithUser, chatId: string, draft: Draft): Promise<MessengerMessage> {
     requirePermission(bot, 'send_messages');
     const { chatType, members } = await this.chats.recipients(chatId);
-    requireMember(members, bot.userId, true);
+    requireMember(members, bot.userId);
     const payload = { ...draft.payload, is_bot: true };
     return this.post(senderOf(bot.user), chatId, chatType, members, { ...draft, payload });
   }
@@ -198,7 +198,7 @@ export class MessagesService {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 100);
     if (!isUuid(chatId)) throw appError('chat_not_found');
     const { members } = await this.chats.recipients(chatId);
-    requireMember(members, user.id, false);
+    requireMember(members, user.id);
     const before = q.before
       ? await this.db.message.findFirst({ where: { id: q.before, chatId } })
       : null;

@@ -70,7 +70,7 @@ export class PollsService {
   async vote(user: User, chatId: string, messageId: string, input: unknown): Promise<PollView> {
     const { option_ids: ids } = parse(voteBody, input);
     const { chatType, members } = await this.chats.recipients(chatId);
-    requireMember(members, user.id, false);
+    requireMember(members, user.id);
     const message = await findLiveMessage(this.db, chatId, messageId, 'poll_not_found');
     const poll = message.poll;
     if (!poll) throw invalid('message_id', 'this message has no poll');

@@ -80,7 +80,7 @@ export class ReactionsService {
     add: boolean,
   ): Promise<MessengerMessage> {
     const { chatType, members } = await this.chats.recipients(chatId);
-    requireMember(members, actor.id, actor.isBot);
+    requireMember(members, actor.id);
     const message = await findLiveMessage(this.db, chatId, messageId);
     const { old, changed } = add
       ? await this.add(message.id, actor.id, emoji)
