@@ -23,7 +23,7 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-floating-promises': 'error',
       // A `default:` is an explicit choice for the cases not listed (ssrf.ts leaves most of
-      // ipaddr.js's ~30 range names to one); a switch without one must list every member.
+      // ipaddr.js's IPv6 range names to one); a switch without one must list every member.
       '@typescript-eslint/switch-exhaustiveness-check': [
         'error',
         { considerDefaultExhaustiveForUnions: true },
@@ -33,7 +33,7 @@ export default tseslint.config(
     },
   },
   {
-    // This file is plain JS outside the TypeScript project: lint it untyped.
+    // JS files (this config) are outside the TypeScript project: lint them untyped.
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
