@@ -48,7 +48,7 @@ export interface Fixture {
 export async function makeFixture(base: string, n: number, ownUsers = false): Promise<Fixture> {
   const reg = await register(base, 'bench');
   const auth = { authorization: `Bearer ${reg.token}` };
-  const bots: Fixture['bots'] = new Array(n);
+  const bots = new Array<Fixture['bots'][number]>(n);
   await pool([...Array(n).keys()], 20, async (i) => {
     const b = await must<{ bot: { id: string }; api_key: string }>(`${base}/api/v1/bot/register`, {
       headers: auth,

@@ -20,7 +20,7 @@ export async function bareHello() {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   const port = Number(chunk.toString().trim());
   try {
     await closedLoop(`http://127.0.0.1:${port}`, 50, 1, () => ({ method: 'GET', path: '/hello' })); // warm-up

@@ -38,7 +38,10 @@ function park(base: string, bot: Fixture['bots'][number], offset: number): Parke
         return performance.now();
     }
     return NaN;
-  })().catch((err: unknown) => (stopping ? NaN : Promise.reject(err)));
+  })().catch((err: unknown) => {
+    if (stopping) return NaN; // a poll cut short by the stop
+    throw err;
+  });
   return { promise };
 }
 
@@ -57,7 +60,7 @@ export async function wakeLatency(
   bots: number,
   samples: number,
   /** Runs while every poll is parked and nothing else happens (idle-cost measurements). */
-  whileIdle: () => Promise<Record<string, number>> = async () => ({}),
+  whileIdle: () => Promise<Record<string, number>> = () => Promise.resolve({}),
 ) {
   stopping = false;
   const fx = await makeFixture(base, bots);

@@ -12,8 +12,7 @@ function fieldName(path: readonly PropertyKey[]): string {
  * A string Postgres cannot store: NUL is refused in text and jsonb, an unpaired surrogate in
  * jsonb (and silently mangled to U+FFFD in text). `isWellFormed` is ES2024 (Node ≥ 20).
  */
-const unstorable = (s: string) =>
-  s.includes('\u0000') || !(s as unknown as { isWellFormed(): boolean }).isWellFormed();
+const unstorable = (s: string) => s.includes('\u0000') || !s.isWellFormed();
 
 /** The path of the first unstorable string in parsed input (walked without recursion). */
 function unstorablePath(value: unknown): PropertyKey[] | undefined {

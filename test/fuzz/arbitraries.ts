@@ -238,8 +238,8 @@ export const pollutedObject: fc.Arbitrary<Value> = fc
   .record({
     key: fc.constantFrom(...PROTO_KEYS),
     inner: fc.oneof(
-      fc.constant({ polluted: true, isAdmin: true, chat_id: 'x' } as Value),
-      fc.constant({ prototype: { polluted: true } } as Value),
+      fc.constant({ polluted: true, isAdmin: true, chat_id: 'x' }),
+      fc.constant({ prototype: { polluted: true } }),
       fc.constant(null),
       fc.constant('x'),
     ),
@@ -399,7 +399,7 @@ const NEAR_MISS: Record<FieldKind, fc.Arbitrary<Value>> = {
   markup: badMarkup,
   payload: fc.oneof(
     fc.constantFrom<Value>('str', [], [1, 2], { buttons: 'no' }, { a: '\u0000' }, { a: '\ud800' }),
-    fc.constant({ big: 'x'.repeat(17 * 1024) } as Value),
+    fc.constant({ big: 'x'.repeat(17 * 1024) }),
     badButtons.map((b) => ({ buttons: b })),
     pollutedObject,
   ),
@@ -572,9 +572,7 @@ export function damaged(
     { weight: 7, arbitrary: broken },
     {
       weight: 2,
-      arbitrary: fc
-        .tuple(broken, pollutedObject)
-        .map(([b, p]) => ({ ...(p as Input), ...b }) as Input),
+      arbitrary: fc.tuple(broken, pollutedObject).map(([b, p]) => ({ ...(p as Input), ...b })),
     },
     {
       weight: 1,

@@ -383,7 +383,7 @@ export function asInput(v: Input | Value): Input {
     !Array.isArray(v) &&
     !(v instanceof RawJson) &&
     !(v instanceof BadBytes);
-  return plain ? (v as Input) : {};
+  return plain ? v : {};
 }
 
 /** True if raw text or bytes hide anywhere in the value (deep nesting, a raw NUL byte…). */
@@ -427,7 +427,7 @@ function wouldWait(v: Value | undefined): boolean {
 export function noWait(input: Input | Value): Input | Value {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   if (input instanceof RawJson || input instanceof BadBytes) return input;
-  return wouldWait((input as Input).timeout) ? { ...(input as Input), timeout: 0 } : input;
+  return wouldWait(input.timeout) ? { ...input, timeout: 0 } : input;
 }
 
 // ── cases: credentials, paths, transports ─────────────────────────────────────────────
@@ -692,7 +692,7 @@ export function restWire(ep: RestEndpoint, c: RestCase, ctx: Ctx): Wire {
     return new Wire(ep.method, path, headers, t.body);
   }
   headers['content-type'] = t.kind === 'json' ? 'application/json' : t.contentType;
-  return new Wire(ep.method, path, headers, jsonBytes(c.input as Value));
+  return new Wire(ep.method, path, headers, jsonBytes(c.input));
 }
 
 /** Run one REST endpoint's property. */
@@ -811,7 +811,7 @@ export function gatewayWire(m: GatewayMethod, c: GatewayCase, ctx: Ctx): Wire {
     }
     case 'json':
       headers['content-type'] = 'application/json';
-      return new Wire('POST', path, headers, jsonBytes(c.params as Value));
+      return new Wire('POST', path, headers, jsonBytes(c.params));
     case 'form':
       headers['content-type'] = 'application/x-www-form-urlencoded';
       return new Wire('POST', path, headers, Buffer.from(formEncode(obj)));

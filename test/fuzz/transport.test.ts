@@ -65,7 +65,9 @@ async function rejectedRest(fz: Fuzz, wire: Wire, statuses: number[]): Promise<R
   count(fz, 'transport', res.status);
   await fz.writes.after(res.status, what);
   if (!statuses.includes(res.status))
-    throw new Error(`${res.status} (want ${statuses}) for ${what}: ${res.text?.slice(0, 200)}`);
+    throw new Error(
+      `${res.status} (want ${statuses.join(',')}) for ${what}: ${res.text?.slice(0, 200)}`,
+    );
   expectQuantaError(res, what);
   return res;
 }
@@ -76,7 +78,9 @@ async function rejectedGateway(fz: Fuzz, agent: 'api' | 'gateway', wire: Wire, s
   count(fz, 'transport', res.status);
   await fz.writes.after(res.status, what);
   if (!statuses.includes(res.status))
-    throw new Error(`${res.status} (want ${statuses}) for ${what}: ${res.text?.slice(0, 200)}`);
+    throw new Error(
+      `${res.status} (want ${statuses.join(',')}) for ${what}: ${res.text?.slice(0, 200)}`,
+    );
   expectGatewayError(res, what);
   return res;
 }
@@ -374,7 +378,7 @@ describe('paths', () => {
             ep.method,
             path,
             authOf(fz, ep),
-            ep.input === 'body' ? jsonBytes(ep.bases(fz.ctx)[0]!) : undefined,
+            ep.input === 'body' ? jsonBytes(ep.bases(fz.ctx)[0]) : undefined,
           );
           if (wire.body) wire.headers['content-type'] = 'application/json';
           const res = await send(fz.api, wire);
@@ -494,7 +498,7 @@ describe('body encodings', () => {
       });
       await fc.assert(
         fc.asyncProperty(arb, async ({ ep, bytes, where, type, encoding }) => {
-          const base = jsonBytes(ep.bases(fz.ctx)[0]!);
+          const base = jsonBytes(ep.bases(fz.ctx)[0]);
           const inner =
             where === 'value'
               ? Buffer.concat([

@@ -21,8 +21,18 @@ afterAll(async () => {
   await p?.close();
 });
 
-async function serve(handler: http.RequestListener) {
-  const server = http.createServer(handler).listen(0, '127.0.0.1');
+/** Serve a library's webhook handler; a rejection it returns becomes a 500 (not unhandled). */
+async function serve(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void,
+) {
+  const server = http
+    .createServer((req, res) => {
+      void Promise.resolve(handler(req, res)).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end(String(err));
+      });
+    })
+    .listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return {

@@ -1,7 +1,7 @@
 // A private redis-server, so killing it cannot disturb other test files.
 import { spawnSync } from 'node:child_process';
 import supertest from 'supertest';
-import { createTestEnv, platformFor, type Env } from '../support/platform';
+import { createTestEnv, platformFor } from '../support/platform';
 import { botAuth, say, userBotChat } from '../support/fixtures';
 import type { Platform } from '../../src/platform';
 import { RedisServer, sleep } from '../support/processes';
@@ -15,7 +15,7 @@ const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    const testEnv = await createTestEnv({ REDIS_URL: redis.url } as Env);
+    const testEnv = await createTestEnv({ REDIS_URL: redis.url });
     drop = testEnv.drop;
     platform = platformFor(testEnv.env);
   });

@@ -201,7 +201,9 @@ describe('media from the messenger (user → bot)', () => {
       },
     });
     expect(Buffer.from(photoUpd!.payload.media!.data as string, 'base64').equals(tiny)).toBe(true);
-    expect(photoUpd!.payload.media!.url).toBe(`/api/v1/bot/media/${photoUpd!.payload.media!.id}`);
+    expect(photoUpd!.payload.media!.url).toBe(
+      `/api/v1/bot/media/${String(photoUpd!.payload.media!.id)}`,
+    );
 
     expect(docUpd!.payload.media).toMatchObject({ kind: 'document', file_name: 'x.zip' });
     expect(docUpd!.payload.media).not.toHaveProperty('data');

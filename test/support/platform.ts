@@ -21,7 +21,7 @@ export interface TestPlatform {
 /** Env shared by every platform of one test file (same database, same Redis prefix). */
 export async function createTestEnv(
   overrides: Env = {},
-): Promise<{ env: Env; drop(): Promise<void> }> {
+): Promise<{ env: Env; drop: () => Promise<void> }> {
   const db = await createTestDatabase();
   const prefix = `test:${randomBytes(4).toString('hex')}:`;
   const env: Env = {

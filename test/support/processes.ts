@@ -100,7 +100,7 @@ export async function startPlatformProcess(
         ROLE: role,
         PORT: String(port),
         GATEWAY_PORT: String(await freePort()),
-      } as NodeJS.ProcessEnv,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

@@ -69,10 +69,12 @@ export class Receiver {
     return this.received;
   }
 
+  /** Resolves once the server has closed (every connection, hung ones too, is cut first). */
   async close(): Promise<void> {
     this.hung.forEach((res) => res.destroy());
-    this.server.closeAllConnections();
-    this.server.close();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections(); // after close(): none can arrive in between and hang
+    await closed;
   }
 }
 

@@ -58,7 +58,7 @@ function independentlyVerify(
   secret: string,
   whpk: string,
 ) {
-  const content = `${h['webhook-id']}.${h['webhook-timestamp']}.${body}`;
+  const content = `${String(h['webhook-id'])}.${String(h['webhook-timestamp'])}.${body}`;
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   const expected = createHmac('sha256', key).update(content).digest('base64');
   const sigs = String(h['webhook-signature']).split(' ');

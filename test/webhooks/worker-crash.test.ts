@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, '../..');
 function startWorker(env: Env): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, ROLE: 'worker' } as NodeJS.ProcessEnv,
+    env: { ...process.env, ...env, ROLE: 'worker' },
     stdio: 'ignore',
   });
 }

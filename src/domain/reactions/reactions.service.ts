@@ -19,8 +19,7 @@ import { summarizeReactions } from './reaction-view';
 export const MAX_REACTIONS_PER_MEMBER = 3;
 
 // One emoji: a single RGI emoji (ZWJ sequences, flags, keycaps and skin tones included).
-// Built at run time: the `v` flag is newer than the TypeScript target.
-const EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const EMOJI = /^\p{RGI_Emoji}$/v;
 
 export const emoji = z
   .string()
