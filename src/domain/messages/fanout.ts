@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
-import type { MediaMeta } from '../media/media-view';
+import type { MediaMeta } from '../media/media-meta';
 import type { WebhookKicker } from '../webhooks/webhooks.service';
 
 export interface BotUpdate {

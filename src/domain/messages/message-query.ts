@@ -4,7 +4,7 @@ import type { Db } from '../../infra/db/prisma';
 import type { Prisma } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { isUuid } from '../ids';
-import { mediaMetaSelect } from '../media/media-view';
+import { mediaMetaSelect } from '../media/media-meta';
 import { senderOf, toMessengerMessage, type MessengerMessage } from './message-view';
 
 export const messageInclude = {

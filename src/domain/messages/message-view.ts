@@ -7,13 +7,13 @@ import {
   userMediaUrl,
   type MediaMeta,
   type MediaView,
-} from '../media/media-view';
-import { toPollView, type PollRow, type PollView } from '../polls/poll-view';
+} from '../media/media-meta';
+import { toPollView, type PollRow, type PollView } from '../polls/poll';
 import {
   summarizeReactions,
   type ReactionRow,
   type ReactionSummary,
-} from '../reactions/reaction-view';
+} from '../reactions/reaction';
 
 export interface MessageRow {
   id: string;

@@ -15,7 +15,7 @@ import type { Fanout } from '../messages/fanout';
 import { findLiveMessage } from '../messages/message-query';
 import type { MessengerMessage } from '../messages/message-view';
 import type { MessagesService } from '../messages/messages.service';
-import { toPollView, type PollView } from './poll-view';
+import { toPollView, type PollView } from './poll';
 
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -13,7 +13,7 @@ import { parse } from '../validation';
 import type { Fanout } from '../messages/fanout';
 import { findLiveMessage, loadMessage, viewOf } from '../messages/message-query';
 import { senderOf, type MessengerMessage, type Sender } from '../messages/message-view';
-import { summarizeReactions } from './reaction-view';
+import { summarizeReactions } from './reaction';
 
 /** Distinct emoji one member may put on one message (as Telegram's premium limit). */
 export const MAX_REACTIONS_PER_MEMBER = 3;

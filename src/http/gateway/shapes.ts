@@ -2,9 +2,9 @@
 // Koto reference and the client libraries read them. Ids stay strings; update_id and dates
 // are numbers. A message's facts come from three domain shapes (the bot update payload, the
 // messenger view, the directory card); each is first reduced to MessageFacts.
-import type { MediaView } from '../../domain/media/media-view';
+import type { MediaView } from '../../domain/media/media-meta';
 import type { MessengerMessage } from '../../domain/messages/message-view';
-import type { PollView } from '../../domain/polls/poll-view';
+import type { PollView } from '../../domain/polls/poll';
 import type { UpdateRow } from '../../domain/updates/updates.service';
 import type {
   DirectoryService,

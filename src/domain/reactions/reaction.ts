@@ -24,3 +24,5 @@ export function summarizeReactions(rows: ReactionRow[]): ReactionSummary[] {
   }
   return [...byEmoji.values()];
 }
+
+export type ReactionRecord = ReactionRow;

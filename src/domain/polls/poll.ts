@@ -50,3 +50,6 @@ export function toPollView(p: PollRow): PollView {
     allows_multiple_answers: p.allowsMultipleAnswers,
   };
 }
+
+/** A poll with its votes: what every view of it is built from. */
+export type PollRecord = PollRow;

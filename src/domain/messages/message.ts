@@ -1,0 +1,43 @@
+// A message as the domain knows it, whoever reads it: every dialect's view is built from
+// this record (http/messenger, http/quanta, http/gateway), never from another view.
+import type { MediaMeta } from '../media/media-meta';
+import type { PollRecord } from '../polls/poll';
+import type { ReactionRecord } from '../reactions/reaction';
+
+export type ChatType = 'private' | 'group';
+
+/** A user or a bot's identity, as a sender, voter or actor. */
+export interface Person {
+  id: string;
+  username: string;
+  displayName: string;
+  isBot: boolean;
+}
+
+export interface InlineButton {
+  text: string;
+  callback_data?: string;
+  url?: string;
+}
+
+/** Free-form extras stored with a message; `buttons` is the inline keyboard. */
+export type MessagePayload = Record<string, unknown> & { buttons?: InlineButton[][] };
+
+export interface MessageRecord {
+  id: string;
+  chatId: string;
+  chatType: ChatType;
+  sender: Person;
+  content: string;
+  payload: MessagePayload;
+  replyToId: string | null;
+  /** The quoted message when loaded with it (one level deep); undefined when not loaded. */
+  replyTo?: MessageRecord | null;
+  forwardFrom: string | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  media: MediaMeta | null;
+  poll: PollRecord | null;
+  /** Oldest first. */
+  reactions: ReactionRecord[];
+}
