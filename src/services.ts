@@ -53,8 +53,8 @@ export interface Infra {
   webhookKicker: WebhookKicker;
 }
 
-export function createServices({ config, db, sql, bus, webhookKicker }: Infra): Services {
-  const fanout = new Fanout(sql, bus, webhookKicker);
+export function createServices({ config, log, db, sql, bus, webhookKicker }: Infra): Services {
+  const fanout = new Fanout(sql, bus, webhookKicker, log);
   const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
   const media = new MediaService(db, config.MEDIA_MAX_BYTES);

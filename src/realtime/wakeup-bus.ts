@@ -187,9 +187,10 @@ export class WakeupBus {
       this.heard.delete(channel);
     }
     for (let i = 0; i < stale.length; i += RESUBSCRIBE_BATCH) {
-      this.sub.unsubscribe(...stale.slice(i, i + RESUBSCRIBE_BATCH)).catch(() => {
-        // Redis away: a stale subscription may linger; it is harmless (no listener).
-      });
+      // Redis away: the stale subscription lingers, harmless (no listener), until a drop.
+      this.sub
+        .unsubscribe(...stale.slice(i, i + RESUBSCRIBE_BATCH))
+        .catch((err: Error) => this.log.warn({ err: err.message }, 'unsubscribe failed'));
     }
   }
 

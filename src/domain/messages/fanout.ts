@@ -2,6 +2,7 @@
 // (one round trip, atomic), then wakes the recipients' long-polls through Redis.
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../infra/db/prisma';
+import type { Logger } from '../../infra/logger';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import type { MediaMeta } from '../media/media-view';
 import type { WebhookKicker } from '../webhooks/webhooks.service';
@@ -102,6 +103,7 @@ export class Fanout {
     private readonly sql: Sql,
     private readonly bus: WakeupBus,
     private readonly webhooks: WebhookKicker,
+    private readonly log: Logger,
   ) {}
 
   /** Insert `message` (if any) and deliver updates and events, atomically; then wake. */
@@ -162,8 +164,12 @@ export class Fanout {
   private async kickWebhooks(bots: { botId: string; updateId: string }[]): Promise<void> {
     try {
       await this.webhooks.kick(bots);
-    } catch {
-      // Queue unreachable (Redis down): delivery resumes on the bot's next update or retry.
+    } catch (err) {
+      // Queue unreachable (Redis down): the worker's sweep re-queues these bots.
+      this.log.warn(
+        { err: (err as Error).message, bots: bots.map((b) => b.botId) },
+        'webhook delivery not queued',
+      );
     }
   }
 }

@@ -67,9 +67,10 @@ export function startWebhookWorker(
   const worker = new Worker<DrainJob>(
     WEBHOOK_QUEUE,
     async (job: Job<DrainJob>, token?: string) => {
-      const ran = await withBotLock(redis, job.data.botId, () => drainer.drain(job.data.botId));
-      if (!ran) {
-        // Another process is draining this bot; look again once it is likely done.
+      const { botId } = job.data;
+      const outcome = await withBotLock(redis, log, botId, (lock) => drainer.drain(botId, lock));
+      if (outcome !== 'done') {
+        // Another process is (or may now be) draining this bot; look again once it is likely done.
         await job.moveToDelayed(Date.now() + LOCK_BUSY_RETRY_MS, token);
         throw new DelayedError();
       }
