@@ -84,10 +84,6 @@ export class BotAuthCache<T> {
     }
   }
 
-  get size(): number {
-    return this.byDigest.size;
-  }
-
   private onChange(msg: string): void {
     this.changes++;
     // `reconnected`: the bus resubscribed after a drop, anything may have been missed.

@@ -166,11 +166,6 @@ export class BotsService {
     }
   }
 
-  /** Cached keys (tests, metrics). */
-  get cachedKeys(): number {
-    return this.cache.size;
-  }
-
   /** An active bot by id (a webhook reply's method runs as it), or 401. */
   async get(botId: string): Promise<BotWithUser> {
     const bot = isUuid(botId)

@@ -201,14 +201,6 @@ export class UpdatesService {
     for (const r of rows) this.quiet.stirred(r.bot_id);
   }
 
-  /** Acknowledge everything the bot has not read yet (drop_pending_updates). */
-  async dropPending(botId: string): Promise<void> {
-    await this.sql.query(
-      `UPDATE bot_inboxes SET acked_update_id = last_update_id WHERE bot_id = $1::uuid`,
-      [botId],
-    );
-  }
-
   /** Updates not yet consumed or acknowledged (webhook info, metrics). */
   async pendingCount(botId: string): Promise<number> {
     const { rows } = await this.sql.query<{ n: number }>(

@@ -22,15 +22,6 @@ export interface WebhookPolicy {
   masterKey: Uint8Array;
 }
 
-export const UPDATE_TYPES = [
-  'message',
-  'edited_message',
-  'callback',
-  'callback_query',
-  'message_reaction',
-  'poll_answer',
-] as const;
-
 const setBody = z.object({
   url: z.string().max(2048, 'must be at most 2048 characters'),
   secret: z.string().max(200).optional(),
@@ -42,8 +33,6 @@ const setBody = z.object({
   allowed_updates: z.array(z.string().max(32)).max(20).optional(),
   drop_pending_updates: z.boolean().optional(),
 });
-
-export type SetWebhookInput = z.infer<typeof setBody> & { dialect?: 'quanta' | 'gateway' };
 
 export interface WebhookInfo {
   url: string;
