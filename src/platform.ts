@@ -78,7 +78,7 @@ function createInfra(
   );
   const closeRedis = () => [redis, sub, pub].forEach((c) => c.disconnect());
   return {
-    infra: { config, log, db, sql, redis, bus, webhookKicker: webhookQueue },
+    infra: { config, log, db, sql, redis, bus, deliveryScheduler: webhookQueue },
     webhookQueue,
     closeRedis,
   };

@@ -139,12 +139,12 @@ export class BotsService {
   }
 
   private async lookup(digest: string): Promise<BotWithUser | undefined> {
-    const ticket = this.cache.ticket();
+    const before = this.cache.stateBeforeRead();
     const { rows } = await this.sql.query({ name: 'bot-auth', text: AUTH_SQL, values: [digest] });
     const row = rows[0];
     if (!row) return undefined;
     const bot = { ...botFromRow(row), user: userFromRow(row) };
-    this.cache.put(digest, bot.id, row.fingerprint as string, bot, ticket);
+    this.cache.put(digest, bot.id, row.fingerprint as string, bot, before);
     return bot;
   }
 

@@ -12,8 +12,9 @@ import { generateWebhookSecret, parseWebhookSecret } from './signature';
 import { checkWebhookUrl } from './ssrf';
 
 /** Starts (or resumes) delivery for bots; implemented over the BullMQ queue. */
-export interface WebhookKicker {
-  kick(bots: { botId: string; updateId?: string }[]): Promise<void>;
+export interface DeliveryScheduler {
+  /** Queue a drain of each bot's pending updates (one job per new update, when given). */
+  scheduleDelivery(bots: { botId: string; updateId?: string }[]): Promise<void>;
 }
 
 export interface WebhookPolicy {
@@ -49,7 +50,7 @@ export class WebhooksService {
     private readonly db: Db,
     private readonly bus: WakeupBus,
     private readonly updates: UpdatesService,
-    private readonly kicker: WebhookKicker,
+    private readonly delivery: DeliveryScheduler,
     private readonly policy: WebhookPolicy,
   ) {}
 
@@ -78,7 +79,7 @@ export class WebhooksService {
     if (body.drop_pending_updates) await this.dropPending(botId);
     // End any parked long-poll for this bot: delivery is exclusive.
     await this.bus.publish([[botChannel(botId), 'takeover:webhook']]);
-    await this.kicker.kick([{ botId }]);
+    await this.delivery.scheduleDelivery([{ botId }]);
     return { url: body.url, ...(body.secret === undefined && { secret }) };
   }
 
