@@ -59,11 +59,8 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
       if (!signalled) await sleepUntilWoken(left, (fn) => (wake = fn));
       wake = undefined;
       if (o.signal.aborted) return [];
-      // Timed out with the subscription intact the whole time: nothing was published, so
-      // the log has nothing new either. Skipping the re-read keeps timeouts off Postgres
-      // (10,000 polls parked together also time out together). After a Redis hiccup the
-      // loop reads once more, so a lost wakeup costs latency, never an update.
-      // Not `Date.now() >= deadline`: a timer may fire a millisecond early by that clock.
+      // Subscribed throughout and never signalled: nothing new, so no re-read (timeouts stay
+      // off Postgres; docs/performance.md). Not `Date.now() >= deadline`: timers fire early.
       if (!signalled && o.bus.watching(o.channel)) return [];
     }
   } finally {

@@ -9,7 +9,7 @@ export type Sql = Pool;
 /**
  * One pg pool, shared: Prisma (through its pg adapter) for ordinary data access, and the
  * pool directly for the few hot-path statements (auth, fan-out, update reads), where
- * Prisma's per-query overhead (~0.6 ms measured) would dominate.
+ * Prisma's per-query overhead would dominate (docs/performance.md).
  */
 export function createDatabase(
   databaseUrl: string,
