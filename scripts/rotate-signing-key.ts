@@ -2,11 +2,12 @@
 // SIGNING_KEY_GRACE_HOURS; receivers should fetch GET /api/v1/bot/webhook/public-key.
 import { ConfigError, loadConfig } from '../src/config';
 import { createDatabase } from '../src/infra/db/prisma';
+import { createLogger } from '../src/infra/logger';
 import { SigningKeysService } from '../src/domain/webhooks/signing-keys';
 
 async function main() {
   const config = loadConfig();
-  const { db, sql } = createDatabase(config.DATABASE_URL, 2);
+  const { db, sql } = createDatabase(config.DATABASE_URL, 2, createLogger(config));
   try {
     const keys = new SigningKeysService(db, config.MASTER_KEY);
     const active = await keys.rotate(config.SIGNING_KEY_GRACE_HOURS);

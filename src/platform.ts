@@ -58,7 +58,7 @@ function createInfra(
   config: Config,
   log: Logger,
 ): { infra: Infra; webhookQueue: WebhookQueue; closeRedis: () => void } {
-  const { db, sql } = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const { db, sql } = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log);
   const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX });
   // Pub/sub channels are prefixed by the bus itself (ioredis keyPrefix does not cover them).
   const sub = createRedis(config.REDIS_URL);
@@ -78,7 +78,7 @@ function createInfra(
   );
   const closeRedis = () => [redis, sub, pub].forEach((c) => c.disconnect());
   return {
-    infra: { config, log, db, sql, redis, bus, webhookKicker: webhookQueue },
+    infra: { config, log, db, sql, redis, bus, deliveryScheduler: webhookQueue },
     webhookQueue,
     closeRedis,
   };

@@ -7,7 +7,7 @@ import { AccountsService } from './domain/accounts/accounts.service';
 import { BotsService } from './domain/bots/bots.service';
 import { CallbacksService } from './domain/callbacks/callbacks.service';
 import { ChatsService } from './domain/chats/chats.service';
-import { DirectoryService } from './domain/directory/directory.service';
+import { LookupService } from './domain/lookups/lookups.service';
 import { EventsService } from './domain/events/events.service';
 import { Fanout } from './domain/messages/fanout';
 import { MessagesService } from './domain/messages/messages.service';
@@ -19,7 +19,7 @@ import { PinsService } from './domain/chats/pins.service';
 import { ChatActionsService } from './domain/chats/chat-actions.service';
 import { UpdatesService } from './domain/updates/updates.service';
 import { SigningKeysService } from './domain/webhooks/signing-keys';
-import { WebhooksService, type WebhookKicker } from './domain/webhooks/webhooks.service';
+import { WebhooksService, type DeliveryScheduler } from './domain/webhooks/webhooks.service';
 
 /** Every domain service, built once per process and shared by the api and worker roles. */
 export interface Services {
@@ -37,7 +37,7 @@ export interface Services {
   callbacks: CallbacksService;
   updates: UpdatesService;
   events: EventsService;
-  directory: DirectoryService;
+  lookups: LookupService;
   webhooks: WebhooksService;
   signingKeys: SigningKeysService;
 }
@@ -49,12 +49,12 @@ export interface Infra {
   sql: Sql;
   redis: Redis;
   bus: WakeupBus;
-  /** Starts webhook delivery (BullMQ); every role can kick, only workers deliver. */
-  webhookKicker: WebhookKicker;
+  /** Starts webhook delivery (BullMQ); every role schedules, only workers deliver. */
+  deliveryScheduler: DeliveryScheduler;
 }
 
-export function createServices({ config, db, sql, bus, webhookKicker }: Infra): Services {
-  const fanout = new Fanout(sql, bus, webhookKicker);
+export function createServices({ config, log, db, sql, bus, deliveryScheduler }: Infra): Services {
+  const fanout = new Fanout(sql, bus, deliveryScheduler, log);
   const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
   const media = new MediaService(db, config.MEDIA_MAX_BYTES);
@@ -77,8 +77,8 @@ export function createServices({ config, db, sql, bus, webhookKicker }: Infra): 
     callbacks: new CallbacksService(db, chats, messages, fanout),
     updates,
     events: new EventsService(sql, bus),
-    directory: new DirectoryService(sql),
-    webhooks: new WebhooksService(db, bus, updates, webhookKicker, {
+    lookups: new LookupService(sql),
+    webhooks: new WebhooksService(db, bus, updates, deliveryScheduler, {
       allowHttp: config.WEBHOOK_ALLOW_HTTP,
       allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
       masterKey: config.MASTER_KEY,

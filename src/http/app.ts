@@ -7,16 +7,9 @@ import { healthRoutes } from './health.routes';
 import { requestLog } from './request-log';
 import { securityHeaders } from './security-headers';
 import { createBotRateLimiter } from './rate-limit';
-import { limitBots } from './auth';
 import { gatewayRouter } from './gateway/router';
-import { authRoutes } from './messenger/auth.routes';
-import { botRoutes } from './quanta/bots.routes';
-import { messagingRoutes } from './quanta/messaging.routes';
-import { webhookRoutes } from './quanta/webhook.routes';
-import { messengerRoutes } from './messenger/chats.routes';
-import { mediaRoutes } from './quanta/media.routes';
-import { messageActionRoutes as botMessageActionRoutes } from './quanta/message-actions.routes';
-import { messageActionRoutes } from './messenger/message-actions.routes';
+import { messengerApi } from './messenger';
+import { quantaApi } from './quanta';
 
 /** Routes whose JSON may carry inline base64 media: only they get the larger body limit. */
 const MEDIA_ROUTES = [
@@ -54,15 +47,9 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
   app.post(MEDIA_ROUTES, jsonBody(String(mediaBodyLimit(config.MEDIA_MAX_BYTES))));
   app.use(jsonBody(config.BODY_LIMIT));
 
-  app.use('/api/v1/auth', authRoutes(services.accounts));
-  app.use('/api/v1/bot', limitBots(services.bots, limiter));
-  app.use('/api/v1/bot', botRoutes(services));
-  app.use('/api/v1/bot', messagingRoutes(services, shutdown, onError));
-  app.use('/api/v1/bot', webhookRoutes(services));
-  app.use('/api/v1/bot', mediaRoutes(services));
-  app.use('/api/v1/bot', botMessageActionRoutes(services));
-  app.use('/api/v1', messengerRoutes(services, shutdown));
-  app.use('/api/v1', messageActionRoutes(services));
+  // The bot prefix first: it lies under the messenger's.
+  app.use('/api/v1/bot', quantaApi(services, limiter, shutdown, onError));
+  app.use('/api/v1', messengerApi(services, shutdown));
 
   app.use(notFoundHandler(quantaEnvelope));
   app.use('/api/v1/bot', onError);

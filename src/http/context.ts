@@ -1,8 +1,9 @@
 import type { Request } from 'express';
 import type { User } from '../generated/prisma/client';
 import type { BotWithUser } from '../domain/bots/bots.service';
+import { appError } from '../domain/errors';
 
-// What the auth middleware found, attached to the request for the handlers after it.
+// What the prefix's auth step found (http/auth.ts), attached for the handlers after it.
 declare module 'express-serve-static-core' {
   interface Request {
     user?: User;
@@ -10,14 +11,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** The authenticated user; only call behind requireUser. */
+/** The user of the request's JWT, or 401. */
 export function userOf(req: Request): User {
-  if (!req.user) throw new Error('requireUser middleware missing');
+  if (!req.user) throw appError('missing_bearer_token');
   return req.user;
 }
 
-/** The authenticated bot; only call behind requireBot. */
+/** The bot of the request's `X-Bot-Token`, or 401. */
 export function botOf(req: Request): BotWithUser {
-  if (!req.bot) throw new Error('requireBot middleware missing');
+  if (!req.bot) throw appError('missing_bot_token');
   return req.bot;
 }

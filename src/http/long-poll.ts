@@ -2,10 +2,8 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from 'expre
 
 /**
  * Per shutdown signal, the controllers of the requests in flight: one 'abort' listener on
- * the shutdown signal fans out to all of them. Not AbortSignal.any: in Node 20 each
- * composite signal costs ~3 KB that lives as long as the poll (WeakRefs, dependant-signal
- * sets, a second signal with a hidden class of its own), 30 MB for 10,000 parked polls,
- * and its bookkeeping is only dropped by GC.
+ * the shutdown signal fans out to all of them (AbortSignal.any costs ~3 KB per parked poll;
+ * docs/performance.md).
  */
 const inFlight = new WeakMap<AbortSignal, Set<AbortController>>();
 
@@ -44,14 +42,9 @@ export function pollSignal(res: Response, shutdown: AbortSignal): AbortSignal {
 }
 
 /**
- * Runs a long-poll's async work without Express holding on to its routing state meanwhile.
- *
- * Why: an async handler's promise keeps Express's `next` for the route, and `req.next` is
- * the enclosing router's; each closes over its router's per-request state (stack index,
- * saved baseUrl/params, the parent router's `next`…), a chain of ~20 closure contexts per
- * request that a parked poll held for up to 50 s. Here the handler returns nothing (Express
- * keeps no promise), `req.next` is dropped (nothing calls it after the route), and errors
- * go straight to `onError`: the app's error handler, which ends the response itself.
+ * Runs a long-poll's async work without Express holding its routing closures while the poll
+ * is parked (docs/performance.md). Errors go straight to `onError`, the app's error handler,
+ * which ends the response itself.
  */
 export function detached(
   req: Request,

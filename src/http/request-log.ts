@@ -23,14 +23,9 @@ type Logged = ServerResponse & {
 
 /**
  * Request logs carry method, scrubbed URL, status, timing and request id, never headers or
- * bodies: both may hold tokens and passwords. The line is pino-http's (`req` {id, method,
- * url}, `res` {statusCode}, `responseTime`), written once, on whichever of finish / close /
- * error comes first.
- *
- * Not pino-http itself: it gives every request a child logger, an id, two log arrays and a
- * closure, ~1.2 KB that a parked long-poll holds for up to 50 s. Here a request holds only
- * its start time; the listener is shared (`this` is the response) and the id, the client's
- * x-request-id if any, is worked out when the line is written (nothing reads it earlier).
+ * bodies: both may hold tokens and passwords. The line is pino-http's, written once, on
+ * whichever of finish / close / error comes first; a request holds only its start time, not
+ * pino-http's ~1.2 KB (docs/performance.md).
  */
 export function requestLog(log: Logger): RequestHandler {
   function logResponse(this: Logged, err?: Error): void {

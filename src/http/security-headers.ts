@@ -19,14 +19,8 @@ function helmetHeaders(): [name: string, value: string][] {
 
 /**
  * helmet's security headers on every response of `app`, added when the response head is
- * written, unless a route has set that header itself (as a route's own header overrode
- * helmet's before).
- *
- * Why not `app.use(helmet())`: that stores a dozen headers on each response when the
- * request arrives, ~3 KB per response that a parked long-poll holds for up to 50 s (30 MB
- * for 10,000). Every response head goes through writeHead (res.send/json/end call it via
- * _implicitHeader), so adding them there covers the same responses, errors and 404s
- * included.
+ * written (errors and 404s included), unless a route has set that header itself. Not
+ * `app.use(helmet())`: a parked poll would hold ~3 KB of headers (docs/performance.md).
  */
 export function securityHeaders(app: Express): void {
   const headers = helmetHeaders();

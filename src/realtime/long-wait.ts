@@ -10,16 +10,16 @@ export interface LongWaitOptions<T> {
   signal: AbortSignal;
   /**
    * Exclusive waiters (bot getUpdates): announce `~takeover:<id>` on the channel (presence,
-   * not news: it leaves the channel's mark alone); a waiter that hears another id's
+   * not news: it leaves the channel's news version alone); a waiter that hears another id's
    * takeover, or `takeover:<who>` from elsewhere (e.g. `webhook`), stops with `onTakenOver`.
    */
   exclusiveId?: string;
   /**
    * Asked once, right after listening starts (so nothing published later is missed): true
-   * skips the first read, when the caller knows from the channel's mark that the log held
-   * nothing for it when last read and nothing was published since.
+   * skips the first read, when the caller knows from the channel's news version that the
+   * log held nothing for it when last read and nothing was published since.
    */
-  knownEmpty?: () => boolean;
+  logStillEmpty?: () => boolean;
   /** Called with who took over: another waiter's id, or e.g. `webhook`. */
   onTakenOver?: (by: string) => Error;
 }
@@ -39,7 +39,7 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
     wake?.();
   };
   const stop = await o.bus.listen(o.channel, onMessage);
-  let skipRead = o.knownEmpty?.() === true;
+  let skipRead = o.logStillEmpty?.() === true;
   const onAbort = () => wake?.();
   o.signal.addEventListener('abort', onAbort);
   try {
@@ -59,11 +59,8 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
       if (!signalled) await sleepUntilWoken(left, (fn) => (wake = fn));
       wake = undefined;
       if (o.signal.aborted) return [];
-      // Timed out with the subscription intact the whole time: nothing was published, so
-      // the log has nothing new either. Skipping the re-read keeps timeouts off Postgres
-      // (10,000 polls parked together also time out together). After a Redis hiccup the
-      // loop reads once more, so a lost wakeup costs latency, never an update.
-      // Not `Date.now() >= deadline`: a timer may fire a millisecond early by that clock.
+      // Subscribed throughout and never signalled: nothing new, so no re-read (timeouts stay
+      // off Postgres; docs/performance.md). Not `Date.now() >= deadline`: timers fire early.
       if (!signalled && o.bus.watching(o.channel)) return [];
     }
   } finally {

@@ -12,7 +12,7 @@ const RESUBSCRIBE_BATCH = 1000;
 /**
  * How long a channel stays subscribed after its last listener left. A bot re-polls right
  * after each answer; keeping its channel lets the next poll know nothing was published in
- * between (see `mark`) instead of asking Postgres again.
+ * between (see `newsVersion`) instead of asking Postgres again.
  */
 const LINGER_MS = 30_000;
 
@@ -21,7 +21,7 @@ const MAX_DEFERRED = 10_000;
 
 /**
  * Messages starting with `~` announce a listener (e.g. a long-poll taking over) rather than
- * news: they wake listeners but leave the channel's mark alone, and are never re-sent late.
+ * news: they wake listeners but leave the channel's news version alone, and are never re-sent late.
  */
 export const PRESENCE_PREFIX = '~';
 
@@ -34,11 +34,11 @@ export class WakeupBus {
   /** Channels whose SUBSCRIBE Redis confirmed, with the generation it happened in. */
   private readonly confirmed = new Map<string, number>();
   /**
-   * Per confirmed channel, a stamp from `stamps` renewed on each confirmation and each news
-   * message: never reused, so a mark cannot repeat after an unsubscribe and resubscribe.
+   * Per confirmed channel, a number drawn from `lastVersion` on each confirmation and each
+   * news message: never reused, so a version cannot repeat after an unsubscribe and resubscribe.
    */
-  private readonly heard = new Map<string, number>();
-  private stamps = 0;
+  private readonly versions = new Map<string, number>();
+  private lastVersion = 0;
   /** Channels without listeners, still subscribed, with when their last listener left. */
   private readonly lingering = new Map<string, number>();
   /** Keyed by channel and message: a repeat of the same wakeup is sent once. */
@@ -79,16 +79,16 @@ export class WakeupBus {
   }
 
   /**
-   * A token that stays the same exactly while `name` is watched and no news arrives on it;
-   * undefined when not watched. Equal marks at two moments prove nothing was published on
-   * the channel in between (a reader may then trust what it read at the first moment).
+   * Changes with every news message on `name`; undefined when not watched. Equal versions at
+   * two moments prove nothing was published on the channel in between (a reader may then
+   * trust what it read at the first moment).
    */
-  mark(name: string): string | undefined {
+  newsVersion(name: string): string | undefined {
     if (!this.watching(name)) return undefined;
-    return `${this.gen}:${this.heard.get(this.prefix + name)}`;
+    return `${this.gen}:${this.versions.get(this.prefix + name)}`;
   }
 
-  /** Deliver `message` to this process's listeners on `name` only (and change its mark). */
+  /** Deliver `message` to this process's listeners on `name` only (a news version too). */
   wakeLocal(name: string, message: string): void {
     this.dispatch(this.prefix + name, message);
   }
@@ -118,7 +118,7 @@ export class WakeupBus {
 
   private dispatch(channel: string, message: string): void {
     if (!message.startsWith(PRESENCE_PREFIX) && this.confirmed.has(channel)) {
-      this.heard.set(channel, ++this.stamps);
+      this.versions.set(channel, ++this.lastVersion);
     }
     const set = this.listeners.get(channel);
     if (!set) return;
@@ -165,7 +165,7 @@ export class WakeupBus {
 
   private confirm(channel: string): void {
     this.confirmed.set(channel, this.gen);
-    this.heard.set(channel, ++this.stamps);
+    this.versions.set(channel, ++this.lastVersion);
   }
 
   private unlisten(channel: string, fn: Listener): void {
@@ -184,12 +184,13 @@ export class WakeupBus {
       stale.push(channel);
       this.lingering.delete(channel);
       this.confirmed.delete(channel);
-      this.heard.delete(channel);
+      this.versions.delete(channel);
     }
     for (let i = 0; i < stale.length; i += RESUBSCRIBE_BATCH) {
-      this.sub.unsubscribe(...stale.slice(i, i + RESUBSCRIBE_BATCH)).catch(() => {
-        // Redis away: a stale subscription may linger; it is harmless (no listener).
-      });
+      // Redis away: the stale subscription lingers, harmless (no listener), until a drop.
+      this.sub
+        .unsubscribe(...stale.slice(i, i + RESUBSCRIBE_BATCH))
+        .catch((err: Error) => this.log.warn({ err: err.message }, 'unsubscribe failed'));
     }
   }
 

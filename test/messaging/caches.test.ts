@@ -6,6 +6,7 @@ import type { Platform } from '../../src/platform';
 import { platformFor, useTestPlatform } from '../support/platform';
 import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
 import { sleep, waitFor } from '../support/processes';
+import { cachedBots } from '../support/internals';
 
 const t = useTestPlatform();
 
@@ -25,7 +26,7 @@ async function cacheKey(platform: Platform, apiKey: string): Promise<void> {
   const api = supertest(platform.api);
   await waitFor(async () => {
     await api.get('/api/v1/bot/me').set('x-bot-token', apiKey).expect(200);
-    return platform.services.bots.cachedKeys > 0;
+    return cachedBots(platform) > 0;
   });
 }
 

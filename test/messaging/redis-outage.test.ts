@@ -5,6 +5,7 @@ import { createTestEnv, platformFor } from '../support/platform';
 import { botAuth, say, userBotChat } from '../support/fixtures';
 import type { Platform } from '../../src/platform';
 import { RedisServer, sleep } from '../support/processes';
+import { cachedBots } from '../support/internals';
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
@@ -68,11 +69,11 @@ const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
   it('while Redis is away, cached bot keys are not trusted: a key deleted elsewhere fails at once', async () => {
     const api = supertest(platform.api);
     const { bot } = await userBotChat(api);
-    for (let i = 0; i < 100 && platform.services.bots.cachedKeys === 0; i++) {
+    for (let i = 0; i < 100 && cachedBots(platform) === 0; i++) {
       await api.get('/api/v1/bot/me').set(botAuth(bot)).expect(200);
       await sleep(20);
     }
-    expect(platform.services.bots.cachedKeys).toBeGreaterThan(0);
+    expect(cachedBots(platform)).toBeGreaterThan(0);
     await redis.kill();
     await sleep(100);
     // Deleted by "another process" whose invalidation cannot arrive while Redis is away.

@@ -25,6 +25,9 @@ describe('retention', () => {
     const purged = await purgeExpired(platform.db, 24);
     expect(purged.updates).toBeGreaterThanOrEqual(1);
     expect(purged.events).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(purged).sort()).toEqual(
+      ['callbacks', 'chatActions', 'events', 'updates', 'webhookAttempts'].sort(),
+    );
     const r = await http
       .get('/api/v1/bot/updates?timeout=0&offset=0')
       .set(botAuth(bot))

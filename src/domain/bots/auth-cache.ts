@@ -16,7 +16,8 @@ interface Entry<T> {
   generation: number;
 }
 
-export interface CacheTicket {
+/** What put() compares with the cache's state when the read's result arrives. */
+export interface StateBeforeRead {
   changes: number;
   generation: number;
   trusted: boolean;
@@ -46,7 +47,7 @@ export class BotAuthCache<T> {
   }
 
   /** Taken before the Postgres read whose result may be cached. */
-  ticket(): CacheTicket {
+  stateBeforeRead(): StateBeforeRead {
     return {
       changes: this.changes,
       generation: this.bus.generation,
@@ -54,11 +55,11 @@ export class BotAuthCache<T> {
     };
   }
 
-  put(digest: string, botId: string, fingerprint: string, value: T, t: CacheTicket): void {
-    const current = t.changes === this.changes && t.generation === this.bus.generation;
-    if (!t.trusted || !current) return;
+  put(digest: string, botId: string, fingerprint: string, value: T, before: StateBeforeRead): void {
+    const current = before.changes === this.changes && before.generation === this.bus.generation;
+    if (!before.trusted || !current) return;
     if (this.byDigest.size >= MAX_ENTRIES) this.evictDigest(this.byDigest.keys().next().value!);
-    this.byDigest.set(digest, { value, botId, fingerprint, generation: t.generation });
+    this.byDigest.set(digest, { value, botId, fingerprint, generation: before.generation });
     let digests = this.digestsByBot.get(botId);
     if (!digests) this.digestsByBot.set(botId, (digests = new Set()));
     digests.add(digest);
@@ -82,10 +83,6 @@ export class BotAuthCache<T> {
     for (const digest of this.digestsByBot.get(botId) ?? []) {
       if (this.byDigest.get(digest)?.fingerprint !== current) this.evictDigest(digest);
     }
-  }
-
-  get size(): number {
-    return this.byDigest.size;
   }
 
   private onChange(msg: string): void {

@@ -139,12 +139,12 @@ export class BotsService {
   }
 
   private async lookup(digest: string): Promise<BotWithUser | undefined> {
-    const ticket = this.cache.ticket();
+    const before = this.cache.stateBeforeRead();
     const { rows } = await this.sql.query({ name: 'bot-auth', text: AUTH_SQL, values: [digest] });
     const row = rows[0];
     if (!row) return undefined;
     const bot = { ...botFromRow(row), user: userFromRow(row) };
-    this.cache.put(digest, bot.id, row.fingerprint as string, bot, ticket);
+    this.cache.put(digest, bot.id, row.fingerprint as string, bot, before);
     return bot;
   }
 
@@ -164,11 +164,6 @@ export class BotsService {
     for (const [botId, fingerprint] of cached) {
       if (now.get(botId) !== fingerprint) this.cache.evictIfStale(botId, now.get(botId));
     }
-  }
-
-  /** Cached keys (tests, metrics). */
-  get cachedKeys(): number {
-    return this.cache.size;
   }
 
   /** An active bot by id (a webhook reply's method runs as it), or 401. */

@@ -2,9 +2,10 @@
 // (one round trip, atomic), then wakes the recipients' long-polls through Redis.
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../infra/db/prisma';
+import type { Logger } from '../../infra/logger';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import type { MediaMeta } from '../media/media-meta';
-import type { WebhookKicker } from '../webhooks/webhooks.service';
+import type { DeliveryScheduler } from '../webhooks/webhooks.service';
 
 export interface BotUpdate {
   botId: string;
@@ -101,7 +102,8 @@ export class Fanout {
   constructor(
     private readonly sql: Sql,
     private readonly bus: WakeupBus,
-    private readonly webhooks: WebhookKicker,
+    private readonly webhooks: DeliveryScheduler,
+    private readonly log: Logger,
   ) {}
 
   /** Insert `message` (if any) and deliver updates and events, atomically; then wake. */
@@ -154,16 +156,22 @@ export class Fanout {
           .map((u): [string, string] => [botChannel(u.botId), 'update']),
         ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
       ]),
-      this.kickWebhooks(pushed),
+      this.scheduleWebhookDelivery(pushed),
     ]);
   }
 
-  /** Never fails the write: the update is committed; a retry or the next kick delivers it. */
-  private async kickWebhooks(bots: { botId: string; updateId: string }[]): Promise<void> {
+  /** Never fails the write: the update is committed; the worker's sweep re-schedules it. */
+  private async scheduleWebhookDelivery(
+    bots: { botId: string; updateId: string }[],
+  ): Promise<void> {
     try {
-      await this.webhooks.kick(bots);
-    } catch {
-      // Queue unreachable (Redis down): delivery resumes on the bot's next update or retry.
+      await this.webhooks.scheduleDelivery(bots);
+    } catch (err) {
+      // Queue unreachable (Redis down): the worker's sweep re-queues these bots.
+      this.log.warn(
+        { err: (err as Error).message, bots: bots.map((b) => b.botId) },
+        'webhook delivery not queued',
+      );
     }
   }
 }

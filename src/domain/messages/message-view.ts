@@ -9,11 +9,7 @@ import {
   type MediaView,
 } from '../media/media-meta';
 import { toPollView, type PollRow, type PollView } from '../polls/poll';
-import {
-  summarizeReactions,
-  type ReactionRow,
-  type ReactionSummary,
-} from '../reactions/reaction';
+import { summarizeReactions, type ReactionRow, type ReactionSummary } from '../reactions/reaction';
 
 export interface MessageRow {
   id: string;

@@ -37,8 +37,6 @@ export const buttons = z
   )
   .refine((rows) => rows.flat().length <= MAX_BUTTONS, `at most ${MAX_BUTTONS} buttons`);
 
-export type Buttons = z.infer<typeof buttons>;
-
 /** A message's payload: free-form extras, with `buttons` checked when present. */
 export const payload = z
   .record(z.string(), z.unknown())
@@ -47,8 +45,6 @@ export const payload = z
     'must be at most 16 KiB',
   )
   .pipe(z.looseObject({ buttons: buttons.optional() }));
-
-export type Payload = z.infer<typeof payload>;
 
 /** The callback_data of every button on a message, for checking a tap. */
 export function callbackDataOf(p: unknown): Set<string> {

@@ -1,4 +1,4 @@
-// "This bot's log held nothing for this poll as of channel mark m": lets a bot's next poll
+// "This bot's log held nothing for this poll as of the channel's news version v": lets a bot's next poll
 // (it re-polls right after each empty answer) park without reading Postgres, as long as the
 // bot's wakeup channel proves nothing was published since. Idle polls then cost no query.
 import type { WakeupBus } from '../../realtime/wakeup-bus';
@@ -7,7 +7,8 @@ import { botChannel } from '../messages/fanout';
 interface Quiet {
   /** What the poll asked for: the same offset and types read the same (empty) answer. */
   key: string;
-  mark: string;
+  /** The bot channel's news version taken before the empty read. */
+  version: string;
   /** Updates at or below this were behind the poll (offset - 1, or 0 when consuming). */
   after: number;
 }
@@ -21,15 +22,15 @@ export class QuietInboxes {
   isQuiet(botId: string, key: string): boolean {
     const q = this.byBot.get(botId);
     if (!q) return false;
-    if (q.key === key && this.bus.mark(botChannel(botId)) === q.mark) return true;
+    if (q.key === key && this.bus.newsVersion(botChannel(botId)) === q.version) return true;
     this.byBot.delete(botId);
     return false;
   }
 
-  /** After an empty read; `mark` was taken before the read began. */
-  remember(botId: string, key: string, after: number, mark: string | undefined): void {
-    if (mark === undefined) this.byBot.delete(botId);
-    else this.byBot.set(botId, { key, mark, after });
+  /** After an empty read; `version` was taken before the read began. */
+  remember(botId: string, key: string, after: number, version: string | undefined): void {
+    if (version === undefined) this.byBot.delete(botId);
+    else this.byBot.set(botId, { key, version, after });
   }
 
   forget(botId: string): void {
@@ -40,14 +41,14 @@ export class QuietInboxes {
   waiting(): Map<string, number> {
     const out = new Map<string, number>();
     for (const [botId, q] of this.byBot) {
-      if (this.bus.mark(botChannel(botId)) === q.mark) out.set(botId, q.after);
+      if (this.bus.newsVersion(botChannel(botId)) === q.version) out.set(botId, q.after);
       else this.byBot.delete(botId);
     }
     return out;
   }
 
   /** The log did change (a wakeup was lost): read again, and wake a parked poll here. */
-  stirred(botId: string): void {
+  recoverLostWakeup(botId: string): void {
     this.byBot.delete(botId);
     this.bus.wakeLocal(botChannel(botId), 'update');
   }

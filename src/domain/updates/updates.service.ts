@@ -80,7 +80,7 @@ SELECT u.id, u.update_id, u.type, u.payload, u.created_at
 
 // Quiet bots whose log moved past what their poll waits for, or that got a webhook: their
 // wakeup was lost (say, its publisher died between commit and publish).
-const STIRRED_SQL = `
+const LOST_WAKEUPS_SQL = `
 SELECT q.bot_id FROM unnest($1::uuid[], $2::bigint[]) AS q(bot_id, after)
   JOIN bot_inboxes i ON i.bot_id = q.bot_id
  WHERE i.last_update_id > GREATEST(i.acked_update_id, q.after)
@@ -134,7 +134,7 @@ export class UpdatesService {
     const batch = await longWait({
       bus: this.bus,
       channel,
-      knownEmpty: () => {
+      logStillEmpty: () => {
         const quiet = this.quiet.isQuiet(botId, key);
         webhookUnchecked = quietAtStart && !quiet;
         return quiet;
@@ -144,10 +144,10 @@ export class UpdatesService {
           webhookUnchecked = false;
           await this.refuseIfWebhook(botId);
         }
-        const mark = this.bus.mark(channel);
+        const version = this.bus.newsVersion(channel);
         const rows = await this.read(botId, o);
         if (rows.length > 0) this.quiet.forget(botId);
-        else this.quiet.remember(botId, key, Math.max((o.offset ?? 1) - 1, 0), mark);
+        else this.quiet.remember(botId, key, Math.max((o.offset ?? 1) - 1, 0), version);
         return rows;
       },
       timeoutMs: o.timeoutS * 1000,
@@ -190,18 +190,10 @@ export class UpdatesService {
     if (waiting.size === 0) return;
     const { rows } = await this.sql.query<{ bot_id: string }>({
       name: 'quiet-audit',
-      text: STIRRED_SQL,
+      text: LOST_WAKEUPS_SQL,
       values: [[...waiting.keys()], [...waiting.values()]],
     });
-    for (const r of rows) this.quiet.stirred(r.bot_id);
-  }
-
-  /** Acknowledge everything the bot has not read yet (drop_pending_updates). */
-  async dropPending(botId: string): Promise<void> {
-    await this.sql.query(
-      `UPDATE bot_inboxes SET acked_update_id = last_update_id WHERE bot_id = $1::uuid`,
-      [botId],
-    );
+    for (const r of rows) this.quiet.recoverLostWakeup(r.bot_id);
   }
 
   /** Updates not yet consumed or acknowledged (webhook info, metrics). */

@@ -12,8 +12,9 @@ import { generateWebhookSecret, parseWebhookSecret } from './signature';
 import { checkWebhookUrl } from './ssrf';
 
 /** Starts (or resumes) delivery for bots; implemented over the BullMQ queue. */
-export interface WebhookKicker {
-  kick(bots: { botId: string; updateId?: string }[]): Promise<void>;
+export interface DeliveryScheduler {
+  /** Queue a drain of each bot's pending updates (one job per new update, when given). */
+  scheduleDelivery(bots: { botId: string; updateId?: string }[]): Promise<void>;
 }
 
 export interface WebhookPolicy {
@@ -21,15 +22,6 @@ export interface WebhookPolicy {
   allowPrivate: boolean;
   masterKey: Uint8Array;
 }
-
-export const UPDATE_TYPES = [
-  'message',
-  'edited_message',
-  'callback',
-  'callback_query',
-  'message_reaction',
-  'poll_answer',
-] as const;
 
 const setBody = z.object({
   url: z.string().max(2048, 'must be at most 2048 characters'),
@@ -42,8 +34,6 @@ const setBody = z.object({
   allowed_updates: z.array(z.string().max(32)).max(20).optional(),
   drop_pending_updates: z.boolean().optional(),
 });
-
-export type SetWebhookInput = z.infer<typeof setBody> & { dialect?: 'quanta' | 'gateway' };
 
 export interface WebhookInfo {
   url: string;
@@ -60,7 +50,7 @@ export class WebhooksService {
     private readonly db: Db,
     private readonly bus: WakeupBus,
     private readonly updates: UpdatesService,
-    private readonly kicker: WebhookKicker,
+    private readonly delivery: DeliveryScheduler,
     private readonly policy: WebhookPolicy,
   ) {}
 
@@ -89,7 +79,7 @@ export class WebhooksService {
     if (body.drop_pending_updates) await this.dropPending(botId);
     // End any parked long-poll for this bot: delivery is exclusive.
     await this.bus.publish([[botChannel(botId), 'takeover:webhook']]);
-    await this.kicker.kick([{ botId }]);
+    await this.delivery.scheduleDelivery([{ botId }]);
     return { url: body.url, ...(body.secret === undefined && { secret }) };
   }
 

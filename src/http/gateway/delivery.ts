@@ -13,7 +13,7 @@ export function gatewayDelivery(services: Services, shutdown: AbortSignal): Deli
   return {
     // The same shape getUpdates returns, names and quoted messages looked up alike.
     async format(update) {
-      const refs = await loadRefs(services.directory, factsOfUpdate(update), usersOfUpdate(update));
+      const refs = await loadRefs(services.lookups, factsOfUpdate(update), usersOfUpdate(update));
       return tgUpdate(update, refs);
     },
     async onReply(botId, body) {

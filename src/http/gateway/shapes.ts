@@ -1,16 +1,12 @@
 // Domain views → Telegram-shaped objects (Update, Message, User, Chat, CallbackQuery), as the
 // Koto reference and the client libraries read them. Ids stay strings; update_id and dates
 // are numbers. A message's facts come from three domain shapes (the bot update payload, the
-// messenger view, the directory card); each is first reduced to MessageFacts.
+// messenger view, the looked-up card); each is first reduced to MessageFacts.
 import type { MediaView } from '../../domain/media/media-meta';
 import type { MessengerMessage } from '../../domain/messages/message-view';
 import type { PollView } from '../../domain/polls/poll';
 import type { UpdateRow } from '../../domain/updates/updates.service';
-import type {
-  DirectoryService,
-  MessageCard,
-  UserCard,
-} from '../../domain/directory/directory.service';
+import type { LookupService, MessageCard, UserCard } from '../../domain/lookups/lookups.service';
 import { inlineKeyboard } from './markup';
 
 export interface TgUser {
@@ -343,7 +339,7 @@ export function usersOfUpdate(row: UpdateRow): string[] {
 
 /** One look-up per kind for a whole batch; `known` users need no query. */
 export async function loadRefs(
-  directory: DirectoryService,
+  lookups: LookupService,
   facts: MessageFacts[],
   userIds: string[] = [],
   known: UserCard[] = [],
@@ -352,9 +348,9 @@ export async function loadRefs(
   const senders = facts.flatMap((f) => [f.sender.id, ...(f.quoted ? [f.quoted.sender.id] : [])]);
   const wanted = [...senders, ...userIds].filter((id) => !have.has(id));
   const [messages, users, chatTypes] = await Promise.all([
-    directory.messages(facts.filter((f) => !f.quoted).map((f) => f.replyToId)),
-    directory.users(wanted),
-    directory.chatTypes(facts.filter((f) => !f.chatType).map((f) => f.chatId)),
+    lookups.messages(facts.filter((f) => !f.quoted).map((f) => f.replyToId)),
+    lookups.users(wanted),
+    lookups.chatTypes(facts.filter((f) => !f.chatType).map((f) => f.chatId)),
   ]);
   for (const u of known) users.set(u.id, u);
   for (const m of messages.values()) users.set(m.sender.id, m.sender);

@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import type { Services } from '../../services';
 import { toPublicBot } from '../../domain/bots/bots.service';
-import { requireBot, requireUser } from '../auth';
+import { authenticateUser } from '../auth';
 import { botOf, userOf } from '../context';
 
-/** Bot registry: owner (JWT) routes and the bot's own (X-Bot-Token) profile routes. */
-export function botRoutes({ accounts, bots }: Services): Router {
+/** The bot registry, for owners: JWT in `Authorization`, not a bot token. */
+export function ownerRoutes({ accounts, bots }: Services): Router {
   const r = Router();
-  const asOwner = requireUser(accounts);
-  const asBot = requireBot(bots);
+  // Per route: under the bot prefix, other requests may carry an unrelated Authorization.
+  const asOwner = authenticateUser(accounts);
 
   r.post('/register', asOwner, async (req, res) => {
     res.status(201).json(await bots.register(userOf(req).id, req.body));
@@ -20,11 +20,16 @@ export function botRoutes({ accounts, bots }: Services): Router {
     await bots.delete(userOf(req).id, String(req.params.bot_id));
     res.json({ ok: true });
   });
+  return r;
+}
 
-  r.get('/me', asBot, (req, res) => {
+/** The bot's own profile. */
+export function botRoutes({ bots }: Services): Router {
+  const r = Router();
+  r.get('/me', (req, res) => {
     res.json({ bot: toPublicBot(botOf(req)) });
   });
-  r.post('/set-commands', asBot, async (req, res) => {
+  r.post('/set-commands', async (req, res) => {
     const bot = await bots.setCommands(botOf(req), req.body);
     res.json({ ok: true, commands: bot.commands });
   });

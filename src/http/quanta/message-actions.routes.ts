@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Services } from '../../services';
-import { requireBot } from '../auth';
 import { botOf } from '../context';
 
 /**
@@ -9,42 +8,40 @@ import { botOf } from '../context';
  */
 export function messageActionRoutes(s: Services): Router {
   const r = Router();
-  const asBot = requireBot(s.bots);
-
-  r.post('/edit-message', asBot, async (req, res) => {
+  r.post('/edit-message', async (req, res) => {
     res.json({ ok: true, message: await s.edits.editAsBot(botOf(req), req.body) });
   });
-  r.post('/edit-reply-markup', asBot, async (req, res) => {
+  r.post('/edit-reply-markup', async (req, res) => {
     res.json({ ok: true, message: await s.edits.editReplyMarkup(botOf(req), req.body) });
   });
-  r.post('/delete-message', asBot, async (req, res) => {
+  r.post('/delete-message', async (req, res) => {
     await s.edits.deleteAsBot(botOf(req), req.body);
     res.json({ ok: true });
   });
-  r.post('/forward-message', asBot, async (req, res) => {
+  r.post('/forward-message', async (req, res) => {
     const message = await s.messages.forward(botOf(req), req.body);
     res.json({ ok: true, message_id: message.id, message });
   });
-  r.post('/send-poll', asBot, async (req, res) => {
+  r.post('/send-poll', async (req, res) => {
     const message = await s.polls.send(botOf(req), req.body);
     res.json({ ok: true, message_id: message.id, message });
   });
-  r.post('/pin-message', asBot, async (req, res) => {
+  r.post('/pin-message', async (req, res) => {
     await s.pins.pin(botOf(req), req.body);
     res.json({ ok: true });
   });
-  r.post('/unpin-message', asBot, async (req, res) => {
+  r.post('/unpin-message', async (req, res) => {
     await s.pins.unpin(botOf(req), req.body);
     res.json({ ok: true });
   });
-  r.post('/set-reaction', asBot, async (req, res) => {
+  r.post('/set-reaction', async (req, res) => {
     res.json({ ok: true, message: await s.reactions.setAsBot(botOf(req), req.body) });
   });
-  r.post('/send-chat-action', asBot, async (req, res) => {
+  r.post('/send-chat-action', async (req, res) => {
     await s.chatActions.send(botOf(req), req.body);
     res.json({ ok: true });
   });
-  r.get('/chat', asBot, async (req, res) => {
+  r.get('/chat', async (req, res) => {
     res.json({ chat: await s.chats.getForBot(botOf(req), req.query) });
   });
   return r;

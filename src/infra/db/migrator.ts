@@ -143,7 +143,8 @@ export async function migrate(
     }
     return result;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]).catch(() => {});
+    // Ending the session releases the advisory lock (an explicit unlock could fail and
+    // hide the migration's own error).
     await client.end();
   }
 }

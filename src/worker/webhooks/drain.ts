@@ -10,6 +10,7 @@ import type { SigningKeysService } from '../../domain/webhooks/signing-keys';
 import { webhookHeaders } from '../../domain/webhooks/signature';
 import { classify, parseRetryAfter, retryDelayMs } from './retry-policy';
 import type { SendResult, WebhookSender } from './sender';
+import type { HeldLock } from './bot-lock';
 
 /** How each dialect shapes the POSTed update, and what it does with a 2xx reply body. */
 export interface DeliveryDialect {
@@ -90,14 +91,21 @@ function failureText(r: SendResult): string {
 export class Drainer {
   constructor(private readonly d: DrainDeps) {}
 
-  /** Deliver until nothing is pending, the endpoint fails, or the webhook is gone. */
-  async drain(botId: string): Promise<void> {
+  /**
+   * Deliver until nothing is pending, the endpoint fails, the webhook is gone, or the bot's
+   * lock is lost (another drainer may hold it now: sending on would deliver twice at once).
+   */
+  async drain(botId: string, lock: HeldLock): Promise<void> {
     for (;;) {
       const w = await this.load(botId);
       if (!w || (w.next_attempt_at && w.next_attempt_at.getTime() > Date.now())) return;
       const { rows } = await this.d.sql.query<UpdateRow>(PENDING_SQL, [botId, w.acked ?? '0']);
       if (rows.length === 0) return;
       for (const u of rows) {
+        if (!(await lock.confirm())) {
+          this.d.log.warn({ botId, updateId: u.update_id }, 'drain stopped: webhook lock lost');
+          return;
+        }
         const keepGoing = await this.deliverOne(botId, w, u);
         if (!keepGoing) return;
         w.failure_count = 0;

@@ -6,7 +6,7 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Config } from '../../config';
 import type { Logger } from '../../infra/logger';
 import type { Redis } from '../../infra/redis';
-import type { WebhookKicker } from '../../domain/webhooks/webhooks.service';
+import type { DeliveryScheduler } from '../../domain/webhooks/webhooks.service';
 import { bullConnection, bullPrefix } from '../bull';
 import { withBotLock } from './bot-lock';
 import type { Drainer } from './drain';
@@ -20,7 +20,7 @@ interface DrainJob {
 
 const jobOpts = { removeOnComplete: true, removeOnFail: 1000, attempts: 1 };
 
-export class WebhookQueue implements WebhookKicker {
+export class WebhookQueue implements DeliveryScheduler {
   readonly queue: Queue<DrainJob>;
 
   constructor(config: Config) {
@@ -30,7 +30,7 @@ export class WebhookQueue implements WebhookKicker {
     });
   }
 
-  async kick(bots: { botId: string; updateId?: string }[]): Promise<void> {
+  async scheduleDelivery(bots: { botId: string; updateId?: string }[]): Promise<void> {
     if (bots.length === 0) return;
     await this.queue.addBulk(
       bots.map((b) => ({
@@ -67,9 +67,10 @@ export function startWebhookWorker(
   const worker = new Worker<DrainJob>(
     WEBHOOK_QUEUE,
     async (job: Job<DrainJob>, token?: string) => {
-      const ran = await withBotLock(redis, job.data.botId, () => drainer.drain(job.data.botId));
-      if (!ran) {
-        // Another process is draining this bot; look again once it is likely done.
+      const { botId } = job.data;
+      const outcome = await withBotLock(redis, log, botId, (lock) => drainer.drain(botId, lock));
+      if (outcome !== 'done') {
+        // Another process is (or may now be) draining this bot; look again once it is likely done.
         await job.moveToDelayed(Date.now() + LOCK_BUSY_RETRY_MS, token);
         throw new DelayedError();
       }

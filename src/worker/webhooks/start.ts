@@ -1,5 +1,5 @@
-// The worker role's webhook delivery: drainer + BullMQ worker, and a sweep that re-kicks
-// bots whose delivery signal was lost (e.g. Redis was down when the update was written).
+// The worker role's webhook delivery: drainer + BullMQ worker, and a sweep that
+// re-schedules bots whose delivery signal was lost (e.g. Redis was down when the update was written).
 import type { Infra, Services } from '../../services';
 import { toQuantaUpdate } from '../../domain/updates/updates.service';
 import { Drainer, type DeliveryDialect } from './drain';
@@ -39,7 +39,7 @@ export async function startWebhookDelivery(
   const sweep = setInterval(() => {
     sql
       .query<{ bot_id: string }>(SWEEP_SQL)
-      .then(({ rows }) => queue.kick(rows.map((r) => ({ botId: r.bot_id }))))
+      .then(({ rows }) => queue.scheduleDelivery(rows.map((r) => ({ botId: r.bot_id }))))
       .catch((err: Error) => log.warn({ err: err.message }, 'webhook sweep failed'));
   }, SWEEP_MS);
   sweep.unref();

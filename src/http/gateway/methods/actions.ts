@@ -58,7 +58,7 @@ export const forwardMessage: Method = async ({ bot, params, services }) => {
   if (content === undefined) {
     const source = messageRef({ chat_id: a.from_chat_id, message_id: a.message_id });
     await services.chats.getForBot(bot, { chat_id: source.chat_id });
-    const m = (await services.directory.messages([source.message_id])).get(source.message_id);
+    const m = (await services.lookups.messages([source.message_id])).get(source.message_id);
     if (!m || m.chatId !== source.chat_id) throw appError('message_not_found');
     if (!m.content)
       throw appError('unsupported', { detail: 'only text messages can be forwarded' });
@@ -118,7 +118,7 @@ export const setMessageReaction: Method = async ({ bot, params, services }) => {
   parse(z.object({ reaction: z.array(emoji).max(MAX_REACTIONS_PER_MEMBER, most) }), {
     reaction: [...new Set(wanted)],
   });
-  const current = await services.directory.reactionsBy(target.message_id, bot.userId);
+  const current = await services.lookups.reactionsBy(target.message_id, bot.userId);
   for (const e of current.filter((c) => !wanted.includes(c))) await set(e, false);
   for (const e of wanted.filter((w) => !current.includes(w))) await set(e, true);
   if (wanted.length === 0 && current.length === 0) {

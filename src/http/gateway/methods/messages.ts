@@ -87,6 +87,6 @@ export async function shapeMessage(
   view: MessengerMessage,
 ): Promise<TgMessage> {
   const facts = factsFromView(view);
-  const refs = await loadRefs(services.directory, [facts], [], [botCard(bot)]);
+  const refs = await loadRefs(services.lookups, [facts], [], [botCard(bot)]);
   return tgMessage(facts, refs);
 }

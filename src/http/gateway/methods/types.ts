@@ -1,5 +1,5 @@
 import type { BotWithUser } from '../../../domain/bots/bots.service';
-import type { UserCard } from '../../../domain/directory/directory.service';
+import type { UserCard } from '../../../domain/lookups/lookups.service';
 import type { Services } from '../../../services';
 import type { Params } from '../params';
 

@@ -35,7 +35,7 @@ export const getUpdates: Method = async ({ bot, params, services, signal, style 
   opts.types = logTypes(a.allowed_updates);
   const rows = await services.updates.poll(bot.id, opts, signal);
   const refs = await loadRefs(
-    services.directory,
+    services.lookups,
     rows.flatMap(factsOfUpdate),
     rows.flatMap(usersOfUpdate),
   );

@@ -58,7 +58,7 @@ const userFrom = (r: Row, id = r.id as string): UserCard => ({
   isBot: r.is_bot as boolean,
 });
 
-export class DirectoryService {
+export class LookupService {
   private readonly chatTypeCache = new Map<string, string>();
 
   constructor(private readonly sql: Sql) {}

@@ -1,0 +1,33 @@
+import { Router, type ErrorRequestHandler } from 'express';
+import type { Services } from '../../services';
+import { authenticateAndRateLimitBot } from '../auth';
+import { notFoundHandler, quantaEnvelope } from '../errors';
+import type { BotRateLimiter } from '../rate-limit';
+import { botRoutes, ownerRoutes } from './bots.routes';
+import { mediaRoutes } from './media.routes';
+import { messageActionRoutes } from './message-actions.routes';
+import { messagingRoutes } from './messaging.routes';
+import { webhookRoutes } from './webhook.routes';
+
+/**
+ * The Quanta bot API, mounted at /api/v1/bot: `X-Bot-Token` authenticated and rate-limited
+ * once here; the owners' registry routes carry their own JWT step.
+ */
+export function quantaApi(
+  s: Services,
+  limiter: BotRateLimiter,
+  shutdown: AbortSignal,
+  onError: ErrorRequestHandler,
+): Router {
+  const r = Router();
+  r.use(authenticateAndRateLimitBot(s.bots, limiter));
+  r.use(ownerRoutes(s));
+  r.use(botRoutes(s));
+  r.use(messagingRoutes(s, shutdown, onError));
+  r.use(webhookRoutes(s));
+  r.use(mediaRoutes(s));
+  r.use(messageActionRoutes(s));
+  // Answered here: the messenger's JWT step after this prefix must not judge bot paths.
+  r.use(notFoundHandler(quantaEnvelope));
+  return r;
+}
