@@ -62,6 +62,8 @@ export type TxStep<T> = (tx: FanoutTx) => Promise<T>;
 /** A TxStep that only fans out, so it may also run on its own (straight on the Fanout). */
 export type WriteStep<T> = (out: FanoutWriter) => Promise<T>;
 
+const DEADLOCK = '40P01';
+
 export const botChannel = (botId: string) => `bot:${botId}`;
 export const userChannel = (userId: string) => `user:${userId}`;
 
@@ -88,17 +90,25 @@ export class Fanout {
    * a rollback then takes back).
    */
   async atomically<T>(fn: (tx: FanoutTx) => Promise<T>): Promise<T> {
-    const wakes: (() => Promise<void>)[] = [];
-    const result = await withTransaction(this.sql, (client) =>
-      fn({
-        client,
-        write: async (message, updates, events) => {
-          wakes.push(await this.stage(client, message, updates, events));
-        },
-      }),
-    );
-    for (const wake of wakes) await wake();
-    return result;
+    for (let attempt = 1; ; attempt++) {
+      const wakes: (() => Promise<void>)[] = [];
+      try {
+        const result = await withTransaction(this.sql, (client) =>
+          fn({
+            client,
+            write: async (message, updates, events) => {
+              wakes.push(await this.stage(client, message, updates, events));
+            },
+          }),
+        );
+        for (const wake of wakes) await wake();
+        return result;
+      } catch (err) {
+        // Several fan-outs lock inbox rows statement by statement, not in one sorted pass,
+        // so a concurrent fan-out can deadlock with them; Postgres aborts one: run it again.
+        if ((err as { code?: string } | null)?.code !== DEADLOCK || attempt >= 3) throw err;
+      }
+    }
   }
 
   /** Writes on `db`; the returned function wakes the recipients once the write is committed. */
