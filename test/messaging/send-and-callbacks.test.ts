@@ -305,6 +305,85 @@ describe('inline buttons and callbacks', () => {
     expect(twice.body).toEqual({ error: 'callback already answered' });
   });
 
+  it('records nothing of an answer whose edit target was deleted', async () => {
+    const { http } = t.current;
+    const { user, bot, chatId, messageId } = await botMessageWithButtons();
+    const tap = await http
+      .post(`/api/v1/chats/${chatId}/messages/${messageId}/callback`)
+      .set(bearer(user))
+      .send({ callback_data: 'yes' })
+      .expect(202);
+    await http
+      .post('/api/v1/bot/delete-message')
+      .set(botAuth(bot))
+      .send({ chat_id: chatId, message_id: messageId })
+      .expect(200);
+    const res = await http
+      .post('/api/v1/bot/answer-callback')
+      .set(botAuth(bot))
+      .send({ callback_id: tap.body.callback_id, text: 'Noted!', message_content: 'You chose Yes' })
+      .expect(404);
+    expect(res.body).toEqual({ error: 'message not found' });
+    const cb = await http
+      .get(`/api/v1/callbacks/${tap.body.callback_id}`)
+      .set(bearer(user))
+      .expect(200);
+    expect(cb.body).toEqual({ callback_id: tap.body.callback_id, answered: false });
+    const feed = await http.get('/api/v1/events?timeout=0').set(bearer(user)).expect(200);
+    const types = feed.body.events.map((e: { type: string }) => e.type);
+    expect(types).toEqual(['message.new', 'message.deleted']);
+  });
+
+  it('answers in one transaction: a failing last step undoes the answer and the edit', async () => {
+    const { http, platform } = t.current;
+    const { user, bot, chatId, messageId } = await botMessageWithButtons();
+    const tap = await http
+      .post(`/api/v1/chats/${chatId}/messages/${messageId}/callback`)
+      .set(bearer(user))
+      .send({ callback_data: 'yes' })
+      .expect(202);
+    // The post (the last write) fails after the answer and the edit were written.
+    await platform.sql.query(`
+      CREATE FUNCTION refuse_message() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
+      CREATE TRIGGER refuse_message BEFORE INSERT ON messages
+        FOR EACH ROW WHEN (NEW.content = 'refuse me') EXECUTE FUNCTION refuse_message();`);
+    try {
+      await http
+        .post('/api/v1/bot/answer-callback')
+        .set(botAuth(bot))
+        .send({
+          callback_id: tap.body.callback_id,
+          text: 'refuse me',
+          chat_id: chatId,
+          message_content: 'You chose Yes',
+        })
+        .expect(500);
+    } finally {
+      await platform.sql.query(
+        'DROP TRIGGER refuse_message ON messages; DROP FUNCTION refuse_message();',
+      );
+    }
+    const cb = await http
+      .get(`/api/v1/callbacks/${tap.body.callback_id}`)
+      .set(bearer(user))
+      .expect(200);
+    expect(cb.body.answered).toBe(false);
+    const history = await http
+      .get(`/api/v1/chats/${chatId}/messages`)
+      .set(bearer(user))
+      .expect(200);
+    expect(history.body.messages.map((m: { content: string }) => m.content)).toEqual(['Choose:']);
+    const feed = await http.get('/api/v1/events?timeout=0').set(bearer(user)).expect(200);
+    expect(feed.body.events.map((e: { type: string }) => e.type)).toEqual(['message.new']);
+    // Nothing half-written: the same answer goes through afterwards.
+    await http
+      .post('/api/v1/bot/answer-callback')
+      .set(botAuth(bot))
+      .send({ callback_id: tap.body.callback_id, text: 'Noted!', message_content: 'You chose Yes' })
+      .expect(200);
+  });
+
   it('lets only the receiving bot answer, and only the tapper read', async () => {
     const { http } = t.current;
     const { user, chatId, messageId } = await botMessageWithButtons();

@@ -237,6 +237,35 @@ describe('polls', () => {
     expect(res.body.error).toContain(message);
   });
 
+  it('votes in one transaction: a failing fan-out leaves no vote', async () => {
+    const { http, platform } = t.current;
+    const { user, chatId, messageId, message } = await poll({ is_anonymous: false });
+    const votes = `/api/v1/chats/${chatId}/polls/${messageId}/votes`;
+    // The fan-out (after the vote and its re-read) fails.
+    await platform.sql.query(`
+      CREATE FUNCTION refuse_poll_event() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$;
+      CREATE TRIGGER refuse_poll_event BEFORE INSERT ON user_events
+        FOR EACH ROW WHEN (NEW.type = 'poll.updated') EXECUTE FUNCTION refuse_poll_event();`);
+    try {
+      await http
+        .post(votes)
+        .set(bearer(user))
+        .send({ option_ids: [1] })
+        .expect(500);
+    } finally {
+      await platform.sql.query(
+        'DROP TRIGGER refuse_poll_event ON user_events; DROP FUNCTION refuse_poll_event();',
+      );
+    }
+    const { rows } = await platform.sql.query('SELECT 1 FROM poll_votes WHERE poll_id = $1', [
+      message.poll.id,
+    ]);
+    expect(rows).toHaveLength(0);
+    const [shown] = await historyOf(http, user, chatId);
+    expect(shown).toMatchObject({ poll: { total_voter_count: 0 } });
+  });
+
   it('refuses bad votes, non-poll messages, strangers and unknown polls', async () => {
     const { http } = t.current;
     const { user, chatId, messageId } = await poll();

@@ -1,5 +1,4 @@
 import type { Db, Sql } from '../../infra/db/prisma';
-import { USER_COLUMNS, userFromRow } from '../users/user-rows';
 import type { User } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { parse } from '../validation';
@@ -8,6 +7,7 @@ import { isUniqueViolation } from '../db-errors';
 import { loginBody, registerBody } from './accounts.schemas';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 import { cachedVerifier, signUserToken, type JwtSettings } from './jwt';
+import { AccountsRepository } from './accounts.repository';
 
 export interface PublicUser {
   id: string;
@@ -27,13 +27,15 @@ export const toPublicUser = (u: User): PublicUser => ({
 
 export class AccountsService {
   private readonly verify: (token: string) => string;
+  private readonly repo: AccountsRepository;
 
   constructor(
     private readonly db: Db,
-    private readonly sql: Sql,
+    sql: Sql,
     private readonly jwt: JwtSettings,
   ) {
     this.verify = cachedVerifier(jwt);
+    this.repo = new AccountsRepository(sql);
   }
 
   async register(input: unknown): Promise<{ user: PublicUser; token: string }> {
@@ -67,12 +69,7 @@ export class AccountsService {
   async authenticate(token: string): Promise<User> {
     const id = this.verify(token);
     if (!isUuid(id)) throw appError('invalid_user_token');
-    const { rows } = await this.sql.query({
-      name: 'user-auth',
-      text: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1::uuid`,
-      values: [id],
-    });
-    const user = rows[0] ? userFromRow(rows[0]) : undefined;
+    const user = await this.repo.userById(id);
     if (!user || user.isBot) throw appError('invalid_user_token');
     return user;
   }

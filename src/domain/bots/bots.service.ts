@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, Sql } from '../../infra/db/prisma';
-import { BOT_COLUMNS, USER_COLUMNS, botFromRow, userFromRow } from '../users/user-rows';
 import type { Bot, User } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
@@ -9,6 +8,7 @@ import { isUuid } from '../ids';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
 import { BotAuthCache } from './auth-cache';
+import { BotsRepository } from './bots.repository';
 import { registerBotBody, setCommandsBody, type Permission } from './bots.schemas';
 
 export type BotWithUser = Bot & { user: User };
@@ -51,24 +51,17 @@ function derivedUsername(name: string): string {
   return `${slug || 'b'}_${randomBytes(3).toString('hex')}_bot`;
 }
 
-/** Changes with any column of the bot or its user: what the cache audit compares. */
-const FINGERPRINT = `md5(row(b.*)::text || row(u.*)::text)`;
-
-const AUTH_SQL = `SELECT ${BOT_COLUMNS}, ${USER_COLUMNS}, ${FINGERPRINT} AS fingerprint
-  FROM bots b JOIN users u ON u.id = b.user_id WHERE b.api_key_hash = $1`;
-
-const AUDIT_SQL = `SELECT b.id, ${FINGERPRINT} AS fingerprint
-  FROM bots b JOIN users u ON u.id = b.user_id WHERE b.id = ANY($1::uuid[])`;
-
 export class BotsService {
   private readonly cache: BotAuthCache<BotWithUser>;
+  private readonly repo: BotsRepository;
 
   constructor(
     private readonly db: Db,
-    private readonly sql: Sql,
+    sql: Sql,
     bus: WakeupBus,
   ) {
     this.cache = new BotAuthCache(bus);
+    this.repo = new BotsRepository(sql);
   }
 
   async register(
@@ -140,12 +133,10 @@ export class BotsService {
 
   private async lookup(digest: string): Promise<BotWithUser | undefined> {
     const before = this.cache.stateBeforeRead();
-    const { rows } = await this.sql.query({ name: 'bot-auth', text: AUTH_SQL, values: [digest] });
-    const row = rows[0];
-    if (!row) return undefined;
-    const bot = { ...botFromRow(row), user: userFromRow(row) };
-    this.cache.put(digest, bot.id, row.fingerprint as string, bot, before);
-    return bot;
+    const found = await this.repo.byKeyDigest(digest);
+    if (!found) return undefined;
+    this.cache.put(digest, found.bot.id, found.fingerprint, found.bot, before);
+    return found.bot;
   }
 
   /**
@@ -155,12 +146,7 @@ export class BotsService {
   async auditCache(): Promise<void> {
     const cached = this.cache.fingerprints();
     if (cached.size === 0) return;
-    const { rows } = await this.sql.query<{ id: string; fingerprint: string }>({
-      name: 'bot-auth-audit',
-      text: AUDIT_SQL,
-      values: [[...cached.keys()]],
-    });
-    const now = new Map(rows.map((r) => [r.id, r.fingerprint]));
+    const now = await this.repo.fingerprints([...cached.keys()]);
     for (const [botId, fingerprint] of cached) {
       if (now.get(botId) !== fingerprint) this.cache.evictIfStale(botId, now.get(botId));
     }

@@ -14,6 +14,7 @@ import type { MessagesService } from '../messages/messages.service';
 import { senderOf } from '../messages/messages.service';
 import { toMessengerMessage } from '../messages/message-view';
 import { messageInclude } from '../messages/message-query';
+import { callbacksRepository } from './callbacks.repository';
 
 const tapBody = z.object({
   callback_data: z.string().min(1, 'must not be empty').max(256),
@@ -102,29 +103,38 @@ export class CallbacksService {
       : null;
     if (!cb) throw appError('callback_not_found');
     if (body.chat_id !== undefined) await this.requireBotIn(bot, body.chat_id);
-    const { count } = await this.db.callbackQuery.updateMany({
-      where: { id: cb.id, answeredAt: null },
-      data: { answeredAt: new Date(), answerText: body.text ?? null, showAlert: !!body.show_alert },
+    // Everything is checked first; then the answer, its event, the edit and the post are
+    // written in one transaction: a failing step (say, the message was deleted meanwhile)
+    // leaves the callback unanswered and nothing half-written.
+    const edit = body.message_content
+      ? await this.messages.prepareEditAsBot(bot, cb.messageId, body.message_content)
+      : undefined;
+    const post =
+      body.chat_id !== undefined
+        ? await this.messages.preparePostAsBot(bot, { chat_id: body.chat_id, content: body.text })
+        : undefined;
+    return this.fanout.atomically(async (tx) => {
+      const count = await callbacksRepository.markAnswered(tx.client, cb.id, {
+        text: body.text ?? null,
+        showAlert: !!body.show_alert,
+      });
+      if (count === 0) throw appError('callback_answered');
+      const answer: CallbackView = { ...view(cb), answered: true, ...textOf(body) };
+      await tx.write(
+        null,
+        [],
+        [
+          {
+            userId: cb.userId,
+            type: 'callback.answered',
+            payload: { ...answer, chat_id: cb.chatId, message_id: cb.messageId },
+          },
+        ],
+      );
+      if (edit) await edit(tx);
+      if (post) await post(tx);
+      return answer;
     });
-    if (count === 0) throw appError('callback_answered');
-    const answer: CallbackView = { ...view(cb), answered: true, ...textOf(body) };
-    await this.fanout.write(
-      null,
-      [],
-      [
-        {
-          userId: cb.userId,
-          type: 'callback.answered',
-          payload: { ...answer, chat_id: cb.chatId, message_id: cb.messageId },
-        },
-      ],
-    );
-    if (body.message_content)
-      await this.messages.editAsBot(bot, cb.messageId, body.message_content);
-    if (body.chat_id !== undefined) {
-      await this.messages.postAsBot(bot, { chat_id: body.chat_id, content: body.text });
-    }
-    return answer;
   }
 
   /** Checked before the answer is recorded, so a bad chat_id leaves the callback open. */

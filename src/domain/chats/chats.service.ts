@@ -8,6 +8,7 @@ import type { BotWithUser } from '../bots/bots.service';
 import { messageInclude, viewOf } from '../messages/message-query';
 import type { MessengerMessage } from '../messages/message-view';
 import { addMemberBody, chatQuery, openChatBody } from './chats.schemas';
+import { ChatsRepository } from './chats.repository';
 
 export interface ChatMemberView {
   id: string;
@@ -71,19 +72,15 @@ export function toChatView(chat: ChatWithMembers, viewerId?: string): ChatView {
   };
 }
 
-const RECIPIENTS_SQL = `
-SELECT c.type::text AS chat_type, u.id AS user_id, u.username, u.is_bot, b.id AS bot_id, b.permissions
-  FROM chats c
-  JOIN chat_members cm ON cm.chat_id = c.id
-  JOIN users u ON u.id = cm.user_id
-  LEFT JOIN bots b ON b.user_id = u.id AND b.is_active
- WHERE c.id = $1::uuid`;
-
 export class ChatsService {
+  private readonly repo: ChatsRepository;
+
   constructor(
     private readonly db: Db,
-    private readonly sql: Sql,
-  ) {}
+    sql: Sql,
+  ) {
+    this.repo = new ChatsRepository(sql);
+  }
 
   /** `{bot_id}` → the private chat with that bot (created once); `{type:"group"}` → a new group. */
   async open(user: User, input: unknown): Promise<{ chat: ChatView; created: boolean }> {
@@ -213,14 +210,7 @@ export class ChatsService {
    */
   async recipients(chatId: string): Promise<{ chatType: string; members: Recipient[] }> {
     if (!isUuid(chatId)) throw appError('chat_not_found');
-    const { rows } = await this.sql.query<{
-      chat_type: string;
-      user_id: string;
-      username: string;
-      is_bot: boolean;
-      bot_id: string | null;
-      permissions: string[] | null;
-    }>({ name: 'recipients', text: RECIPIENTS_SQL, values: [chatId] });
+    const rows = await this.repo.recipients(chatId);
     if (rows.length === 0) throw appError('chat_not_found');
     return {
       chatType: rows[0]!.chat_type,

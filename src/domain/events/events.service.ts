@@ -6,15 +6,7 @@ import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait } from '../../realtime/long-wait';
 import { parse } from '../validation';
 import { userChannel } from '../messages/fanout';
-import { CHAT_ACTION_EVENT } from '../chats/chat-actions.service';
-
-interface EventRow {
-  /** int8 arrives from pg as a string. */
-  seq: string;
-  type: string;
-  payload: unknown;
-  created_at: Date;
-}
+import { EventsRepository, type EventRow } from './events.repository';
 
 const feedQuery = z.object({
   after: z
@@ -27,21 +19,15 @@ const feedQuery = z.object({
     .optional(),
 });
 
-const PAGE = 100;
-
-// Chat actions ("typing…") are only true for a few seconds: once expired they are skipped,
-// so a client reconnecting later is not shown a stale one.
-const FEED_SQL = `
-SELECT seq, type, payload, created_at FROM user_events
- WHERE user_id = $1::uuid AND seq > $2::bigint
-   AND NOT (type = '${CHAT_ACTION_EVENT}' AND (payload->>'expires_at')::timestamptz <= now())
- ORDER BY seq LIMIT ${PAGE}`;
-
 export class EventsService {
+  private readonly repo: EventsRepository;
+
   constructor(
-    private readonly sql: Sql,
+    sql: Sql,
     private readonly bus: WakeupBus,
-  ) {}
+  ) {
+    this.repo = new EventsRepository(sql);
+  }
 
   async poll(userId: string, query: unknown, signal: AbortSignal) {
     const q = parse(feedQuery, query);
@@ -50,7 +36,7 @@ export class EventsService {
     const rows = await longWait<EventRow>({
       bus: this.bus,
       channel: userChannel(userId),
-      read: async () => (await this.sql.query<EventRow>(FEED_SQL, [userId, after.toString()])).rows,
+      read: () => this.repo.after(userId, after.toString()),
       timeoutMs: timeoutS * 1000,
       signal,
     });

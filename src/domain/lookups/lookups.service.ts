@@ -3,6 +3,7 @@
 // message views carry only ids. One query per kind per batch, never one per item.
 import type { Sql } from '../../infra/db/prisma';
 import { isUuid } from '../ids';
+import { DirectoryRepository, type UserCardRow } from './lookups.repository';
 
 export interface UserCard {
   id: string;
@@ -24,24 +25,6 @@ export interface MessageCard {
   editedAt: Date | null;
 }
 
-const USERS_SQL = `
-SELECT id, username, display_name, is_bot FROM users WHERE id = ANY($1::uuid[])`;
-
-const MESSAGES_SQL = `
-SELECT m.id, m.chat_id, c.type::text AS chat_type, m.content, m.payload, m.reply_to_id,
-       m.forward_from, m.created_at, m.edited_at,
-       u.id AS sender_id, u.username, u.display_name, u.is_bot
-  FROM messages m
-  JOIN chats c ON c.id = m.chat_id
-  JOIN users u ON u.id = m.sender_id
- WHERE m.id = ANY($1::uuid[]) AND m.deleted_at IS NULL`;
-
-const REACTIONS_SQL = `
-SELECT emoji FROM reactions WHERE message_id = $1::uuid AND user_id = $2::uuid
- ORDER BY created_at, emoji`;
-
-const CHATS_SQL = `SELECT id, type::text AS type FROM chats WHERE id = ANY($1::uuid[])`;
-
 /** A chat's type never changes, so it is cached per process (bounded). */
 const CHAT_TYPE_CACHE_MAX = 10_000;
 
@@ -49,46 +32,47 @@ const uuids = (ids: Iterable<string | null | undefined>) => [
   ...new Set([...ids].filter((id): id is string => isUuid(id))),
 ];
 
-type Row = Record<string, unknown>;
-
-const userFrom = (r: Row, id = r.id as string): UserCard => ({
+const userFrom = (r: Omit<UserCardRow, 'id'>, id: string): UserCard => ({
   id,
-  username: r.username as string,
-  displayName: r.display_name as string,
-  isBot: r.is_bot as boolean,
+  username: r.username,
+  displayName: r.display_name,
+  isBot: r.is_bot,
 });
 
 export class LookupService {
   private readonly chatTypeCache = new Map<string, string>();
+  private readonly repo: DirectoryRepository;
 
-  constructor(private readonly sql: Sql) {}
+  constructor(sql: Sql) {
+    this.repo = new DirectoryRepository(sql);
+  }
 
   async users(ids: Iterable<string | null | undefined>): Promise<Map<string, UserCard>> {
     const wanted = uuids(ids);
     if (wanted.length === 0) return new Map();
-    const { rows } = await this.sql.query<Row>(USERS_SQL, [wanted]);
-    return new Map(rows.map((r) => [r.id as string, userFrom(r)]));
+    const rows = await this.repo.users(wanted);
+    return new Map(rows.map((r) => [r.id, userFrom(r, r.id)]));
   }
 
   /** Messages that still exist (not deleted), with their senders and chat types. */
   async messages(ids: Iterable<string | null | undefined>): Promise<Map<string, MessageCard>> {
     const wanted = uuids(ids);
     if (wanted.length === 0) return new Map();
-    const { rows } = await this.sql.query<Row>(MESSAGES_SQL, [wanted]);
+    const rows = await this.repo.messages(wanted);
     return new Map(
       rows.map((r) => [
-        r.id as string,
+        r.id,
         {
-          id: r.id as string,
-          chatId: r.chat_id as string,
-          chatType: r.chat_type as string,
-          sender: userFrom(r, r.sender_id as string),
-          content: r.content as string,
-          payload: (r.payload as Record<string, unknown>) ?? {},
-          replyToId: r.reply_to_id as string | null,
-          forwardFrom: r.forward_from as string | null,
-          createdAt: r.created_at as Date,
-          editedAt: r.edited_at as Date | null,
+          id: r.id,
+          chatId: r.chat_id,
+          chatType: r.chat_type,
+          sender: userFrom(r, r.sender_id),
+          content: r.content,
+          payload: r.payload ?? {},
+          replyToId: r.reply_to_id,
+          forwardFrom: r.forward_from,
+          createdAt: r.created_at,
+          editedAt: r.edited_at,
         },
       ]),
     );
@@ -97,8 +81,7 @@ export class LookupService {
   /** The emoji one member has put on a message, oldest first. */
   async reactionsBy(messageId: string, userId: string): Promise<string[]> {
     if (!isUuid(messageId) || !isUuid(userId)) return [];
-    const { rows } = await this.sql.query<{ emoji: string }>(REACTIONS_SQL, [messageId, userId]);
-    return rows.map((r) => r.emoji);
+    return this.repo.reactionsBy(messageId, userId);
   }
 
   async chatTypes(ids: Iterable<string | null | undefined>): Promise<Map<string, string>> {
@@ -110,8 +93,7 @@ export class LookupService {
       else missing.push(id);
     }
     if (missing.length === 0) return out;
-    const { rows } = await this.sql.query<{ id: string; type: string }>(CHATS_SQL, [missing]);
-    for (const r of rows) {
+    for (const r of await this.repo.chatTypes(missing)) {
       out.set(r.id, r.type);
       if (this.chatTypeCache.size >= CHAT_TYPE_CACHE_MAX) {
         this.chatTypeCache.delete(this.chatTypeCache.keys().next().value!);

@@ -11,7 +11,8 @@ import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import { parse } from '../validation';
 import { parseCommand } from './commands';
-import type { Fanout } from './fanout';
+import type { Fanout, TxStep } from './fanout';
+import { messagesRepository } from './messages.repository';
 import {
   findLiveMessage,
   findQuoted,
@@ -64,6 +65,18 @@ export class MessageEditsService {
 
   /** A bot's own message by id alone (answer-callback's `message_content`). */
   async editOwnText(bot: BotWithUser, messageId: string, content: string) {
+    return this.fanout.atomically(await this.prepareOwnTextEdit(bot, messageId, content));
+  }
+
+  /**
+   * editOwnText checked now (every read done), written by the returned step: answer-callback
+   * runs it inside the answer's transaction.
+   */
+  async prepareOwnTextEdit(
+    bot: BotWithUser,
+    messageId: string,
+    content: string,
+  ): Promise<TxStep<MessengerMessage>> {
     const m = isUuid(messageId)
       ? await this.db.message.findFirst({
           where: { id: messageId, deletedAt: null },
@@ -71,7 +84,17 @@ export class MessageEditsService {
         })
       : null;
     if (!m) throw appError('message_not_found');
-    return this.editText(senderOf(bot.user), m.chatId, messageId, content);
+    const { members, message } = await this.locateEditable(senderOf(bot.user), m.chatId, messageId);
+    return async (tx) => {
+      const editedAt = new Date();
+      const edited = await messagesRepository.editText(tx.client, message.id, content, editedAt);
+      // Deleted since it was checked: the whole transaction fails.
+      if (!edited) throw appError('message_not_found');
+      const view = viewOf({ ...message, content, editedAt });
+      // A bot's edit reaches people only (bots never see bots).
+      await tx.write(null, [], eventsForPeople(members, 'message.edited', view));
+      return view;
+    };
   }
 
   private async editText(
@@ -80,8 +103,7 @@ export class MessageEditsService {
     messageId: string,
     content: string,
   ): Promise<MessengerMessage> {
-    const { chatType, members, message } = await this.locateOwn(actor, chatId, messageId, 'edit');
-    if (message.poll) throw appError('message_not_editable');
+    const { chatType, members, message } = await this.locateEditable(actor, chatId, messageId);
     const edited = await this.update(message.id, { content, editedAt: new Date() });
     const view = viewOf(edited);
     const quoted = actor.isBot ? null : await findQuoted(this.db, edited);
@@ -154,6 +176,13 @@ export class MessageEditsService {
       ...(unpinned.count > 0 && { unpinned: true }),
     };
     await this.fanout.write(null, [], eventsForPeople(members, 'message.deleted', payload));
+  }
+
+  /** The actor's own message, whose text can change (a poll's cannot). */
+  private async locateEditable(actor: Sender, chatId: string, messageId: string) {
+    const { chatType, members, message } = await this.locateOwn(actor, chatId, messageId, 'edit');
+    if (message.poll) throw appError('message_not_editable');
+    return { chatType, members, message };
   }
 
   /** Member of the chat (403), live message in it (404), sent by the actor (403). */

@@ -1,11 +1,15 @@
 // Writes a change and everything it makes — bot updates, user events — in ONE statement
-// (one round trip, atomic), then wakes the recipients' long-polls through Redis.
+// (one round trip, atomic), then wakes the recipients' long-polls through Redis. Several
+// writes that must stand or fall together run in one transaction (atomically).
 import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import type { Sql } from '../../infra/db/prisma';
-import type { Logger } from '../../infra/logger';
+import { withTransaction, type Queryable } from '../../infra/db/statement';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import type { MediaMeta } from '../media/media-meta';
+import type { Logger } from '../../infra/logger';
 import type { DeliveryScheduler } from '../webhooks/webhooks.service';
+import { writeFanout, type WebhookBot } from './fanout.repository';
 
 export interface BotUpdate {
   botId: string;
@@ -44,59 +48,25 @@ export interface NewPoll {
   allowsMultipleAnswers: boolean;
 }
 
+/** One transaction: `client` for the caller's own statements, `write` for fan-outs. */
+export interface FanoutTx {
+  client: PoolClient;
+  write(message: NewMessage | null, updates: BotUpdate[], events: UserEventOut[]): Promise<void>;
+}
+
+/** Where a fan-out goes: on its own (Fanout) or into a transaction (FanoutTx). */
+export type FanoutWriter = Pick<FanoutTx, 'write'>;
+
+/** Work checked beforehand that only writes, inside a transaction (see Fanout.atomically). */
+export type TxStep<T> = (tx: FanoutTx) => Promise<T>;
+
+/** A TxStep that only fans out, so it may also run on its own (straight on the Fanout). */
+export type WriteStep<T> = (out: FanoutWriter) => Promise<T>;
+
+const DEADLOCK = '40P01';
+
 export const botChannel = (botId: string) => `bot:${botId}`;
 export const userChannel = (userId: string) => `user:${userId}`;
-
-// Inbox rows are locked in sorted order (deadlock-free across concurrent fan-outs) and
-// stay locked until the statement commits, so ids commit in the order they were allocated.
-// The message's media and poll rows ride along (their foreign keys are checked at the end
-// of the statement, when all three rows exist).
-const FANOUT_SQL = `
-WITH media_in AS (
-  INSERT INTO media (id, chat_id, uploader_id, kind, mime, file_name, size, width, height, sha256, data, created_at)
-  SELECT $15::uuid, $2::uuid, $3::uuid, $16::media_kind, $17, $18, $19::int, $20::int, $21::int, $22, $23::bytea, $8::timestamptz
-   WHERE $15 IS NOT NULL
-  RETURNING id
-), msg AS (
-  INSERT INTO messages (id, chat_id, sender_id, content, payload, reply_to_id, forward_from, created_at, media_id)
-  SELECT $1::uuid, $2::uuid, $3::uuid, $4, $5::jsonb, $6::uuid, $7, $8::timestamptz, $15::uuid WHERE $1 IS NOT NULL
-  RETURNING id
-), poll_in AS (
-  INSERT INTO polls (id, message_id, question, options, is_anonymous, allows_multiple_answers, created_at)
-  SELECT $24::uuid, $1::uuid, $25, $26::text[], $27::boolean, $28::boolean, $8::timestamptz
-   WHERE $24 IS NOT NULL
-  RETURNING id
-), bots_in AS (
-  SELECT * FROM unnest($9::uuid[], $10::text[], $11::jsonb[]) AS x(bot_id, type, payload)
-), bot_ids AS (
-  INSERT INTO bot_inboxes AS i (bot_id, last_update_id)
-  SELECT bot_id, 1 FROM bots_in ORDER BY bot_id
-  ON CONFLICT (bot_id) DO UPDATE SET last_update_id = i.last_update_id + 1
-  RETURNING bot_id, last_update_id
-), upd AS (
-  INSERT INTO updates (id, bot_id, update_id, type, payload, created_at)
-  SELECT gen_random_uuid(), b.bot_id, b.last_update_id, x.type, x.payload, now()
-  FROM bot_ids b JOIN bots_in x USING (bot_id)
-  RETURNING 1
-), users_in AS (
-  SELECT * FROM unnest($12::uuid[], $13::text[], $14::jsonb[]) AS x(user_id, type, payload)
-), seqs AS (
-  INSERT INTO event_inboxes AS i (user_id, last_seq)
-  SELECT user_id, 1 FROM users_in ORDER BY user_id
-  ON CONFLICT (user_id) DO UPDATE SET last_seq = i.last_seq + 1
-  RETURNING user_id, last_seq
-), evs AS (
-  INSERT INTO user_events (user_id, seq, type, payload, created_at)
-  SELECT s.user_id, s.last_seq, x.type, x.payload, now()
-  FROM seqs s JOIN users_in x USING (user_id)
-  RETURNING 1
-)
-SELECT (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM upd)::int AS updates,
-       (SELECT count(*) FROM evs)::int AS events,
-       (SELECT json_agg(json_build_object('botId', b.bot_id, 'updateId', b.last_update_id::text))
-          FROM bot_ids b JOIN webhooks w ON w.bot_id = b.bot_id) AS webhook_bots`;
-
-const json = (v: unknown) => JSON.stringify(v);
 
 export class Fanout {
   constructor(
@@ -112,6 +82,44 @@ export class Fanout {
     updates: BotUpdate[],
     events: UserEventOut[],
   ): Promise<void> {
+    const wake = await this.stage(this.sql, message, updates, events);
+    await wake();
+  }
+
+  /**
+   * Runs `fn` in one transaction: its statements and fan-outs commit together or not at all,
+   * and the recipients are woken only after COMMIT (a wakeup must never announce a row that
+   * a rollback then takes back).
+   */
+  async atomically<T>(fn: (tx: FanoutTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const wakes: (() => Promise<void>)[] = [];
+      try {
+        const result = await withTransaction(this.sql, (client) =>
+          fn({
+            client,
+            write: async (message, updates, events) => {
+              wakes.push(await this.stage(client, message, updates, events));
+            },
+          }),
+        );
+        for (const wake of wakes) await wake();
+        return result;
+      } catch (err) {
+        // Several fan-outs lock inbox rows statement by statement, not in one sorted pass,
+        // so a concurrent fan-out can deadlock with them; Postgres aborts one: run it again.
+        if ((err as { code?: string } | null)?.code !== DEADLOCK || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  /** Writes on `db`; the returned function wakes the recipients once the write is committed. */
+  private async stage(
+    db: Queryable,
+    message: NewMessage | null,
+    updates: BotUpdate[],
+    events: UserEventOut[],
+  ): Promise<() => Promise<void>> {
     assertDistinct(
       updates.map((u) => u.botId),
       'bot',
@@ -120,50 +128,24 @@ export class Fanout {
       events.map((e) => e.userId),
       'user',
     );
-    const m = message;
-    // Named: prepared once per connection, so the planner runs once, not per message.
-    const { rows } = await this.sql.query<{
-      webhook_bots: { botId: string; updateId: string }[] | null;
-    }>({
-      name: 'fanout',
-      text: FANOUT_SQL,
-      values: [
-        m?.id ?? null,
-        m?.chatId ?? null,
-        m?.senderId ?? null,
-        m?.content ?? null,
-        m ? json(m.payload ?? {}) : null,
-        m?.replyToId ?? null,
-        m?.forwardFrom ?? null,
-        m?.createdAt ?? null,
-        updates.map((u) => u.botId),
-        updates.map((u) => u.type),
-        updates.map((u) => json(u.payload)),
-        events.map((e) => e.userId),
-        events.map((e) => e.type),
-        events.map((e) => json(e.payload)),
-        ...mediaParams(m?.media),
-        ...pollParams(m?.poll),
-      ],
-    });
+    const pushed = await writeFanout(db, message, updates, events);
     // Bots with a webhook get a delivery job; the rest (long-pollers) a wakeup.
-    const pushed = rows[0]?.webhook_bots ?? [];
     const viaWebhook = new Set(pushed.map((b) => b.botId));
-    await Promise.all([
-      this.bus.publish([
-        ...updates
-          .filter((u) => !viaWebhook.has(u.botId))
-          .map((u): [string, string] => [botChannel(u.botId), 'update']),
-        ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
-      ]),
-      this.scheduleWebhookDelivery(pushed),
-    ]);
+    return async () => {
+      await Promise.all([
+        this.bus.publish([
+          ...updates
+            .filter((u) => !viaWebhook.has(u.botId))
+            .map((u): [string, string] => [botChannel(u.botId), 'update']),
+          ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
+        ]),
+        this.scheduleWebhookDelivery(pushed),
+      ]);
+    };
   }
 
   /** Never fails the write: the update is committed; the worker's sweep re-schedules it. */
-  private async scheduleWebhookDelivery(
-    bots: { botId: string; updateId: string }[],
-  ): Promise<void> {
+  private async scheduleWebhookDelivery(bots: WebhookBot[]): Promise<void> {
     try {
       await this.webhooks.scheduleDelivery(bots);
     } catch (err) {
@@ -175,26 +157,6 @@ export class Fanout {
     }
   }
 }
-
-const mediaParams = (x: NewMedia | null | undefined) => [
-  x?.id ?? null,
-  x?.kind ?? null,
-  x?.mime ?? null,
-  x?.fileName ?? null,
-  x?.size ?? null,
-  x?.width ?? null,
-  x?.height ?? null,
-  x?.sha256 ?? null,
-  x?.data ?? null,
-];
-
-const pollParams = (x: NewPoll | null | undefined) => [
-  x?.id ?? null,
-  x?.question ?? null,
-  x?.options ?? null,
-  x?.isAnonymous ?? null,
-  x?.allowsMultipleAnswers ?? null,
-];
 
 /** One inbox row can be bumped once per statement; callers send one item per recipient. */
 function assertDistinct(ids: string[], what: string): void {

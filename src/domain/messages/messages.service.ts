@@ -11,7 +11,15 @@ import { PHOTO_MIMES, type UserMediaInput } from '../media/media.schemas';
 import { parse } from '../validation';
 import { parseCommand } from './commands';
 import type { MessageEditsService } from './edits.service';
-import { Fanout, newMessageId, type NewMedia, type NewMessage, type NewPoll } from './fanout';
+import {
+  Fanout,
+  newMessageId,
+  type NewMedia,
+  type NewMessage,
+  type NewPoll,
+  type TxStep,
+  type WriteStep,
+} from './fanout';
 import { messageInclude, viewOf, type LoadedMessage } from './message-query';
 import {
   quotedPayload,
@@ -68,13 +76,22 @@ export class MessagesService {
   }
 
   async postAsBot(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
+    const write = await this.preparePostAsBot(bot, input);
+    return write(this.fanout);
+  }
+
+  /**
+   * postAsBot checked now (every read done), written by the returned step: answer-callback
+   * runs it inside the answer's transaction.
+   */
+  async preparePostAsBot(bot: BotWithUser, input: unknown): Promise<WriteStep<MessengerMessage>> {
     requirePermission(bot, 'send_messages');
     const raw = (input ?? {}) as Record<string, unknown>;
     if (raw.chat_id === undefined || raw.content === undefined || raw.content === '') {
       throw appError('missing_fields', { field: 'chat_id and content' });
     }
     const body = parse(botMessageBody, input);
-    return this.postFromBot(bot, body.chat_id, body);
+    return this.prepareFromBot(bot, body.chat_id, body);
   }
 
   /** send-photo: the caption is the message's content (empty without one). */
@@ -122,17 +139,22 @@ export class MessagesService {
 
   /** A bot's message into a chat it is a member of; polls come through here too. */
   async postFromBot(bot: BotWithUser, chatId: string, draft: Draft): Promise<MessengerMessage> {
+    const write = await this.prepareFromBot(bot, chatId, draft);
+    return write(this.fanout);
+  }
+
+  private async prepareFromBot(
+    bot: BotWithUser,
+    chatId: string,
+    draft: Draft,
+  ): Promise<WriteStep<MessengerMessage>> {
     requirePermission(bot, 'send_messages');
     const { chatType, members } = await this.chats.recipients(chatId);
     requireMember(members, bot.userId);
     const payload = { ...draft.payload, is_bot: true };
-    return this.post(senderOf(bot.user), chatId, chatType, members, { ...draft, payload });
+    return this.prepare(senderOf(bot.user), chatId, chatType, members, { ...draft, payload });
   }
 
-  /**
-   * Store the message, make one update per other bot member (only for people's messages:
-   * bots never see bots, which also rules out bot-to-bot loops) and one event per person.
-   */
   private async post(
     sender: Sender,
     chatId: string,
@@ -140,6 +162,22 @@ export class MessagesService {
     members: Recipient[],
     draft: Draft,
   ): Promise<MessengerMessage> {
+    const write = await this.prepare(sender, chatId, chatType, members, draft);
+    return write(this.fanout);
+  }
+
+  /**
+   * Build the message, one update per other bot member (only for people's messages: bots
+   * never see bots, which also rules out bot-to-bot loops) and one event per person; the
+   * returned step stores them all (reads are done by then).
+   */
+  private async prepare(
+    sender: Sender,
+    chatId: string,
+    chatType: string,
+    members: Recipient[],
+    draft: Draft,
+  ): Promise<WriteStep<MessengerMessage>> {
     const quoted = draft.reply_to_message_id
       ? await this.requireInChat(chatId, draft.reply_to_message_id)
       : null;
@@ -171,8 +209,11 @@ export class MessagesService {
         replyTo,
       }),
     }));
-    await this.fanout.write(message, updates, eventsForPeople(members, 'message.new', view));
-    return view;
+    const events = eventsForPeople(members, 'message.new', view);
+    return async (out) => {
+      await out.write(message, updates, events);
+      return view;
+    };
   }
 
   /**
@@ -181,6 +222,15 @@ export class MessagesService {
    */
   async editAsBot(bot: BotWithUser, messageId: string, content: string): Promise<MessengerMessage> {
     return this.edits.editOwnText(bot, messageId, content);
+  }
+
+  /** editAsBot checked now, written by the returned step (inside answer-callback's transaction). */
+  async prepareEditAsBot(
+    bot: BotWithUser,
+    messageId: string,
+    content: string,
+  ): Promise<TxStep<MessengerMessage>> {
+    return this.edits.prepareOwnTextEdit(bot, messageId, content);
   }
 
   /** The quoted message: it must be in the same chat and not deleted. */

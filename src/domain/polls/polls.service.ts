@@ -16,6 +16,7 @@ import { findLiveMessage } from '../messages/message-query';
 import type { MessengerMessage } from '../messages/message-view';
 import type { MessagesService } from '../messages/messages.service';
 import { toPollView, type PollView } from './poll';
+import { pollsRepository } from './polls.repository';
 
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -79,47 +80,39 @@ export class PollsService {
     if (ids.length > 1 && !poll.allowsMultipleAnswers) {
       throw invalid('option_ids', 'this poll takes one answer');
     }
-    const key = { pollId: poll.id, userId: user.id };
-    let changed = true;
-    if (ids.length === 0) {
-      changed = (await this.db.pollVote.deleteMany({ where: key })).count > 0;
-    } else {
-      await this.db.pollVote.upsert({
-        where: { pollId_userId: key },
-        create: { ...key, optionIds: ids },
-        update: { optionIds: ids, votedAt: new Date() },
-      });
-    }
-    const votes = await this.db.pollVote.findMany({
-      where: { pollId: poll.id },
-      select: { userId: true, optionIds: true },
-    });
-    const view = toPollView({ ...poll, votes });
-    // Retracting a vote never cast changes nothing: nobody hears of it.
-    if (!changed) return view;
-    // The poll's own bot, if it still reads this chat; anonymous votes stay anonymous.
-    const owner = readingBots(members).find((b) => b.userId === message.senderId);
-    const updates =
-      owner && !poll.isAnonymous
-        ? [
-            {
-              botId: owner.botId,
-              type: 'poll_answer',
-              payload: {
-                poll_id: poll.id,
-                message_id: message.id,
-                chat_id: chatId,
-                chat_type: chatType,
-                user_id: user.id,
-                username: user.username,
-                option_ids: ids,
-                created_at: new Date().toISOString(),
+    // The vote, its re-read and its fan-out commit together: a failure leaves no vote.
+    return this.fanout.atomically(async (tx) => {
+      let changed = true;
+      if (ids.length === 0) changed = await pollsRepository.retract(tx.client, poll.id, user.id);
+      else await pollsRepository.cast(tx.client, poll.id, user.id, ids);
+      const votes = await pollsRepository.votes(tx.client, poll.id);
+      const view = toPollView({ ...poll, votes });
+      // Retracting a vote never cast changes nothing: nobody hears of it.
+      if (!changed) return view;
+      // The poll's own bot, if it still reads this chat; anonymous votes stay anonymous.
+      const owner = readingBots(members).find((b) => b.userId === message.senderId);
+      const updates =
+        owner && !poll.isAnonymous
+          ? [
+              {
+                botId: owner.botId,
+                type: 'poll_answer',
+                payload: {
+                  poll_id: poll.id,
+                  message_id: message.id,
+                  chat_id: chatId,
+                  chat_type: chatType,
+                  user_id: user.id,
+                  username: user.username,
+                  option_ids: ids,
+                  created_at: new Date().toISOString(),
+                },
               },
-            },
-          ]
-        : [];
-    const event = { chat_id: chatId, message_id: message.id, poll: view };
-    await this.fanout.write(null, updates, eventsForPeople(members, 'poll.updated', event));
-    return view;
+            ]
+          : [];
+      const event = { chat_id: chatId, message_id: message.id, poll: view };
+      await tx.write(null, updates, eventsForPeople(members, 'poll.updated', event));
+      return view;
+    });
   }
 }

@@ -2,7 +2,7 @@
 // A person's change reaches the chat's bots as `message_reaction` with the person's old and
 // new reactions; every change reaches people as `message.reaction`.
 import { z } from 'zod';
-import type { Db } from '../../infra/db/prisma';
+import type { Db, Sql } from '../../infra/db/prisma';
 import type { User } from '../../generated/prisma/client';
 import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
@@ -14,6 +14,7 @@ import type { Fanout } from '../messages/fanout';
 import { findLiveMessage, loadMessage, viewOf } from '../messages/message-query';
 import { senderOf, type MessengerMessage, type Sender } from '../messages/message-view';
 import { summarizeReactions } from './reaction';
+import { ReactionsRepository } from './reactions.repository';
 
 /** Distinct emoji one member may put on one message (as Telegram's premium limit). */
 export const MAX_REACTIONS_PER_MEMBER = 3;
@@ -36,17 +37,17 @@ const botBody = z.object({
   add: z.boolean().default(true),
 });
 
-interface Toggled {
-  old: string[];
-  changed: boolean;
-}
-
 export class ReactionsService {
+  private readonly repo: ReactionsRepository;
+
   constructor(
     private readonly db: Db,
+    sql: Sql,
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
-  ) {}
+  ) {
+    this.repo = new ReactionsRepository(sql);
+  }
 
   /** set-reaction `{chat_id, message_id, emoji, add?}`. */
   async setAsBot(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
@@ -82,8 +83,8 @@ export class ReactionsService {
     requireMember(members, actor.id);
     const message = await findLiveMessage(this.db, chatId, messageId);
     const { old, changed } = add
-      ? await this.add(message.id, actor.id, emoji)
-      : await this.remove(message.id, actor.id, emoji);
+      ? await this.repo.add(message.id, actor.id, emoji, MAX_REACTIONS_PER_MEMBER)
+      : await this.repo.remove(message.id, actor.id, emoji);
     if (add && !changed && !old.includes(emoji)) {
       throw invalid('emoji', `at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`);
     }
@@ -107,37 +108,5 @@ export class ReactionsService {
     const event = { ...change, reactions: summarizeReactions(reloaded.reactions) };
     await this.fanout.write(null, updates, eventsForPeople(members, 'message.reaction', event));
     return view;
-  }
-
-  // Each toggle is one statement that reads the member's reactions as they were and
-  // changes them, so old/new lists describe exactly this change.
-  private async add(messageId: string, userId: string, emoji: string): Promise<Toggled> {
-    const rows = await this.db.$queryRaw<{ old: string[]; changed: number }[]>`
-      WITH old AS (
-        SELECT coalesce(array_agg(emoji ORDER BY created_at, emoji), '{}') AS emojis
-          FROM reactions WHERE message_id = ${messageId}::uuid AND user_id = ${userId}::uuid
-      ), ins AS (
-        INSERT INTO reactions (message_id, user_id, emoji)
-        SELECT ${messageId}::uuid, ${userId}::uuid, ${emoji} FROM old
-         WHERE cardinality(old.emojis) < ${MAX_REACTIONS_PER_MEMBER}
-        ON CONFLICT DO NOTHING
-        RETURNING 1
-      )
-      SELECT old.emojis AS old, (SELECT count(*) FROM ins)::int AS changed FROM old`;
-    return { old: rows[0]!.old, changed: rows[0]!.changed > 0 };
-  }
-
-  private async remove(messageId: string, userId: string, emoji: string): Promise<Toggled> {
-    const rows = await this.db.$queryRaw<{ old: string[]; changed: number }[]>`
-      WITH old AS (
-        SELECT coalesce(array_agg(emoji ORDER BY created_at, emoji), '{}') AS emojis
-          FROM reactions WHERE message_id = ${messageId}::uuid AND user_id = ${userId}::uuid
-      ), del AS (
-        DELETE FROM reactions
-         WHERE message_id = ${messageId}::uuid AND user_id = ${userId}::uuid AND emoji = ${emoji}
-        RETURNING 1
-      )
-      SELECT old.emojis AS old, (SELECT count(*) FROM del)::int AS changed FROM old`;
-    return { old: rows[0]!.old, changed: rows[0]!.changed > 0 };
   }
 }

@@ -9,15 +9,9 @@ import { appError } from '../errors';
 import { parse } from '../validation';
 import { botChannel } from '../messages/fanout';
 import { QuietInboxes, pollKey } from './quiet-inboxes';
+import { UpdatesRepository, type UpdateRow } from './updates.repository';
 
-export interface UpdateRow {
-  id: string;
-  /** int8 arrives from pg as a string. */
-  update_id: string;
-  type: string;
-  payload: unknown;
-  created_at: Date;
-}
+export type { UpdateRow } from './updates.repository';
 
 export interface PollOptions {
   timeoutS: number;
@@ -48,74 +42,22 @@ export function pollOptions(query: unknown, defaultTimeout: number): PollOptions
   };
 }
 
-// Lock the inbox row so concurrent consumers serialise: each update is handed out once.
-const CONSUME_SQL = `
-WITH cur AS (
-  SELECT acked_update_id AS acked FROM bot_inboxes WHERE bot_id = $1::uuid FOR UPDATE
-), batch AS (
-  SELECT u.id, u.update_id, u.type, u.payload, u.created_at
-    FROM updates u, cur
-   WHERE u.bot_id = $1::uuid AND u.update_id > cur.acked
-     AND ($3::text[] IS NULL OR u.type = ANY($3::text[]))
-   ORDER BY u.update_id LIMIT $2
-), adv AS (
-  UPDATE bot_inboxes SET acked_update_id = (SELECT max(update_id) FROM batch)
-   WHERE bot_id = $1::uuid AND EXISTS (SELECT 1 FROM batch)
-)
-SELECT * FROM batch ORDER BY update_id`;
-
-// Acknowledge everything below the offset (never past what exists) and read after it, in
-// one statement. The read sees the inbox row as it was before the acknowledgement, which
-// gives the same answer: the new mark is never above offset - 1.
-const ACK_AND_READ_SQL = `
-WITH ack AS (
-  UPDATE bot_inboxes SET acked_update_id = LEAST($2::bigint - 1, last_update_id)
-   WHERE bot_id = $1::uuid AND acked_update_id < LEAST($2::bigint - 1, last_update_id)
-)
-SELECT u.id, u.update_id, u.type, u.payload, u.created_at
-  FROM updates u JOIN bot_inboxes i ON i.bot_id = u.bot_id
- WHERE u.bot_id = $1::uuid AND u.update_id > GREATEST(i.acked_update_id, $2::bigint - 1)
-   AND ($4::text[] IS NULL OR u.type = ANY($4::text[]))
- ORDER BY u.update_id LIMIT $3`;
-
-// Quiet bots whose log moved past what their poll waits for, or that got a webhook: their
-// wakeup was lost (say, its publisher died between commit and publish).
-const LOST_WAKEUPS_SQL = `
-SELECT q.bot_id FROM unnest($1::uuid[], $2::bigint[]) AS q(bot_id, after)
-  JOIN bot_inboxes i ON i.bot_id = q.bot_id
- WHERE i.last_update_id > GREATEST(i.acked_update_id, q.after)
-UNION
-SELECT w.bot_id FROM webhooks w WHERE w.bot_id = ANY($1::uuid[])`;
-
-// A consumed batch whose client vanished before the answer: hand it out again.
-const UNCONSUME_SQL = `
-UPDATE bot_inboxes SET acked_update_id = $2::bigint - 1
- WHERE bot_id = $1::uuid AND acked_update_id = $3::bigint`;
-
 export class UpdatesService {
   private readonly quiet: QuietInboxes;
+  private readonly repo: UpdatesRepository;
 
   constructor(
-    private readonly sql: Sql,
+    sql: Sql,
     private readonly bus: WakeupBus,
   ) {
     this.quiet = new QuietInboxes(bus);
+    this.repo = new UpdatesRepository(sql);
   }
 
   async read(botId: string, o: PollOptions): Promise<UpdateRow[]> {
-    const { rows } =
-      o.offset === undefined
-        ? await this.sql.query<UpdateRow>({
-            name: 'updates-consume',
-            text: CONSUME_SQL,
-            values: [botId, o.limit, o.types ?? null],
-          })
-        : await this.sql.query<UpdateRow>({
-            name: 'updates-read',
-            text: ACK_AND_READ_SQL,
-            values: [botId, o.offset, o.limit, o.types ?? null],
-          });
-    return rows;
+    return o.offset === undefined
+      ? this.repo.consume(botId, o.limit, o.types ?? null)
+      : this.repo.ackAndRead(botId, o.offset, o.limit, o.types ?? null);
   }
 
   /**
@@ -164,19 +106,14 @@ export class UpdatesService {
 
   /** 409 while a webhook is set: delivery is exclusive. */
   private async refuseIfWebhook(botId: string): Promise<void> {
-    const { rowCount } = await this.sql.query({
-      name: 'has-webhook',
-      text: 'SELECT 1 FROM webhooks WHERE bot_id = $1::uuid',
-      values: [botId],
-    });
-    if ((rowCount ?? 0) > 0) throw appError('webhook_active');
+    if (await this.repo.hasWebhook(botId)) throw appError('webhook_active');
   }
 
   /** The batch is pending again: news for any poll of this bot, here or elsewhere. */
   private async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
     const first = batch[0]!.update_id;
     const last = batch[batch.length - 1]!.update_id;
-    await this.sql.query(UNCONSUME_SQL, [botId, first, last]);
+    await this.repo.unconsume(botId, first, last);
     this.quiet.forget(botId);
     await this.bus.publish([[botChannel(botId), 'update']]);
   }
@@ -188,21 +125,17 @@ export class UpdatesService {
   async auditQuiet(): Promise<void> {
     const waiting = this.quiet.waiting();
     if (waiting.size === 0) return;
-    const { rows } = await this.sql.query<{ bot_id: string }>({
-      name: 'quiet-audit',
-      text: LOST_WAKEUPS_SQL,
-      values: [[...waiting.keys()], [...waiting.values()]],
-    });
-    for (const r of rows) this.quiet.recoverLostWakeup(r.bot_id);
+    for (const botId of await this.repo.lostWakeups(waiting)) this.quiet.recoverLostWakeup(botId);
+  }
+
+  /** Acknowledge everything the bot has not read yet (drop_pending_updates). */
+  async dropPending(botId: string): Promise<void> {
+    await this.repo.dropPending(botId);
   }
 
   /** Updates not yet consumed or acknowledged (webhook info, metrics). */
   async pendingCount(botId: string): Promise<number> {
-    const { rows } = await this.sql.query<{ n: number }>(
-      `SELECT (last_update_id - acked_update_id)::int AS n FROM bot_inboxes WHERE bot_id = $1::uuid`,
-      [botId],
-    );
-    return rows[0]?.n ?? 0;
+    return this.repo.pendingCount(botId);
   }
 }
 

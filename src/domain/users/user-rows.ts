@@ -11,35 +11,61 @@ export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS
   b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at,
   b.numeric_id AS b_numeric_id`;
 
-type Row = Record<string, unknown>;
+/** What USER_COLUMNS selects. */
+export interface UserColumns {
+  u_id: string;
+  u_username: string;
+  u_display_name: string;
+  u_password_hash: string | null;
+  u_is_bot: boolean;
+  u_created_at: Date;
+  u_updated_at: Date;
+}
 
-export function userFromRow(r: Row): User {
+/** What BOT_COLUMNS selects. */
+export interface BotColumns {
+  b_id: string;
+  b_owner_id: string;
+  b_user_id: string;
+  b_name: string;
+  b_description: string;
+  b_avatar: string | null;
+  b_commands: Bot['commands'];
+  b_permissions: string[] | null;
+  b_api_key_hash: string;
+  b_is_active: boolean;
+  b_created_at: Date;
+  b_updated_at: Date;
+  /** int8 arrives from pg as a string. */
+  b_numeric_id: string;
+}
+
+export function userFromRow(r: UserColumns): User {
   return {
-    id: r.u_id as string,
-    username: r.u_username as string,
-    displayName: r.u_display_name as string,
-    passwordHash: r.u_password_hash as string | null,
-    isBot: r.u_is_bot as boolean,
-    createdAt: r.u_created_at as Date,
-    updatedAt: r.u_updated_at as Date,
+    id: r.u_id,
+    username: r.u_username,
+    displayName: r.u_display_name,
+    passwordHash: r.u_password_hash,
+    isBot: r.u_is_bot,
+    createdAt: r.u_created_at,
+    updatedAt: r.u_updated_at,
   };
 }
 
-export function botFromRow(r: Row): Bot {
+export function botFromRow(r: BotColumns): Bot {
   return {
-    id: r.b_id as string,
-    ownerId: r.b_owner_id as string,
-    userId: r.b_user_id as string,
-    name: r.b_name as string,
-    description: r.b_description as string,
-    avatar: r.b_avatar as string | null,
-    commands: r.b_commands as Bot['commands'],
-    permissions: (r.b_permissions as string[] | null) ?? [],
-    apiKeyHash: r.b_api_key_hash as string,
-    // int8 arrives from pg as a string.
-    numericId: BigInt(r.b_numeric_id as string),
-    isActive: r.b_is_active as boolean,
-    createdAt: r.b_created_at as Date,
-    updatedAt: r.b_updated_at as Date,
+    id: r.b_id,
+    ownerId: r.b_owner_id,
+    userId: r.b_user_id,
+    name: r.b_name,
+    description: r.b_description,
+    avatar: r.b_avatar,
+    commands: r.b_commands,
+    permissions: r.b_permissions ?? [],
+    apiKeyHash: r.b_api_key_hash,
+    numericId: BigInt(r.b_numeric_id),
+    isActive: r.b_is_active,
+    createdAt: r.b_created_at,
+    updatedAt: r.b_updated_at,
   };
 }

@@ -76,7 +76,7 @@ export class WebhooksService {
       createdAt: new Date(),
     };
     await this.db.webhook.upsert({ where: { botId }, create: { botId, ...data }, update: data });
-    if (body.drop_pending_updates) await this.dropPending(botId);
+    if (body.drop_pending_updates) await this.updates.dropPending(botId);
     // End any parked long-poll for this bot: delivery is exclusive.
     await this.bus.publish([[botChannel(botId), 'takeover:webhook']]);
     await this.delivery.scheduleDelivery([{ botId }]);
@@ -85,13 +85,8 @@ export class WebhooksService {
 
   async remove(botId: string, dropPending = false): Promise<void> {
     await this.db.webhook.deleteMany({ where: { botId } });
-    if (dropPending) await this.dropPending(botId);
-  }
-
-  /** Acknowledge everything pending: it will not be delivered by either path. */
-  private async dropPending(botId: string): Promise<void> {
-    await this.db
-      .$executeRaw`UPDATE bot_inboxes SET acked_update_id = last_update_id WHERE bot_id = ${botId}::uuid`;
+    // Everything pending is acknowledged: it will not be delivered by either path.
+    if (dropPending) await this.updates.dropPending(botId);
   }
 
   async info(botId: string): Promise<WebhookInfo> {

@@ -38,5 +38,8 @@ function button(b: unknown): Button {
 /** A message payload's buttons as Telegram's InlineKeyboardMarkup. */
 export function inlineKeyboard(payload: unknown): { inline_keyboard: unknown[][] } | undefined {
   const rows = (payload as { buttons?: unknown } | null)?.buttons;
-  return Array.isArray(rows) && rows.length > 0 ? { inline_keyboard: rows } : undefined;
+  // Array.isArray narrows to any[]: the rows are the stored (validated) keyboard's.
+  return Array.isArray(rows) && rows.length > 0
+    ? { inline_keyboard: rows as unknown[][] }
+    : undefined;
 }

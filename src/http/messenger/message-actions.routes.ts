@@ -26,7 +26,8 @@ export function messageActionRoutes(s: Services): Router {
   // The emoji may come in the body or, for clients that send no body with DELETE, the query.
   r.delete('/chats/:chat_id/messages/:message_id/reactions', async (req, res) => {
     const [chatId, messageId] = ids(req.params);
-    const input = req.body?.emoji === undefined ? req.query : req.body;
+    const body = req.body as { emoji?: unknown } | undefined;
+    const input = body?.emoji === undefined ? req.query : body;
     const message = await s.reactions.setAsUser(userOf(req), chatId!, messageId!, input, false);
     res.json({ message });
   });

@@ -2,16 +2,13 @@
 // re-schedules bots whose delivery signal was lost (e.g. Redis was down when the update was written).
 import type { Infra, Services } from '../../services';
 import { toQuantaUpdate } from '../../domain/updates/updates.service';
+import { DeliveryRepository } from '../../domain/webhooks/delivery.repository';
 import { Drainer, type DeliveryDialect } from './drain';
 import { WebhookSender } from './sender';
 import type { WebhookQueue } from './queue';
 import { startWebhookWorker } from './queue';
 
 const SWEEP_MS = 15_000;
-
-const SWEEP_SQL = `
-SELECT w.bot_id FROM webhooks w JOIN bot_inboxes i ON i.bot_id = w.bot_id
- WHERE i.last_update_id > i.acked_update_id AND (w.next_attempt_at IS NULL OR w.next_attempt_at <= now())`;
 
 /** The Quanta dialect's delivery: the same JSON object /updates returns. */
 export const quantaDelivery: DeliveryDialect = { format: (u) => toQuantaUpdate(u) };
@@ -35,11 +32,12 @@ export async function startWebhookDelivery(
     schedule: config.WEBHOOK_RETRY_SCHEDULE,
     scheduleRetry: (botId, at) => queue.retryAt(botId, at),
   });
+  const delivery = new DeliveryRepository(sql);
   const worker = startWebhookWorker(config, log, redis, drainer);
   const sweep = setInterval(() => {
-    sql
-      .query<{ bot_id: string }>(SWEEP_SQL)
-      .then(({ rows }) => queue.scheduleDelivery(rows.map((r) => ({ botId: r.bot_id }))))
+    delivery
+      .due()
+      .then((botIds) => queue.scheduleDelivery(botIds.map((botId) => ({ botId }))))
       .catch((err: Error) => log.warn({ err: err.message }, 'webhook sweep failed'));
   }, SWEEP_MS);
   sweep.unref();
