@@ -14,7 +14,8 @@ import { createGatewayApp } from './http/gateway/app';
 import { createServices, type Infra, type Services } from './services';
 import { startMaintenance } from './worker/maintenance';
 import { WebhookQueue } from './worker/webhooks/queue';
-import { quantaDelivery, startWebhookDelivery } from './worker/webhooks/start';
+import { startWebhookDelivery } from './worker/webhooks/start';
+import { quantaDelivery } from './http/quanta/delivery';
 import { gatewayDelivery } from './http/gateway/delivery';
 import { startCacheAudit } from './domain/cache-audit';
 

@@ -7,7 +7,6 @@ import { AccountsService } from './domain/accounts/accounts.service';
 import { BotsService } from './domain/bots/bots.service';
 import { CallbacksService } from './domain/callbacks/callbacks.service';
 import { ChatsService } from './domain/chats/chats.service';
-import { LookupService } from './domain/lookups/lookups.service';
 import { EventsService } from './domain/events/events.service';
 import { Fanout } from './domain/messages/fanout';
 import { MessagesService } from './domain/messages/messages.service';
@@ -37,7 +36,6 @@ export interface Services {
   callbacks: CallbacksService;
   updates: UpdatesService;
   events: EventsService;
-  lookups: LookupService;
   webhooks: WebhooksService;
   signingKeys: SigningKeysService;
 }
@@ -59,7 +57,7 @@ export function createServices({ config, log, db, sql, bus, deliveryScheduler }:
   const chats = new ChatsService(db, sql);
   const media = new MediaService(db, config.MEDIA_MAX_BYTES);
   const edits = new MessageEditsService(db, chats, fanout);
-  const messages = new MessagesService(db, chats, fanout, media, edits);
+  const messages = new MessagesService(db, chats, fanout, media);
   return {
     accounts: new AccountsService(db, sql, {
       secret: config.JWT_SECRET,
@@ -74,10 +72,9 @@ export function createServices({ config, log, db, sql, bus, deliveryScheduler }:
     polls: new PollsService(db, chats, messages, fanout),
     pins: new PinsService(db, chats, fanout),
     chatActions: new ChatActionsService(chats, fanout),
-    callbacks: new CallbacksService(db, chats, messages, fanout),
+    callbacks: new CallbacksService(db, chats, messages, edits, fanout),
     updates,
     events: new EventsService(sql, bus),
-    lookups: new LookupService(sql),
     webhooks: new WebhooksService(db, bus, updates, deliveryScheduler, {
       allowHttp: config.WEBHOOK_ALLOW_HTTP,
       allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,

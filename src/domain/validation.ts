@@ -30,19 +30,9 @@ function unstorablePath(value: unknown): PropertyKey[] | undefined {
   return undefined;
 }
 
-/** What `input` holds at `path` (undefined where the path leads nowhere). */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v = input;
-  for (const key of path) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
 /** Parse input with a zod schema; a failure is a 400 that names the first bad field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const r = schema.safeParse(input ?? {});
+  const r = schema.safeParse(input ?? {}, { reportInput: true });
   if (r.success) {
     // Checked here, before any write, rather than left to Postgres: a request that writes
     // twice (an answer, then an edit) must not fail on the second write with the first done.
@@ -54,7 +44,8 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   }
   const issue = r.error.issues[0]!;
   const field = fieldName(issue.path) || undefined;
-  if (field && issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+  // The value as the schema saw it (after any preprocessing): absent means missing.
+  if (field && issue.code === 'invalid_type' && issue.input === undefined) {
     throw appError('missing_field', { field });
   }
   const tooLong = issue.code === 'too_big' && issue.origin === 'string';

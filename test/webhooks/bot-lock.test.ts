@@ -7,7 +7,7 @@ import pino from 'pino';
 import { botLockKey, withBotLock } from '../../src/worker/webhooks/bot-lock';
 import { Drainer } from '../../src/worker/webhooks/drain';
 import { WebhookSender } from '../../src/worker/webhooks/sender';
-import { quantaDelivery } from '../../src/worker/webhooks/start';
+import { quantaDelivery } from '../../src/http/quanta/delivery';
 import { useTestPlatform } from '../support/platform';
 import { botAuth, say, userBotChat } from '../support/fixtures';
 import { waitFor } from '../support/processes';

@@ -1,9 +1,10 @@
 // What every send needs of a chat, in one hot statement: its type and its members.
 import type { Sql } from '../../infra/db/prisma';
+import type { ChatType } from '../messages/message';
 import { statement } from '../../infra/db/statement';
 
 export interface RecipientRow {
-  chat_type: string;
+  chat_type: ChatType;
   user_id: string;
   username: string;
   is_bot: boolean;

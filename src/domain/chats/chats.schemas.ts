@@ -24,3 +24,29 @@ export const addMemberBody = z.union([z.object({ bot_id: uuid }), z.object({ use
 });
 
 export const chatQuery = z.object({ chat_id: z.string().max(64) });
+
+export type OpenChat = z.infer<typeof openChatBody>;
+export type NewMember = z.infer<typeof addMemberBody>;
+
+/** Telegram's sendChatAction values. */
+export const CHAT_ACTIONS = [
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
+] as const;
+
+export type ChatAction = (typeof CHAT_ACTIONS)[number];
+
+export const chatAction = z
+  .enum(CHAT_ACTIONS, { error: `must be one of ${CHAT_ACTIONS.join(', ')}` })
+  .default('typing');
+
+export const chatActionBody = z.object({ chat_id: z.string().max(64), action: chatAction });

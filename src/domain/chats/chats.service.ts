@@ -3,33 +3,32 @@ import type { Chat, User } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
-import { parse } from '../validation';
 import type { BotWithUser } from '../bots/bots.service';
-import { messageInclude, viewOf } from '../messages/message-query';
-import type { MessengerMessage } from '../messages/message-view';
-import { addMemberBody, chatQuery, openChatBody } from './chats.schemas';
 import { ChatsRepository } from './chats.repository';
+import type { ChatType, MessageRecord, Person } from '../messages/message';
+import { findInChat, personOf } from '../messages/message-query';
+import type { OpenChat, NewMember } from './chats.schemas';
+import { requireMember } from './membership';
 
-export interface ChatMemberView {
-  id: string;
-  username: string;
-  display_name: string;
-  is_bot: boolean;
-  bot_id?: string;
+export interface ChatMember extends Person {
+  /** The bot behind a bot member. */
+  botId: string | null;
 }
 
-export interface ChatView {
+export interface ChatRecord {
   id: string;
-  type: 'private' | 'group';
+  type: ChatType;
   title: string | null;
-  members: ChatMemberView[];
-  pinned_message_id: string | null;
-  created_at: string;
+  /** Oldest member first. */
+  members: ChatMember[];
+  pinnedMessageId: string | null;
+  createdAt: Date;
 }
 
-/** getChat as a bot sees it: the pinned message in full. */
-export interface BotChatView extends ChatView {
-  pinned_message: MessengerMessage | null;
+/** A chat the way its bot member reads it: the pinned message in full. */
+export interface BotChat {
+  chat: ChatRecord;
+  pinned: MessageRecord | null;
 }
 
 /** A chat member as the fan-out needs it: who, and if a bot, which bot. */
@@ -52,23 +51,17 @@ type ChatWithMembers = Chat & {
   members: { user: User & { botProfile: { id: string; isActive: boolean } | null } }[];
 };
 
-export function toChatView(chat: ChatWithMembers, viewerId?: string): ChatView {
-  const members = chat.members.map(({ user }) => ({
-    id: user.id,
-    username: user.username,
-    display_name: user.displayName,
-    is_bot: user.isBot,
-    ...(user.botProfile && { bot_id: user.botProfile.id }),
-  }));
-  // A private chat is titled after the other party, as messengers show it.
-  const other = members.find((m) => m.id !== viewerId);
+function toChatRecord(chat: ChatWithMembers): ChatRecord {
   return {
     id: chat.id,
     type: chat.type,
-    title: chat.title ?? (chat.type === 'private' ? (other?.display_name ?? null) : null),
-    members,
-    pinned_message_id: chat.pinnedMessageId,
-    created_at: chat.createdAt.toISOString(),
+    title: chat.title,
+    members: chat.members.map(({ user }) => ({
+      ...personOf(user),
+      botId: user.botProfile?.id ?? null,
+    })),
+    pinnedMessageId: chat.pinnedMessageId,
+    createdAt: chat.createdAt,
   };
 }
 
@@ -83,8 +76,7 @@ export class ChatsService {
   }
 
   /** `{bot_id}` → the private chat with that bot (created once); `{type:"group"}` → a new group. */
-  async open(user: User, input: unknown): Promise<{ chat: ChatView; created: boolean }> {
-    const body = parse(openChatBody, input);
+  async open(user: User, body: OpenChat): Promise<{ chat: ChatRecord; created: boolean }> {
     if ('bot_id' in body) return this.openPrivate(user, body.bot_id);
     const botUsers = await this.botUserIds(body.bot_ids);
     const memberIds = [...new Set([user.id, ...body.member_ids, ...botUsers])];
@@ -99,7 +91,7 @@ export class ChatsService {
       },
       include: memberInclude,
     });
-    return { chat: toChatView(chat, user.id), created: true };
+    return { chat: toChatRecord(chat), created: true };
   }
 
   private async botUserIds(botIds: string[]): Promise<string[]> {
@@ -117,7 +109,7 @@ export class ChatsService {
       where: { privateKey },
       include: memberInclude,
     });
-    if (existing) return { chat: toChatView(existing, user.id), created: false };
+    if (existing) return { chat: toChatRecord(existing), created: false };
     try {
       const chat = await this.db.chat.create({
         data: {
@@ -128,7 +120,7 @@ export class ChatsService {
         },
         include: memberInclude,
       });
-      return { chat: toChatView(chat, user.id), created: true };
+      return { chat: toChatRecord(chat), created: true };
     } catch (err) {
       // A concurrent open created it first: return that one.
       if (!isUniqueViolation(err)) throw err;
@@ -136,45 +128,36 @@ export class ChatsService {
         where: { privateKey },
         include: memberInclude,
       });
-      return { chat: toChatView(chat, user.id), created: false };
+      return { chat: toChatRecord(chat), created: false };
     }
   }
 
-  async list(user: User): Promise<ChatView[]> {
+  async list(user: User): Promise<ChatRecord[]> {
     const chats = await this.db.chat.findMany({
       where: { members: { some: { userId: user.id } } },
       include: memberInclude,
       orderBy: { createdAt: 'desc' },
     });
-    return chats.map((c) => toChatView(c, user.id));
+    return chats.map(toChatRecord);
   }
 
-  async get(user: User, chatId: string): Promise<ChatView> {
+  async get(user: User, chatId: string): Promise<ChatRecord> {
     const chat = await this.loadWithMembers(chatId);
-    if (!chat.members.some((m) => m.user.id === user.id)) {
-      throw appError('not_a_member');
-    }
-    return toChatView(chat, user.id);
+    if (!chat.members.some((m) => m.user.id === user.id)) throw appError('not_a_member');
+    return toChatRecord(chat);
   }
 
-  /** getChat `?chat_id=`: a chat the bot is a member of. */
-  async getForBot(bot: BotWithUser, query: unknown): Promise<BotChatView> {
-    const { chat_id: chatId } = parse(chatQuery, query);
+  /** getChat: a chat the bot is a member of, with its pinned message. */
+  async getForBot(bot: BotWithUser, chatId: string): Promise<BotChat> {
     const chat = await this.loadWithMembers(chatId);
-    if (!chat.members.some((m) => m.user.id === bot.userId)) {
-      throw appError('not_a_member');
-    }
+    if (!chat.members.some((m) => m.user.id === bot.userId)) throw appError('not_a_member');
     const pinned = chat.pinnedMessageId
-      ? await this.db.message.findFirst({
-          where: { id: chat.pinnedMessageId, deletedAt: null },
-          include: messageInclude,
-        })
+      ? ((await findInChat(this.db, chat.id, chat.pinnedMessageId)) ?? null)
       : null;
-    return { ...toChatView(chat, bot.userId), pinned_message: pinned && viewOf(pinned) };
+    return { chat: toChatRecord(chat), pinned };
   }
 
-  async addMember(user: User, chatId: string, input: unknown): Promise<ChatView> {
-    const body = parse(addMemberBody, input);
+  async addMember(user: User, chatId: string, body: NewMember): Promise<ChatRecord> {
     const chat = await this.loadWithMembers(chatId);
     if (!chat.members.some((m) => m.user.id === user.id)) throw appError('not_a_member');
     if (chat.type !== 'group') throw appError('not_a_group');
@@ -187,7 +170,7 @@ export class ChatsService {
       create: { chatId, userId: newUserId },
       update: {},
     });
-    return toChatView(await this.loadWithMembers(chatId), user.id);
+    return toChatRecord(await this.loadWithMembers(chatId));
   }
 
   private async userId(id: string): Promise<string> {
@@ -208,7 +191,7 @@ export class ChatsService {
    * The chat's type and members with their bot identities, in one query: what every send
    * needs to check membership and fan out. Unknown chat → 404.
    */
-  async recipients(chatId: string): Promise<{ chatType: string; members: Recipient[] }> {
+  async recipients(chatId: string): Promise<{ chatType: ChatType; members: Recipient[] }> {
     if (!isUuid(chatId)) throw appError('chat_not_found');
     const rows = await this.repo.recipients(chatId);
     if (rows.length === 0) throw appError('chat_not_found');
@@ -222,5 +205,15 @@ export class ChatsService {
         botPermissions: r.permissions ?? [],
       })),
     };
+  }
+
+  /** The chat's type and members, for someone acting in it: 403 unless they are a member. */
+  async audience(
+    chatId: string,
+    memberId: string,
+  ): Promise<{ chatType: ChatType; members: Recipient[] }> {
+    const found = await this.recipients(chatId);
+    requireMember(found.members, memberId);
+    return found;
   }
 }

@@ -2,7 +2,8 @@
 // shares. People get events on their feed; bots with read_messages get updates.
 import type { Recipient } from './chats.service';
 import { appError } from '../errors';
-import type { UserEventOut } from '../messages/fanout';
+import type { UserEvent } from '../events/event';
+import type { EventOut } from '../messages/fanout';
 
 /** 403 unless `userId` is a member. */
 export function requireMember(members: Recipient[], userId: string): void {
@@ -18,9 +19,5 @@ export const canRead = (m: Recipient): m is Recipient & { botId: string } =>
 export const readingBots = (members: Recipient[]) => members.filter(canRead);
 
 /** One event per person in the chat (bots have no feed). */
-export const eventsForPeople = (
-  members: Recipient[],
-  type: string,
-  payload: unknown,
-): UserEventOut[] =>
-  members.filter((m) => !m.isBot).map((m) => ({ userId: m.userId, type, payload }));
+export const eventsForPeople = (members: Recipient[], event: UserEvent): EventOut[] =>
+  members.filter((m) => !m.isBot).map((m) => ({ userId: m.userId, event }));

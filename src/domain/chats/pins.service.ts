@@ -1,19 +1,13 @@
 // One pinned message per chat: pinning another replaces it. People hear `message.pinned` /
 // `message.unpinned`; getChat shows the pinned message.
-import { z } from 'zod';
 import type { Db } from '../../infra/db/prisma';
 import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
-import { parse } from '../validation';
 import type { Fanout } from '../messages/fanout';
-import { findLiveMessage, viewOf } from '../messages/message-query';
+import type { MessageRef } from '../messages/edits.service';
+import { findLiveMessage } from '../messages/message-query';
 import type { ChatsService } from './chats.service';
-import { eventsForPeople, requireMember } from './membership';
-
-const id = z.string().max(64);
-const pinBody = z.object({ chat_id: id, message_id: id });
-/** Telegram's optional message_id: unpin only if that message is the pinned one. */
-const unpinBody = z.object({ chat_id: id, message_id: id.optional() });
+import { eventsForPeople } from './membership';
 
 export class PinsService {
   constructor(
@@ -22,39 +16,36 @@ export class PinsService {
     private readonly fanout: Fanout,
   ) {}
 
-  /** pin-message `{chat_id, message_id}`: any live message of the chat, not only the bot's. */
-  async pin(bot: BotWithUser, input: unknown): Promise<void> {
+  /** pin-message: any live message of the chat, not only the bot's. */
+  async pin(bot: BotWithUser, ref: MessageRef): Promise<void> {
     requirePermission(bot, 'send_messages');
-    const b = parse(pinBody, input);
-    const { members } = await this.chats.recipients(b.chat_id);
-    requireMember(members, bot.userId);
-    const message = await findLiveMessage(this.db, b.chat_id, b.message_id);
-    await this.db.chat.update({
-      where: { id: b.chat_id },
-      data: { pinnedMessageId: message.id },
-    });
-    const event = { chat_id: b.chat_id, message: viewOf(message) };
-    await this.fanout.write(null, [], eventsForPeople(members, 'message.pinned', event));
+    const { members } = await this.chats.audience(ref.chatId, bot.userId);
+    const message = await findLiveMessage(this.db, ref.chatId, ref.messageId);
+    await this.db.chat.update({ where: { id: ref.chatId }, data: { pinnedMessageId: message.id } });
+    const { replyTo: _quoted, ...shown } = message;
+    const event = { kind: 'message.pinned' as const, chatId: ref.chatId, message: shown };
+    await this.fanout.write(null, [], eventsForPeople(members, event));
   }
 
-  /** unpin-message `{chat_id, message_id?}`; nothing pinned is not an error. */
-  async unpin(bot: BotWithUser, input: unknown): Promise<void> {
+  /**
+   * unpin-message; nothing pinned is not an error. With a message id (Telegram's optional
+   * one), unpin only if that message is the pinned one.
+   */
+  async unpin(bot: BotWithUser, chatId: string, messageId?: string): Promise<void> {
     requirePermission(bot, 'send_messages');
-    const b = parse(unpinBody, input);
-    const { members } = await this.chats.recipients(b.chat_id);
-    requireMember(members, bot.userId);
+    const { members } = await this.chats.audience(chatId, bot.userId);
     const chat = await this.db.chat.findUniqueOrThrow({
-      where: { id: b.chat_id },
+      where: { id: chatId },
       select: { pinnedMessageId: true },
     });
     const pinned = chat.pinnedMessageId;
-    if (!pinned || (b.message_id !== undefined && b.message_id !== pinned)) return;
+    if (!pinned || (messageId !== undefined && messageId !== pinned)) return;
     const { count } = await this.db.chat.updateMany({
-      where: { id: b.chat_id, pinnedMessageId: pinned },
+      where: { id: chatId, pinnedMessageId: pinned },
       data: { pinnedMessageId: null },
     });
     if (count === 0) return;
-    const event = { chat_id: b.chat_id, message_id: pinned };
-    await this.fanout.write(null, [], eventsForPeople(members, 'message.unpinned', event));
+    const event = { kind: 'message.unpinned' as const, chatId, messageId: pinned };
+    await this.fanout.write(null, [], eventsForPeople(members, event));
   }
 }

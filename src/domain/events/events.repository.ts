@@ -20,7 +20,7 @@ const feed = statement<{ user_id: string; after: string }, EventRow>(
   `
 SELECT seq, type, payload, created_at FROM user_events
  WHERE user_id = :user_id::uuid AND seq > :after::bigint
-   AND NOT (type = '${CHAT_ACTION_EVENT}' AND (payload->>'expires_at')::timestamptz <= now())
+   AND NOT (type = '${CHAT_ACTION_EVENT}' AND (payload->>'expiresAt')::timestamptz <= now())
  ORDER BY seq LIMIT ${FEED_PAGE}`,
 );
 

@@ -1,23 +1,18 @@
 // The messenger user's event feed: new/edited messages and callback answers, long-polled
 // with a cursor (the user's event sequence number).
-import { z } from 'zod';
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait } from '../../realtime/long-wait';
-import { parse } from '../validation';
+import { reviveDates } from '../stored-json';
 import { userChannel } from '../messages/fanout';
 import { EventsRepository, type EventRow } from './events.repository';
+import type { FeedEvent } from './event';
 
-const feedQuery = z.object({
-  after: z
-    .string()
-    .regex(/^\d{1,18}$/, 'after must be a cursor from a previous answer')
-    .optional(),
-  timeout: z.coerce
-    .number({ error: 'timeout must be an integer' })
-    .int('timeout must be an integer')
-    .optional(),
-});
+export interface FeedQuery {
+  /** The cursor of a previous answer: events after it. */
+  after?: string;
+  timeoutS?: number;
+}
 
 export class EventsService {
   private readonly repo: EventsRepository;
@@ -29,10 +24,13 @@ export class EventsService {
     this.repo = new EventsRepository(sql);
   }
 
-  async poll(userId: string, query: unknown, signal: AbortSignal) {
-    const q = parse(feedQuery, query);
+  async poll(
+    userId: string,
+    q: FeedQuery,
+    signal: AbortSignal,
+  ): Promise<{ events: FeedEvent[]; cursor: string }> {
     const after = BigInt(q.after ?? '0');
-    const timeoutS = Math.min(Math.max(q.timeout ?? 30, 0), 50);
+    const timeoutS = Math.min(Math.max(q.timeoutS ?? 30, 0), 50);
     const rows = await longWait<EventRow>({
       bus: this.bus,
       channel: userChannel(userId),
@@ -42,12 +40,15 @@ export class EventsService {
     });
     const cursor = rows.length ? rows[rows.length - 1]!.seq : after.toString();
     return {
-      events: rows.map((r) => ({
-        id: String(r.seq),
-        type: r.type,
-        data: r.payload,
-        created_at: r.created_at.toISOString(),
-      })),
+      events: rows.map(
+        (r): FeedEvent =>
+          ({
+            ...reviveDates<Omit<FeedEvent, 'kind' | 'seq' | 'createdAt'>>(r.payload),
+            kind: r.type,
+            seq: r.seq,
+            createdAt: r.created_at,
+          }) as FeedEvent,
+      ),
       cursor,
     };
   }

@@ -1,6 +1,8 @@
 // What a photo or document looks like on the way in: base64 bytes plus the sender's claims
 // about them (type, name, size, dimensions), each checked here or when decoded.
 import { z } from 'zod';
+import { invalid } from '../errors';
+import type { MediaInput } from './media.service';
 
 /** Photos are shown inline by clients, so only formats every client renders (no SVG: it is code). */
 export const PHOTO_MIMES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
@@ -50,3 +52,20 @@ export const userMediaInput = z.object({
 });
 
 export type UserMediaInput = z.infer<typeof userMediaInput>;
+
+/** A messenger attachment: a photo when the type is one clients show inline. */
+export function userMediaDraft(m: UserMediaInput): MediaInput {
+  const showable = (PHOTO_MIMES as readonly string[]).includes(m.mime);
+  if (m.kind === 'photo' && !showable) {
+    throw invalid('media.mime', `a photo must be one of ${PHOTO_MIMES.join(', ')}`);
+  }
+  return {
+    field: 'media.data',
+    kind: m.kind ?? (showable ? 'photo' : 'document'),
+    base64: m.data,
+    mime: m.mime,
+    fileName: m.file_name ?? null,
+    width: m.w ?? null,
+    height: m.h ?? null,
+  };
+}

@@ -6,36 +6,27 @@ import type { User } from '../../generated/prisma/client';
 import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
 import type { ChatsService, Recipient } from '../chats/chats.service';
-import { eventsForPeople, readingBots, requireMember } from '../chats/membership';
+import { eventsForPeople, readingBots } from '../chats/membership';
 import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
-import { parse } from '../validation';
-import { parseCommand } from './commands';
 import type { Fanout, TxStep } from './fanout';
+import type { InlineButton, MessageRecord, Person } from './message';
+import { findLiveMessage, loadMessage, personOf } from './message-query';
+import { messageUpdate } from './messages.service';
 import { messagesRepository } from './messages.repository';
-import {
-  findLiveMessage,
-  findQuoted,
-  loadMessage,
-  viewOf,
-  type LoadedMessage,
-} from './message-query';
-import {
-  quotedPayload,
-  senderOf,
-  toMessagePayload,
-  type MessengerMessage,
-  type Sender,
-} from './message-view';
-import { botEditBody, messageRef, replyMarkupBody, userEditBody } from './messages.schemas';
 import { MAX_PAYLOAD_BYTES } from './payload';
 
 type Verb = 'edit' | 'delete';
 
+/** A message named by chat and id, as bots name them. */
+export interface MessageRef {
+  chatId: string;
+  messageId: string;
+}
+
 interface Located {
-  chatType: string;
   members: Recipient[];
-  message: LoadedMessage;
+  message: MessageRecord;
 }
 
 export class MessageEditsService {
@@ -45,22 +36,15 @@ export class MessageEditsService {
     private readonly fanout: Fanout,
   ) {}
 
-  /** edit-message `{chat_id, message_id, content}`. */
-  async editAsBot(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
+  /** edit-message: the text of one of the bot's messages. */
+  async editAsBot(bot: BotWithUser, ref: MessageRef, content: string): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    const b = parse(botEditBody, input);
-    return this.editText(senderOf(bot.user), b.chat_id, b.message_id, b.content);
+    return this.editText(personOf(bot.user), ref, content);
   }
 
-  /** PATCH /chats/:chat_id/messages/:message_id `{content}`. */
-  async editAsUser(
-    user: User,
-    chatId: string,
-    messageId: string,
-    input: unknown,
-  ): Promise<MessengerMessage> {
-    const b = parse(userEditBody, input);
-    return this.editText(senderOf(user), chatId, messageId, b.content);
+  /** PATCH /chats/:chat_id/messages/:message_id. */
+  async editAsUser(user: User, ref: MessageRef, content: string): Promise<MessageRecord> {
+    return this.editText(personOf(user), ref, content);
   }
 
   /** A bot's own message by id alone (answer-callback's `message_content`). */
@@ -76,7 +60,7 @@ export class MessageEditsService {
     bot: BotWithUser,
     messageId: string,
     content: string,
-  ): Promise<TxStep<MessengerMessage>> {
+  ): Promise<TxStep<MessageRecord>> {
     const m = isUuid(messageId)
       ? await this.db.message.findFirst({
           where: { id: messageId, deletedAt: null },
@@ -84,69 +68,87 @@ export class MessageEditsService {
         })
       : null;
     if (!m) throw appError('message_not_found');
-    const { members, message } = await this.locateEditable(senderOf(bot.user), m.chatId, messageId);
+    const ref = { chatId: m.chatId, messageId };
+    const { members, message } = await this.locateEditable(personOf(bot.user), ref);
     return async (tx) => {
       const editedAt = new Date();
       const edited = await messagesRepository.editText(tx.client, message.id, content, editedAt);
       // Deleted since it was checked: the whole transaction fails.
       if (!edited) throw appError('message_not_found');
-      const view = viewOf({ ...message, content, editedAt });
+      const { replyTo: _quoted, ...shown } = { ...message, content, editedAt };
       // A bot's edit reaches people only (bots never see bots).
-      await tx.write(null, [], eventsForPeople(members, 'message.edited', view));
-      return view;
+      await tx.write(
+        null,
+        [],
+        eventsForPeople(members, { kind: 'message.edited', message: shown }),
+      );
+      return { ...message, content, editedAt };
     };
   }
 
-  private async editText(
-    actor: Sender,
-    chatId: string,
-    messageId: string,
-    content: string,
-  ): Promise<MessengerMessage> {
-    const { chatType, members, message } = await this.locateEditable(actor, chatId, messageId);
+  private async editText(actor: Person, ref: MessageRef, content: string): Promise<MessageRecord> {
+    const { members, message } = await this.locateEditable(actor, ref);
     const edited = await this.update(message.id, { content, editedAt: new Date() });
-    const view = viewOf(edited);
-    const quoted = actor.isBot ? null : await findQuoted(this.db, edited);
-    const replyTo = quoted && quotedPayload(quoted, senderOf(quoted.sender), chatType);
     const updates = (actor.isBot ? [] : readingBots(members)).map((b) => ({
       botId: b.botId,
-      type: 'edited_message',
-      payload: toMessagePayload(edited, actor, chatType, parseCommand(content, b.username), {
-        replyTo,
-      }),
+      update: messageUpdate('edited_message', edited, b.username),
     }));
-    await this.fanout.write(null, updates, eventsForPeople(members, 'message.edited', view));
-    return view;
+    const { replyTo: _quoted, ...shown } = edited;
+    await this.fanout.write(
+      null,
+      updates,
+      eventsForPeople(members, { kind: 'message.edited', message: shown }),
+    );
+    return edited;
   }
 
   /**
-   * edit-reply-markup `{chat_id, message_id, buttons}`: replace the keyboard, or remove it
-   * with `[]` or null. Not an edit of the text, so `edited_at` stays as it was; people get
-   * `message.edited` with the new keyboard.
+   * edit-reply-markup: replace the keyboard, or remove it with `[]` or null. Not an edit of
+   * the text, so `edited_at` stays as it was; people get `message.edited` with the new keyboard.
    */
-  async editReplyMarkup(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
+  async editReplyMarkup(
+    bot: BotWithUser,
+    ref: MessageRef,
+    buttons: InlineButton[][] | null,
+  ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    const b = parse(replyMarkupBody, input);
-    const actor = senderOf(bot.user);
-    const { members, message } = await this.locateOwn(actor, b.chat_id, b.message_id, 'edit');
-    const { buttons: _old, ...rest } = (message.payload ?? {}) as Record<string, unknown>;
-    const payload = b.buttons?.length ? { ...rest, buttons: b.buttons } : rest;
-    if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
-      throw invalid('buttons', `the message payload must stay within ${MAX_PAYLOAD_BYTES} bytes`);
-    }
-    const view = viewOf(await this.update(message.id, { payload }));
-    await this.fanout.write(null, [], eventsForPeople(members, 'message.edited', view));
-    return view;
+    const { members, message } = await this.locateOwn(personOf(bot.user), ref, 'edit');
+    const edited = await this.update(message.id, { payload: withButtons(message, buttons) });
+    return this.announceBotEdit(members, edited);
   }
 
-  async deleteAsBot(bot: BotWithUser, input: unknown): Promise<void> {
+  /** The text and the keyboard of a bot's message, as one change. */
+  async editTextAndMarkup(
+    bot: BotWithUser,
+    ref: MessageRef,
+    content: string,
+    buttons: InlineButton[][],
+  ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    const b = parse(messageRef, input);
-    await this.delete(senderOf(bot.user), b.chat_id, b.message_id);
+    const { members, message } = await this.locateEditable(personOf(bot.user), ref);
+    const payload = withButtons(message, buttons);
+    const edited = await this.update(message.id, { content, editedAt: new Date(), payload });
+    return this.announceBotEdit(members, edited);
   }
 
-  async deleteAsUser(user: User, chatId: string, messageId: string): Promise<void> {
-    await this.delete(senderOf(user), chatId, messageId);
+  /** A bot's change reaches people only (bots never see bots). */
+  private async announceBotEdit(
+    members: Recipient[],
+    edited: MessageRecord,
+  ): Promise<MessageRecord> {
+    const { replyTo: _quoted, ...shown } = edited;
+    const event = { kind: 'message.edited' as const, message: shown };
+    await this.fanout.write(null, [], eventsForPeople(members, event));
+    return edited;
+  }
+
+  async deleteAsBot(bot: BotWithUser, ref: MessageRef): Promise<void> {
+    requirePermission(bot, 'send_messages');
+    await this.delete(personOf(bot.user), ref);
+  }
+
+  async deleteAsUser(user: User, ref: MessageRef): Promise<void> {
+    await this.delete(personOf(user), ref);
   }
 
   /**
@@ -154,60 +156,63 @@ export class MessageEditsService {
    * action. Its media bytes are deleted outright — a deleted message's file must not stay
    * fetchable — and a pin on it is cleared.
    */
-  private async delete(actor: Sender, chatId: string, messageId: string): Promise<void> {
-    const { members, message } = await this.locateOwn(actor, chatId, messageId, 'delete');
+  private async delete(actor: Person, ref: MessageRef): Promise<void> {
+    const { members, message } = await this.locateOwn(actor, ref, 'delete');
     const deletedAt = new Date();
     const [marked, , unpinned] = await this.db.$transaction([
       this.db.message.updateMany({
         where: { id: message.id, deletedAt: null },
         data: { deletedAt },
       }),
-      this.db.media.deleteMany({ where: { id: message.mediaId ?? { in: [] } } }),
+      this.db.media.deleteMany({ where: { id: message.media?.id ?? { in: [] } } }),
       this.db.chat.updateMany({
         where: { pinnedMessageId: message.id },
         data: { pinnedMessageId: null },
       }),
     ]);
     if (marked.count === 0) throw appError('message_not_found');
-    const payload = {
-      chat_id: chatId,
-      message_id: message.id,
-      deleted_at: deletedAt.toISOString(),
-      ...(unpinned.count > 0 && { unpinned: true }),
+    const event = {
+      kind: 'message.deleted' as const,
+      chatId: ref.chatId,
+      messageId: message.id,
+      at: deletedAt,
+      unpinned: unpinned.count > 0,
     };
-    await this.fanout.write(null, [], eventsForPeople(members, 'message.deleted', payload));
+    await this.fanout.write(null, [], eventsForPeople(members, event));
   }
 
-  /** The actor's own message, whose text can change (a poll's cannot). */
-  private async locateEditable(actor: Sender, chatId: string, messageId: string) {
-    const { chatType, members, message } = await this.locateOwn(actor, chatId, messageId, 'edit');
-    if (message.poll) throw appError('message_not_editable');
-    return { chatType, members, message };
+  /** locateOwn, and not a poll (its text is the question). */
+  private async locateEditable(actor: Person, ref: MessageRef): Promise<Located> {
+    const located = await this.locateOwn(actor, ref, 'edit');
+    if (located.message.poll) throw appError('message_not_editable');
+    return located;
   }
 
   /** Member of the chat (403), live message in it (404), sent by the actor (403). */
-  private async locateOwn(
-    actor: Sender,
-    chatId: string,
-    messageId: string,
-    verb: Verb,
-  ): Promise<Located> {
-    const { chatType, members } = await this.chats.recipients(chatId);
-    requireMember(members, actor.id);
-    const message = await findLiveMessage(this.db, chatId, messageId);
-    if (message.senderId !== actor.id) {
-      throw appError('not_own_message', { detail: verb });
-    }
-    return { chatType, members, message };
+  private async locateOwn(actor: Person, ref: MessageRef, verb: Verb): Promise<Located> {
+    const { members } = await this.chats.audience(ref.chatId, actor.id);
+    const message = await findLiveMessage(this.db, ref.chatId, ref.messageId);
+    if (message.sender.id !== actor.id) throw appError('not_own_message', { detail: verb });
+    return { members, message };
   }
 
   /** Update a live message and reload it; a concurrent delete makes it a 404. */
   private async update(
     id: string,
     data: { content?: string; editedAt?: Date; payload?: object },
-  ): Promise<LoadedMessage> {
+  ): Promise<MessageRecord> {
     const { count } = await this.db.message.updateMany({ where: { id, deletedAt: null }, data });
     if (count === 0) throw appError('message_not_found');
     return loadMessage(this.db, id);
   }
+}
+
+/** The message's payload with `buttons` as its keyboard (none when empty or null). */
+function withButtons(message: MessageRecord, buttons: InlineButton[][] | null) {
+  const { buttons: _old, ...rest } = message.payload;
+  const payload = buttons?.length ? { ...rest, buttons } : rest;
+  if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
+    throw invalid('buttons', `the message payload must stay within ${MAX_PAYLOAD_BYTES} bytes`);
+  }
+  return payload;
 }

@@ -1,7 +1,7 @@
 // The fan-out statement: a change and everything it makes — bot updates, user events — in
 // ONE statement (one round trip, atomic on its own, or part of the caller's transaction).
 import { statement, type Queryable } from '../../infra/db/statement';
-import type { BotUpdate, NewMedia, NewMessage, NewPoll, UserEventOut } from './fanout';
+import type { EventOut, NewMedia, NewMessage, NewPoll, UpdateOut } from './fanout';
 
 export interface WebhookBot {
   botId: string;
@@ -106,12 +106,15 @@ SELECT (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM upd)::
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/** A tagged record as stored: its kind has a column of its own. */
+const stored = ({ kind: _kind, ...rest }: { kind: string }) => JSON.stringify(rest);
+
 /** Writes `message` (if any), `updates` and `events`; returns the bots that have a webhook. */
 export async function writeFanout(
   db: Queryable,
   m: NewMessage | null,
-  updates: BotUpdate[],
-  events: UserEventOut[],
+  updates: UpdateOut[],
+  events: EventOut[],
 ): Promise<WebhookBot[]> {
   const row = await fanout.first(db, {
     message_id: m?.id ?? null,
@@ -123,11 +126,11 @@ export async function writeFanout(
     forward_from: m?.forwardFrom ?? null,
     created_at: m?.createdAt ?? null,
     bot_ids: updates.map((u) => u.botId),
-    bot_types: updates.map((u) => u.type),
-    bot_payloads: updates.map((u) => json(u.payload)),
+    bot_types: updates.map((u) => u.update.kind),
+    bot_payloads: updates.map((u) => stored(u.update)),
     user_ids: events.map((e) => e.userId),
-    user_types: events.map((e) => e.type),
-    user_payloads: events.map((e) => json(e.payload)),
+    user_types: events.map((e) => e.event.kind),
+    user_payloads: events.map((e) => stored(e.event)),
     ...mediaParams(m?.media),
     ...pollParams(m?.poll),
   });

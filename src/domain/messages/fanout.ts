@@ -10,17 +10,19 @@ import type { MediaMeta } from '../media/media-meta';
 import type { Logger } from '../../infra/logger';
 import type { DeliveryScheduler } from '../webhooks/webhooks.service';
 import { writeFanout, type WebhookBot } from './fanout.repository';
+import type { UpdateBody } from '../updates/update';
+import type { UserEvent } from '../events/event';
 
-export interface BotUpdate {
+/** One update for one bot's log. */
+export interface UpdateOut {
   botId: string;
-  type: string;
-  payload: unknown;
+  update: UpdateBody;
 }
 
-export interface UserEventOut {
+/** One event for one person's feed. */
+export interface EventOut {
   userId: string;
-  type: string;
-  payload: unknown;
+  event: UserEvent;
 }
 
 export interface NewMessage {
@@ -51,7 +53,7 @@ export interface NewPoll {
 /** One transaction: `client` for the caller's own statements, `write` for fan-outs. */
 export interface FanoutTx {
   client: PoolClient;
-  write(message: NewMessage | null, updates: BotUpdate[], events: UserEventOut[]): Promise<void>;
+  write(message: NewMessage | null, updates: UpdateOut[], events: EventOut[]): Promise<void>;
 }
 
 /** Where a fan-out goes: on its own (Fanout) or into a transaction (FanoutTx). */
@@ -77,11 +79,7 @@ export class Fanout {
   ) {}
 
   /** Insert `message` (if any) and deliver updates and events, atomically; then wake. */
-  async write(
-    message: NewMessage | null,
-    updates: BotUpdate[],
-    events: UserEventOut[],
-  ): Promise<void> {
+  async write(message: NewMessage | null, updates: UpdateOut[], events: EventOut[]): Promise<void> {
     const wake = await this.stage(this.sql, message, updates, events);
     await wake();
   }
@@ -117,8 +115,8 @@ export class Fanout {
   private async stage(
     db: Queryable,
     message: NewMessage | null,
-    updates: BotUpdate[],
-    events: UserEventOut[],
+    updates: UpdateOut[],
+    events: EventOut[],
   ): Promise<() => Promise<void>> {
     assertDistinct(
       updates.map((u) => u.botId),

@@ -1,14 +1,16 @@
-// Loading messages with what their views show: sender, media (never the bytes), poll with
-// votes, reactions. Shared by history, edits, reactions, polls, pins and callbacks.
+// Loading messages as records: sender, chat type, media (never the bytes), poll with
+// votes, reactions, and the quoted message one level deep. Shared by history, edits,
+// reactions, polls, pins and callbacks.
 import type { Db } from '../../infra/db/prisma';
 import type { Prisma } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { isUuid } from '../ids';
 import { mediaMetaSelect } from '../media/media-meta';
-import { senderOf, toMessengerMessage, type MessengerMessage } from './message-view';
+import type { MessagePayload, MessageRecord, Person } from './message';
 
-export const messageInclude = {
-  sender: true,
+const flatInclude = {
+  sender: { select: { id: true, username: true, displayName: true, isBot: true } },
+  chat: { select: { type: true } },
   media: { select: mediaMetaSelect },
   poll: { include: { votes: { select: { userId: true, optionIds: true } } } },
   reactions: {
@@ -17,10 +19,44 @@ export const messageInclude = {
   },
 } satisfies Prisma.MessageInclude;
 
-export type LoadedMessage = Prisma.MessageGetPayload<{ include: typeof messageInclude }>;
+export const messageInclude = {
+  ...flatInclude,
+  replyTo: { include: flatInclude },
+} satisfies Prisma.MessageInclude;
 
-export const viewOf = (m: LoadedMessage): MessengerMessage =>
-  toMessengerMessage(m, senderOf(m.sender));
+type FlatMessage = Prisma.MessageGetPayload<{ include: typeof flatInclude }>;
+type LoadedMessage = Prisma.MessageGetPayload<{ include: typeof messageInclude }>;
+
+export const personOf = (u: Person): Person => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  isBot: u.isBot,
+});
+
+function flatRecord(m: FlatMessage): MessageRecord {
+  return {
+    id: m.id,
+    chatId: m.chatId,
+    chatType: m.chat.type,
+    sender: personOf(m.sender),
+    content: m.content,
+    payload: (m.payload ?? {}) as MessagePayload,
+    replyToId: m.replyToId,
+    forwardFrom: m.forwardFrom,
+    createdAt: m.createdAt,
+    editedAt: m.editedAt,
+    media: m.media,
+    poll: m.poll,
+    reactions: m.reactions,
+  };
+}
+
+/** The record of a loaded message; a quoted message that was deleted is not shown. */
+export function toRecord(m: LoadedMessage): MessageRecord {
+  const quoted = m.replyTo && !m.replyTo.deletedAt ? flatRecord(m.replyTo) : null;
+  return { ...flatRecord(m), replyTo: quoted };
+}
 
 /** A message of this chat that is not deleted, or 404 (non-UUID ids included). */
 export async function findLiveMessage(
@@ -28,26 +64,36 @@ export async function findLiveMessage(
   chatId: string,
   messageId: string,
   missing: 'message_not_found' | 'poll_not_found' = 'message_not_found',
-): Promise<LoadedMessage> {
-  const m = isUuid(messageId)
-    ? await db.message.findFirst({
-        where: { id: messageId, chatId, deletedAt: null },
-        include: messageInclude,
-      })
-    : null;
+): Promise<MessageRecord> {
+  const m = await findInChat(db, chatId, messageId);
   if (!m) throw appError(missing);
   return m;
 }
 
-export async function loadMessage(db: Db, id: string): Promise<LoadedMessage> {
-  return db.message.findUniqueOrThrow({ where: { id }, include: messageInclude });
-}
-
-/** The message a reply quotes, if it is still there (for `reply_to_message` in updates). */
-export async function findQuoted(db: Db, m: LoadedMessage): Promise<LoadedMessage | null> {
-  if (!m.replyToId) return null;
-  return db.message.findFirst({
-    where: { id: m.replyToId, chatId: m.chatId, deletedAt: null },
+/** A live message of this chat, or undefined. */
+export async function findInChat(
+  db: Db,
+  chatId: string,
+  messageId: string,
+): Promise<MessageRecord | undefined> {
+  if (!isUuid(messageId)) return undefined;
+  const m = await db.message.findFirst({
+    where: { id: messageId, chatId, deletedAt: null },
     include: messageInclude,
   });
+  return m ? toRecord(m) : undefined;
+}
+
+/** A live message wherever it is, or undefined. */
+export async function findLive(db: Db, messageId: string): Promise<MessageRecord | undefined> {
+  if (!isUuid(messageId)) return undefined;
+  const m = await db.message.findFirst({
+    where: { id: messageId, deletedAt: null },
+    include: messageInclude,
+  });
+  return m ? toRecord(m) : undefined;
+}
+
+export async function loadMessage(db: Db, id: string): Promise<MessageRecord> {
+  return toRecord(await db.message.findUniqueOrThrow({ where: { id }, include: messageInclude }));
 }

@@ -11,13 +11,13 @@ import { buttons, payload } from './payload';
 
 export const MAX_CONTENT = 4096;
 
-const content = z
+export const content = z
   .string()
   .min(1, 'must not be empty')
   .max(MAX_CONTENT, `must be at most ${MAX_CONTENT} characters`);
 
 /** A photo's or document's caption; empty means none. */
-const caption = z.string().max(MAX_CONTENT, `must be at most ${MAX_CONTENT} characters`);
+export const caption = z.string().max(MAX_CONTENT, `must be at most ${MAX_CONTENT} characters`);
 
 /** Ids in bodies: any string; one that is not a UUID names nothing and is a 404 later. */
 const id = z.string().max(64);
@@ -60,16 +60,17 @@ export const sendDocumentBody = z.object({
   reply_to_message_id: replyTo,
 });
 
+export const forwardLabel = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters');
+
 export const forwardBody = z.object({
   chat_id: id,
   content,
   /** The "forwarded from" label; the forwarding bot's name when absent. */
-  from: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(128, 'must be at most 128 characters')
-    .optional(),
+  from: forwardLabel.optional(),
   payload: payload.optional(),
 });
 
@@ -86,3 +87,18 @@ export const listQuery = z.object({
   limit: z.coerce.number().int('must be an integer').optional(),
   before: z.uuid('must be a message id').optional(),
 });
+
+export const tapBody = z.object({
+  callback_data: z.string().min(1, 'must not be empty').max(256),
+});
+
+export const answerCallbackBody = z.object({
+  callback_id: z.string().max(64),
+  text: z.string().max(200, 'must be at most 200 characters').optional(),
+  show_alert: z.boolean().optional(),
+  chat_id: z.string().max(64).optional(),
+  message_content: content.optional(),
+});
+
+/** Telegram's optional message_id: unpin only if that message is the pinned one. */
+export const unpinBody = z.object({ chat_id: id, message_id: id.optional() });

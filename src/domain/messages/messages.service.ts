@@ -3,52 +3,33 @@ import type { User } from '../../generated/prisma/client';
 import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
 import type { ChatsService, Recipient } from '../chats/chats.service';
-import { eventsForPeople, readingBots, requireMember } from '../chats/membership';
+import { eventsForPeople, readingBots } from '../chats/membership';
 import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
-import type { MediaService } from '../media/media.service';
-import { PHOTO_MIMES, type UserMediaInput } from '../media/media.schemas';
-import { parse } from '../validation';
-import { parseCommand } from './commands';
-import type { MessageEditsService } from './edits.service';
-import {
-  Fanout,
-  newMessageId,
-  type NewMedia,
-  type NewMessage,
-  type NewPoll,
-  type TxStep,
-  type WriteStep,
-} from './fanout';
-import { messageInclude, viewOf, type LoadedMessage } from './message-query';
-import {
-  quotedPayload,
-  senderOf,
-  toMessagePayload,
-  toMessengerMessage,
-  type MessageRow,
-  type MessengerMessage,
-  type Sender,
-} from './message-view';
-import {
-  botMessageBody,
-  forwardBody,
-  listQuery,
-  sendDocumentBody,
-  sendPhotoBody,
-  userMessageBody,
-} from './messages.schemas';
+import { INLINE_MEDIA_MAX_BYTES } from '../media/media-meta';
+import type { MediaInput, MediaService } from '../media/media.service';
+import type { MessageUpdate } from '../updates/update';
+import { botCommand } from './bot-command';
+import { Fanout, newMessageId, type NewMedia, type NewPoll, type WriteStep } from './fanout';
+import type { MessagePayload, MessageRecord, Person } from './message';
+import type { MessageRef } from './edits.service';
+import { findInChat, findLiveMessage, messageInclude, personOf, toRecord } from './message-query';
 
-export { senderOf } from './message-view';
-
-/** A message about to be posted, with its optional attachment (media or poll). */
+/** A message to post: text (or a caption), and at most one attachment. */
 export interface Draft {
   content: string;
-  payload?: Record<string, unknown>;
-  reply_to_message_id?: string;
-  forwardFrom?: string | null;
-  media?: NewMedia | null;
-  poll?: NewPoll | null;
+  payload?: MessagePayload;
+  replyToId?: string;
+  /** The "forwarded from" label. */
+  forwardFrom?: string;
+  media?: MediaInput;
+  poll?: NewPoll;
+}
+
+export interface HistoryQuery {
+  limit?: number;
+  /** A message id: the page ends before it. */
+  before?: string;
 }
 
 export class MessagesService {
@@ -57,112 +38,44 @@ export class MessagesService {
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
     private readonly media: MediaService,
-    private readonly edits: MessageEditsService,
   ) {}
 
-  async postAsUser(user: User, chatId: string, input: unknown): Promise<MessengerMessage> {
-    const body = parse(userMessageBody, input);
-    if (body.content === undefined && !body.media)
-      throw appError('missing_field', { field: 'content' });
-    const media = body.media ? this.media.decode(userMedia(body.media)) : null;
-    const { chatType, members } = await this.chats.recipients(chatId);
-    requireMember(members, user.id);
-    return this.post(senderOf(user), chatId, chatType, members, {
-      content: body.content ?? '',
-      payload: body.payload,
-      reply_to_message_id: body.reply_to_message_id,
-      media,
-    });
+  /** A person's message into a chat they are a member of. */
+  async sendAsUser(user: User, chatId: string, draft: Draft): Promise<MessageRecord> {
+    const media = draft.media && this.media.decode(draft.media);
+    const { chatType, members } = await this.chats.audience(chatId, user.id);
+    return this.post(personOf(user), chatType, members, chatId, draft, media);
   }
 
-  async postAsBot(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
-    const write = await this.preparePostAsBot(bot, input);
+  /** A bot's message (text, photo, document, forward or poll) into a chat it is in. */
+  async sendAsBot(bot: BotWithUser, chatId: string, draft: Draft): Promise<MessageRecord> {
+    const write = await this.prepareSendAsBot(bot, chatId, draft);
     return write(this.fanout);
   }
 
-  /**
-   * postAsBot checked now (every read done), written by the returned step: answer-callback
-   * runs it inside the answer's transaction.
-   */
-  async preparePostAsBot(bot: BotWithUser, input: unknown): Promise<WriteStep<MessengerMessage>> {
-    requirePermission(bot, 'send_messages');
-    const raw = (input ?? {}) as Record<string, unknown>;
-    if (raw.chat_id === undefined || raw.content === undefined || raw.content === '') {
-      throw appError('missing_fields', { field: 'chat_id and content' });
-    }
-    const body = parse(botMessageBody, input);
-    return this.prepareFromBot(bot, body.chat_id, body);
-  }
-
-  /** send-photo: the caption is the message's content (empty without one). */
-  async sendPhoto(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
-    requirePermission(bot, 'send_messages');
-    const b = parse(sendPhotoBody, input);
-    const media = this.media.decode({
-      field: 'photo',
-      kind: 'photo',
-      base64: b.photo,
-      mime: b.mime,
-      width: b.w,
-      height: b.h,
-    });
-    return this.postFromBot(bot, b.chat_id, { ...captioned(b), media });
-  }
-
-  async sendDocument(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
-    requirePermission(bot, 'send_messages');
-    const b = parse(sendDocumentBody, input);
-    const media = this.media.decode({
-      field: 'document',
-      kind: 'document',
-      base64: b.document,
-      mime: b.mime,
-      fileName: b.file_name,
-      declaredSize: b.size,
-    });
-    return this.postFromBot(bot, b.chat_id, { ...captioned(b), media });
-  }
-
-  /**
-   * forward-message: the Koto reference forwards text with a "forwarded from" label rather
-   * than a message id; without `from` the label is the bot's own name.
-   */
-  async forward(bot: BotWithUser, input: unknown): Promise<MessengerMessage> {
-    requirePermission(bot, 'send_messages');
-    const b = parse(forwardBody, input);
-    return this.postFromBot(bot, b.chat_id, {
-      content: b.content,
-      payload: b.payload,
-      forwardFrom: b.from ?? bot.name,
-    });
-  }
-
-  /** A bot's message into a chat it is a member of; polls come through here too. */
-  async postFromBot(bot: BotWithUser, chatId: string, draft: Draft): Promise<MessengerMessage> {
-    const write = await this.prepareFromBot(bot, chatId, draft);
-    return write(this.fanout);
-  }
-
-  private async prepareFromBot(
+  /** sendAsBot checked now, written by the returned step (answer-callback's transaction). */
+  async prepareSendAsBot(
     bot: BotWithUser,
     chatId: string,
     draft: Draft,
-  ): Promise<WriteStep<MessengerMessage>> {
+  ): Promise<WriteStep<MessageRecord>> {
     requirePermission(bot, 'send_messages');
-    const { chatType, members } = await this.chats.recipients(chatId);
-    requireMember(members, bot.userId);
+    const media = draft.media && this.media.decode(draft.media);
+    const { chatType, members } = await this.chats.audience(chatId, bot.userId);
     const payload = { ...draft.payload, is_bot: true };
-    return this.prepare(senderOf(bot.user), chatId, chatType, members, { ...draft, payload });
+    const sender = personOf(bot.user);
+    return this.prepare(sender, chatType, members, chatId, { ...draft, payload }, media);
   }
 
   private async post(
-    sender: Sender,
-    chatId: string,
-    chatType: string,
+    sender: Person,
+    chatType: MessageRecord['chatType'],
     members: Recipient[],
+    chatId: string,
     draft: Draft,
-  ): Promise<MessengerMessage> {
-    const write = await this.prepare(sender, chatId, chatType, members, draft);
+    media: NewMedia | undefined,
+  ): Promise<MessageRecord> {
+    const write = await this.prepare(sender, chatType, members, chatId, draft, media);
     return write(this.fanout);
   }
 
@@ -172,83 +85,72 @@ export class MessagesService {
    * returned step stores them all (reads are done by then).
    */
   private async prepare(
-    sender: Sender,
-    chatId: string,
-    chatType: string,
+    sender: Person,
+    chatType: MessageRecord['chatType'],
     members: Recipient[],
+    chatId: string,
     draft: Draft,
-  ): Promise<WriteStep<MessengerMessage>> {
-    const quoted = draft.reply_to_message_id
-      ? await this.requireInChat(chatId, draft.reply_to_message_id)
-      : null;
-    const message: NewMessage = {
-      id: newMessageId(),
+    media: NewMedia | undefined,
+  ): Promise<WriteStep<MessageRecord>> {
+    const quoted = draft.replyToId ? await findInChat(this.db, chatId, draft.replyToId) : null;
+    if (quoted === undefined) {
+      throw appError('reply_target_not_found', { field: 'reply_to_message_id' });
+    }
+    const id = newMessageId();
+    const createdAt = new Date();
+    const record: MessageRecord = {
+      id,
       chatId,
-      senderId: sender.id,
+      chatType,
+      sender,
       content: draft.content,
       payload: draft.payload ?? {},
-      replyToId: draft.reply_to_message_id ?? null,
+      replyToId: draft.replyToId ?? null,
+      replyTo: quoted,
       forwardFrom: draft.forwardFrom ?? null,
-      createdAt: new Date(),
-      media: draft.media ?? null,
+      createdAt,
+      editedAt: null,
+      media: media ? withoutBytes(media) : null,
+      poll: draft.poll ? { ...draft.poll, messageId: id, votes: [] } : null,
+      reactions: [],
+    };
+    const inlineMedia =
+      media && media.size <= INLINE_MEDIA_MAX_BYTES ? media.data.toString('base64') : null;
+    const updates = (sender.isBot ? [] : readingBots(members)).map((b) => ({
+      botId: b.botId,
+      update: messageUpdate('message', record, b.username, inlineMedia),
+    }));
+    const { replyTo: _quoted, ...shown } = record;
+    const message = {
+      id,
+      chatId,
+      senderId: sender.id,
+      content: record.content,
+      payload: record.payload,
+      replyToId: record.replyToId,
+      forwardFrom: record.forwardFrom,
+      createdAt,
+      media: media ?? null,
       poll: draft.poll ?? null,
     };
-    const row: MessageRow = {
-      ...message,
-      editedAt: null,
-      poll: draft.poll ? { ...draft.poll, messageId: message.id, votes: [] } : null,
-    };
-    const view = toMessengerMessage(row, sender);
-    const bots = sender.isBot ? [] : readingBots(members);
-    const replyTo = quoted && quotedPayload(quoted, senderOf(quoted.sender), chatType);
-    const updates = bots.map((b) => ({
-      botId: b.botId,
-      type: 'message',
-      payload: toMessagePayload(row, sender, chatType, parseCommand(message.content, b.username), {
-        bytes: draft.media?.data,
-        replyTo,
-      }),
-    }));
-    const events = eventsForPeople(members, 'message.new', view);
+    const events = eventsForPeople(members, { kind: 'message.new', message: shown });
     return async (out) => {
       await out.write(message, updates, events);
-      return view;
+      return record;
     };
   }
 
-  /**
-   * A bot edits the text of its own message, wherever it is (answer-callback's
-   * `message_content`); see MessageEditsService for the rules.
-   */
-  async editAsBot(bot: BotWithUser, messageId: string, content: string): Promise<MessengerMessage> {
-    return this.edits.editOwnText(bot, messageId, content);
+  /** A live message of a chat the bot is in (forwardMessage's source). */
+  async readAsBot(bot: BotWithUser, ref: MessageRef): Promise<MessageRecord> {
+    await this.chats.audience(ref.chatId, bot.userId);
+    return findLiveMessage(this.db, ref.chatId, ref.messageId);
   }
 
-  /** editAsBot checked now, written by the returned step (inside answer-callback's transaction). */
-  async prepareEditAsBot(
-    bot: BotWithUser,
-    messageId: string,
-    content: string,
-  ): Promise<TxStep<MessengerMessage>> {
-    return this.edits.prepareOwnTextEdit(bot, messageId, content);
-  }
-
-  /** The quoted message: it must be in the same chat and not deleted. */
-  private async requireInChat(chatId: string, messageId: string): Promise<LoadedMessage> {
-    const found = await this.db.message.findFirst({
-      where: { id: messageId, chatId, deletedAt: null },
-      include: messageInclude,
-    });
-    if (!found) throw appError('reply_target_not_found', { field: 'reply_to_message_id' });
-    return found;
-  }
-
-  async list(user: User, chatId: string, query: unknown): Promise<MessengerMessage[]> {
-    const q = parse(listQuery, query);
+  /** A page of history, oldest first. */
+  async list(user: User, chatId: string, q: HistoryQuery): Promise<MessageRecord[]> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 100);
     if (!isUuid(chatId)) throw appError('chat_not_found');
-    const { members } = await this.chats.recipients(chatId);
-    requireMember(members, user.id);
+    await this.chats.audience(chatId, user.id);
     const before = q.before
       ? await this.db.message.findFirst({ where: { id: q.before, chatId } })
       : null;
@@ -263,34 +165,21 @@ export class MessagesService {
       orderBy: { seq: 'desc' },
       take: limit,
     });
-    return rows.reverse().map(viewOf);
+    return rows.reverse().map(toRecord);
   }
 }
 
-const captioned = (b: {
-  caption?: string;
-  payload?: Record<string, unknown>;
-  reply_to_message_id?: string;
-}): Draft => ({
-  content: b.caption ?? '',
-  payload: b.payload,
-  reply_to_message_id: b.reply_to_message_id,
-});
+/** A message update for one bot: its command, if the text is one addressed to it. */
+export function messageUpdate(
+  kind: MessageUpdate['kind'],
+  message: MessageRecord,
+  botUsername: string,
+  inlineMedia: string | null = null,
+): MessageUpdate {
+  return { kind, message, command: botCommand(message.content, botUsername), inlineMedia };
+}
 
-/** A messenger attachment: a photo when the type is one clients show inline. */
-function userMedia(m: UserMediaInput) {
-  const showable = (PHOTO_MIMES as readonly string[]).includes(m.mime);
-  if (m.kind === 'photo' && !showable) {
-    throw invalid('media.mime', `a photo must be one of ${PHOTO_MIMES.join(', ')}`);
-  }
-  const kind = m.kind ?? (showable ? 'photo' : 'document');
-  return {
-    field: 'media.data',
-    kind,
-    base64: m.data,
-    mime: m.mime,
-    fileName: m.file_name ?? null,
-    width: m.w ?? null,
-    height: m.h ?? null,
-  } as const;
+function withoutBytes(m: NewMedia): MessageRecord['media'] {
+  const { data: _bytes, ...meta } = m;
+  return meta;
 }

@@ -2,14 +2,7 @@
 import type { Sql } from '../../infra/db/prisma';
 import { statement } from '../../infra/db/statement';
 
-export interface UpdateRow {
-  id: string;
-  /** int8 arrives from pg as a string. */
-  update_id: string;
-  type: string;
-  payload: unknown;
-  created_at: Date;
-}
+import type { UpdateRow } from './update-row';
 
 // Lock the inbox row so concurrent consumers serialise: each update is handed out once.
 const consume = statement<{ bot_id: string; limit: number; types: string[] | null }, UpdateRow>(

@@ -6,12 +6,11 @@ import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait } from '../../realtime/long-wait';
 import { appError } from '../errors';
-import { parse } from '../validation';
 import { botChannel } from '../messages/fanout';
 import { QuietInboxes, pollKey } from './quiet-inboxes';
-import { UpdatesRepository, type UpdateRow } from './updates.repository';
-
-export type { UpdateRow } from './updates.repository';
+import type { Update } from './update';
+import { updateFromRow } from './update-row';
+import { UpdatesRepository } from './updates.repository';
 
 export interface PollOptions {
   timeoutS: number;
@@ -33,8 +32,8 @@ export const pollQuery = z.object({
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
-export function pollOptions(query: unknown, defaultTimeout: number): PollOptions {
-  const q = parse(pollQuery, query);
+/** A poll's settings, clamped: limit 1–100, timeout 0–50 s, offset at least 0. */
+export function pollOptions(q: z.infer<typeof pollQuery>, defaultTimeout: number): PollOptions {
   return {
     timeoutS: clamp(q.timeout ?? defaultTimeout, 0, 50),
     limit: clamp(q.limit ?? 100, 1, 100),
@@ -54,10 +53,12 @@ export class UpdatesService {
     this.repo = new UpdatesRepository(sql);
   }
 
-  async read(botId: string, o: PollOptions): Promise<UpdateRow[]> {
-    return o.offset === undefined
-      ? this.repo.consume(botId, o.limit, o.types ?? null)
-      : this.repo.ackAndRead(botId, o.offset, o.limit, o.types ?? null);
+  async read(botId: string, o: PollOptions): Promise<Update[]> {
+    const rows =
+      o.offset === undefined
+        ? await this.repo.consume(botId, o.limit, o.types ?? null)
+        : await this.repo.ackAndRead(botId, o.offset, o.limit, o.types ?? null);
+    return rows.map(updateFromRow);
   }
 
   /**
@@ -65,7 +66,7 @@ export class UpdatesService {
    * A bot whose last poll found nothing, with nothing published for it since, parks
    * without a query (see QuietInboxes); a webhook set meanwhile was published too.
    */
-  async poll(botId: string, o: PollOptions, signal: AbortSignal): Promise<UpdateRow[]> {
+  async poll(botId: string, o: PollOptions, signal: AbortSignal): Promise<Update[]> {
     const key = pollKey(o.offset, o.types);
     // Quiet: no webhook was set since the last check either (setting one is news on the
     // channel). Should news land before the listener is in, check then, before reading.
@@ -110,9 +111,9 @@ export class UpdatesService {
   }
 
   /** The batch is pending again: news for any poll of this bot, here or elsewhere. */
-  private async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
-    const first = batch[0]!.update_id;
-    const last = batch[batch.length - 1]!.update_id;
+  private async unconsume(botId: string, batch: Update[]): Promise<void> {
+    const first = String(batch[0]!.updateId);
+    const last = String(batch[batch.length - 1]!.updateId);
     await this.repo.unconsume(botId, first, last);
     this.quiet.forget(botId);
     await this.bus.publish([[botChannel(botId), 'update']]);
@@ -137,15 +138,4 @@ export class UpdatesService {
   async pendingCount(botId: string): Promise<number> {
     return this.repo.pendingCount(botId);
   }
-}
-
-/** The Quanta dialect's update object (the same JSON a webhook POST carries). */
-export function toQuantaUpdate(u: UpdateRow) {
-  return {
-    id: u.id,
-    update_id: Number(u.update_id),
-    type: u.type,
-    payload: u.payload,
-    created_at: u.created_at.toISOString(),
-  };
 }

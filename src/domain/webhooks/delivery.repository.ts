@@ -2,7 +2,7 @@
 // bot's acknowledged mark, the updates still pending, and one row per attempt.
 import type { Sql } from '../../infra/db/prisma';
 import { statement } from '../../infra/db/statement';
-import type { UpdateRow } from '../updates/updates.repository';
+import type { UpdateRow } from '../updates/update-row';
 
 export interface WebhookRow {
   url: string;

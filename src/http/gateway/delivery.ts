@@ -4,18 +4,15 @@
 import type { DeliveryDialect } from '../../worker/webhooks/drain';
 import type { Services } from '../../services';
 import { METHODS } from './methods';
-import { factsOfUpdate, loadRefs, tgUpdate, usersOfUpdate } from './shapes';
+import { tgUpdate } from './shapes';
 
 /** Reads that make no sense as a reply (their result would be thrown away). */
 const NOT_AS_REPLY = new Set(['getupdates', 'getme', 'getchat', 'getwebhookinfo', 'getmycommands']);
 
 export function gatewayDelivery(services: Services, shutdown: AbortSignal): DeliveryDialect {
   return {
-    // The same shape getUpdates returns, names and quoted messages looked up alike.
-    async format(update) {
-      const refs = await loadRefs(services.lookups, factsOfUpdate(update), usersOfUpdate(update));
-      return tgUpdate(update, refs);
-    },
+    // The same shape getUpdates returns.
+    format: tgUpdate,
     async onReply(botId, body) {
       let call: unknown;
       try {

@@ -1,7 +1,13 @@
 // reply_markup in, buttons out. The gateway accepts Koto's rows of `{text, data}` and
 // Telegram's `{inline_keyboard: [[{text, callback_data | url}]]}`; messages carry Quanta
 // payload buttons, which already have Telegram's button fields, so the way back is a wrap.
+import { z } from 'zod';
 import { invalid } from '../../domain/errors';
+import type { InlineButton } from '../../domain/messages/message';
+import { buttons } from '../../domain/messages/payload';
+import { parse } from '../../domain/validation';
+
+const markupButtons = z.object({ reply_markup: buttons });
 
 type Button = { text: unknown; callback_data?: unknown; url?: unknown };
 
@@ -11,7 +17,7 @@ type Button = { text: unknown; callback_data?: unknown; url?: unknown };
  * force_reply have no counterpart in this messenger and are accepted as no-ops, so bots
  * that send them keep working.
  */
-export function buttonsFrom(markup: unknown): Button[][] | undefined {
+export function buttonsFrom(markup: unknown): InlineButton[][] | undefined {
   if (markup === undefined || markup === null || markup === '') return undefined;
   const rows = Array.isArray(markup)
     ? markup
@@ -22,7 +28,9 @@ export function buttonsFrom(markup: unknown): Button[][] | undefined {
   if (!Array.isArray(rows) || !rows.every(Array.isArray)) {
     throw invalid('reply_markup', 'an inline keyboard is an array of button rows');
   }
-  return (rows as unknown[][]).map((row) => row.map(button));
+  const mapped = (rows as unknown[][]).map((row) => row.map(button));
+  // The message's keyboard rules, named as this dialect names the field.
+  return parse(markupButtons, { reply_markup: mapped }).reply_markup;
 }
 
 function button(b: unknown): Button {

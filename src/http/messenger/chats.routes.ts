@@ -1,49 +1,79 @@
 import { Router } from 'express';
 import type { Services } from '../../services';
+import { addMemberBody, openChatBody } from '../../domain/chats/chats.schemas';
+import { feedQuery } from '../../domain/events/events.schemas';
+import { appError } from '../../domain/errors';
+import { userMediaDraft } from '../../domain/media/media.schemas';
+import { listQuery, tapBody, userMessageBody } from '../../domain/messages/messages.schemas';
+import { parse } from '../../domain/validation';
 import { userOf } from '../context';
 import { pollSignal } from '../long-poll';
+import { toCallbackState } from './callback-view';
+import { toChatView } from './chat-view';
+import { toMessengerEvent } from './event-view';
+import { toMessengerMessage } from './message-view';
 
 /** The messenger's user side: chats, messages, button taps, the event feed. */
 export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
   const r = Router();
 
   r.post('/chats', async (req, res) => {
-    const { chat, created } = await s.chats.open(userOf(req), req.body);
-    res.status(created ? 201 : 200).json({ chat });
+    const user = userOf(req);
+    const { chat, created } = await s.chats.open(user, parse(openChatBody, req.body));
+    res.status(created ? 201 : 200).json({ chat: toChatView(chat, user.id) });
   });
   r.get('/chats', async (req, res) => {
-    res.json({ chats: await s.chats.list(userOf(req)) });
+    const user = userOf(req);
+    const chats = await s.chats.list(user);
+    res.json({ chats: chats.map((c) => toChatView(c, user.id)) });
   });
   r.get('/chats/:chat_id', async (req, res) => {
-    res.json({ chat: await s.chats.get(userOf(req), req.params.chat_id as string) });
+    const user = userOf(req);
+    const chat = await s.chats.get(user, req.params.chat_id as string);
+    res.json({ chat: toChatView(chat, user.id) });
   });
   r.post('/chats/:chat_id/members', async (req, res) => {
-    const chat = await s.chats.addMember(userOf(req), req.params.chat_id as string, req.body);
-    res.json({ chat });
+    const user = userOf(req);
+    const body = parse(addMemberBody, req.body);
+    const chat = await s.chats.addMember(user, req.params.chat_id as string, body);
+    res.json({ chat: toChatView(chat, user.id) });
   });
   r.get('/chats/:chat_id/messages', async (req, res) => {
-    const messages = await s.messages.list(userOf(req), req.params.chat_id as string, req.query);
-    res.json({ messages });
+    const q = parse(listQuery, req.query);
+    const messages = await s.messages.list(userOf(req), req.params.chat_id as string, q);
+    res.json({ messages: messages.map(toMessengerMessage) });
   });
   r.post('/chats/:chat_id/messages', async (req, res) => {
-    const message = await s.messages.postAsUser(
-      userOf(req),
-      req.params.chat_id as string,
-      req.body,
-    );
-    res.status(201).json({ message });
+    const b = parse(userMessageBody, req.body);
+    // Content is required, except with media, where it is the optional caption.
+    if (b.content === undefined && !b.media) throw appError('missing_field', { field: 'content' });
+    const message = await s.messages.sendAsUser(userOf(req), req.params.chat_id as string, {
+      content: b.content ?? '',
+      payload: b.payload,
+      replyToId: b.reply_to_message_id,
+      media: b.media && userMediaDraft(b.media),
+    });
+    res.status(201).json({ message: toMessengerMessage(message) });
   });
   r.post('/chats/:chat_id/messages/:message_id/callback', async (req, res) => {
     const { chat_id, message_id } = req.params as Record<string, string>;
-    const id = await s.callbacks.tap(userOf(req), chat_id!, message_id!, req.body);
+    const { callback_data } = parse(tapBody, req.body);
+    const id = await s.callbacks.tap(userOf(req), chat_id!, message_id!, callback_data);
     res.status(202).json({ callback_id: id });
   });
   r.get('/callbacks/:callback_id', async (req, res) => {
-    res.json(await s.callbacks.get(userOf(req), req.params.callback_id as string));
+    const state = await s.callbacks.get(userOf(req), req.params.callback_id as string);
+    res.json(toCallbackState(state));
   });
   r.get('/events', async (req, res) => {
     const user = userOf(req);
-    res.json(await s.events.poll(user.id, req.query, pollSignal(res, shutdown)));
+    const q = parse(feedQuery, req.query);
+    const feed = await s.events.poll(
+      user.id,
+      { after: q.after, timeoutS: q.timeout },
+      pollSignal(res, shutdown),
+    );
+    res.json({ events: feed.events.map(toMessengerEvent), cursor: feed.cursor });
   });
   return r;
 }

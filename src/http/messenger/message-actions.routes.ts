@@ -1,39 +1,48 @@
 import { Router } from 'express';
 import type { Services } from '../../services';
+import { userEditBody } from '../../domain/messages/messages.schemas';
+import { voteBody } from '../../domain/polls/polls.schemas';
+import { userReactionBody } from '../../domain/reactions/reactions.schemas';
+import { parse } from '../../domain/validation';
 import { userOf } from '../context';
 import { sendMedia } from '../media-response';
+import { toMessengerMessage, toPollView } from './message-view';
+
+const refOf = (p: Record<string, string | string[]>) => ({
+  chatId: String(p.chat_id),
+  messageId: String(p.message_id),
+});
 
 /** The messenger's user side beyond posting: edit, delete, react, vote, fetch media. */
 export function messageActionRoutes(s: Services): Router {
   const r = Router();
-  const ids = (p: Record<string, string | string[]>) => [String(p.chat_id), String(p.message_id)];
 
   r.patch('/chats/:chat_id/messages/:message_id', async (req, res) => {
-    const [chatId, messageId] = ids(req.params);
-    const message = await s.edits.editAsUser(userOf(req), chatId!, messageId!, req.body);
-    res.json({ message });
+    const { content } = parse(userEditBody, req.body);
+    const message = await s.edits.editAsUser(userOf(req), refOf(req.params), content);
+    res.json({ message: toMessengerMessage(message) });
   });
   r.delete('/chats/:chat_id/messages/:message_id', async (req, res) => {
-    const [chatId, messageId] = ids(req.params);
-    await s.edits.deleteAsUser(userOf(req), chatId!, messageId!);
+    await s.edits.deleteAsUser(userOf(req), refOf(req.params));
     res.status(204).end();
   });
   r.post('/chats/:chat_id/messages/:message_id/reactions', async (req, res) => {
-    const [chatId, messageId] = ids(req.params);
-    const message = await s.reactions.setAsUser(userOf(req), chatId!, messageId!, req.body, true);
-    res.json({ message });
+    const { emoji } = parse(userReactionBody, req.body);
+    const message = await s.reactions.setAsUser(userOf(req), refOf(req.params), emoji, true);
+    res.json({ message: toMessengerMessage(message) });
   });
   // The emoji may come in the body or, for clients that send no body with DELETE, the query.
   r.delete('/chats/:chat_id/messages/:message_id/reactions', async (req, res) => {
-    const [chatId, messageId] = ids(req.params);
     const body = req.body as { emoji?: unknown } | undefined;
-    const input = body?.emoji === undefined ? req.query : body;
-    const message = await s.reactions.setAsUser(userOf(req), chatId!, messageId!, input, false);
-    res.json({ message });
+    const { emoji } = parse(userReactionBody, body?.emoji === undefined ? req.query : body);
+    const message = await s.reactions.setAsUser(userOf(req), refOf(req.params), emoji, false);
+    res.json({ message: toMessengerMessage(message) });
   });
   r.post('/chats/:chat_id/polls/:message_id/votes', async (req, res) => {
-    const [chatId, messageId] = ids(req.params);
-    res.json({ poll: await s.polls.vote(userOf(req), chatId!, messageId!, req.body) });
+    const { option_ids } = parse(voteBody, req.body);
+    const { chatId, messageId } = refOf(req.params);
+    const poll = await s.polls.vote(userOf(req), chatId, messageId, option_ids);
+    res.json({ poll: toPollView(poll) });
   });
   r.get('/media/:media_id', async (req, res) => {
     sendMedia(res, await s.media.read(userOf(req).id, req.params.media_id as string));

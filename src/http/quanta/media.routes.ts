@@ -1,18 +1,48 @@
 import { Router } from 'express';
 import type { Services } from '../../services';
+import { sendDocumentBody, sendPhotoBody } from '../../domain/messages/messages.schemas';
+import { parse } from '../../domain/validation';
 import { botOf } from '../context';
 import { sendMedia } from '../media-response';
+import { sentView } from './sent-view';
 
 /** Quanta dialect: photos and documents, inline base64 in, bytes out to member bots. */
 export function mediaRoutes(s: Services): Router {
   const r = Router();
   r.post('/send-photo', async (req, res) => {
-    const message = await s.messages.sendPhoto(botOf(req), req.body);
-    res.json({ ok: true, message_id: message.id, message });
+    const b = parse(sendPhotoBody, req.body);
+    const message = await s.messages.sendAsBot(botOf(req), b.chat_id, {
+      // The caption is the message's content (empty without one).
+      content: b.caption ?? '',
+      payload: b.payload,
+      replyToId: b.reply_to_message_id,
+      media: {
+        field: 'photo',
+        kind: 'photo',
+        base64: b.photo,
+        mime: b.mime,
+        width: b.w,
+        height: b.h,
+      },
+    });
+    res.json(sentView(message));
   });
   r.post('/send-document', async (req, res) => {
-    const message = await s.messages.sendDocument(botOf(req), req.body);
-    res.json({ ok: true, message_id: message.id, message });
+    const b = parse(sendDocumentBody, req.body);
+    const message = await s.messages.sendAsBot(botOf(req), b.chat_id, {
+      content: b.caption ?? '',
+      payload: b.payload,
+      replyToId: b.reply_to_message_id,
+      media: {
+        field: 'document',
+        kind: 'document',
+        base64: b.document,
+        mime: b.mime,
+        fileName: b.file_name,
+        declaredSize: b.size,
+      },
+    });
+    res.json(sentView(message));
   });
   r.get('/media/:media_id', async (req, res) => {
     sendMedia(res, await s.media.read(botOf(req).userId, req.params.media_id as string));

@@ -1,6 +1,23 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Services } from '../../services';
+import { chatActionBody, chatQuery } from '../../domain/chats/chats.schemas';
+import {
+  botEditBody,
+  forwardBody,
+  messageRef,
+  replyMarkupBody,
+  unpinBody,
+} from '../../domain/messages/messages.schemas';
+import { sendPollBody } from '../../domain/polls/polls.schemas';
+import { botReactionBody } from '../../domain/reactions/reactions.schemas';
+import { parse } from '../../domain/validation';
 import { botOf } from '../context';
+import { toMessengerMessage } from '../messenger/message-view';
+import { toBotChat } from './chat-view';
+import { sentView } from './sent-view';
+
+const refOf = (b: z.infer<typeof messageRef>) => ({ chatId: b.chat_id, messageId: b.message_id });
 
 /**
  * Quanta dialect: what a bot does with messages and chats beyond sending text — the Koto
@@ -9,40 +26,64 @@ import { botOf } from '../context';
 export function messageActionRoutes(s: Services): Router {
   const r = Router();
   r.post('/edit-message', async (req, res) => {
-    res.json({ ok: true, message: await s.edits.editAsBot(botOf(req), req.body) });
+    const b = parse(botEditBody, req.body);
+    const edited = await s.edits.editAsBot(botOf(req), refOf(b), b.content);
+    res.json({ ok: true, message: toMessengerMessage(edited) });
   });
   r.post('/edit-reply-markup', async (req, res) => {
-    res.json({ ok: true, message: await s.edits.editReplyMarkup(botOf(req), req.body) });
+    const b = parse(replyMarkupBody, req.body);
+    const edited = await s.edits.editReplyMarkup(botOf(req), refOf(b), b.buttons);
+    res.json({ ok: true, message: toMessengerMessage(edited) });
   });
   r.post('/delete-message', async (req, res) => {
-    await s.edits.deleteAsBot(botOf(req), req.body);
+    await s.edits.deleteAsBot(botOf(req), refOf(parse(messageRef, req.body)));
     res.json({ ok: true });
   });
   r.post('/forward-message', async (req, res) => {
-    const message = await s.messages.forward(botOf(req), req.body);
-    res.json({ ok: true, message_id: message.id, message });
+    const bot = botOf(req);
+    const b = parse(forwardBody, req.body);
+    const message = await s.messages.sendAsBot(bot, b.chat_id, {
+      content: b.content,
+      payload: b.payload,
+      // Forwards text with a "forwarded from" label; the bot's own name without `from`.
+      forwardFrom: b.from ?? bot.name,
+    });
+    res.json(sentView(message));
   });
   r.post('/send-poll', async (req, res) => {
-    const message = await s.polls.send(botOf(req), req.body);
-    res.json({ ok: true, message_id: message.id, message });
+    const b = parse(sendPollBody, req.body);
+    const message = await s.polls.send(botOf(req), b.chat_id, {
+      question: b.question,
+      options: b.options,
+      isAnonymous: b.is_anonymous,
+      allowsMultipleAnswers: b.allows_multiple_answers,
+      replyToId: b.reply_to_message_id,
+    });
+    res.json(sentView(message));
   });
   r.post('/pin-message', async (req, res) => {
-    await s.pins.pin(botOf(req), req.body);
+    await s.pins.pin(botOf(req), refOf(parse(messageRef, req.body)));
     res.json({ ok: true });
   });
   r.post('/unpin-message', async (req, res) => {
-    await s.pins.unpin(botOf(req), req.body);
+    const b = parse(unpinBody, req.body);
+    await s.pins.unpin(botOf(req), b.chat_id, b.message_id);
     res.json({ ok: true });
   });
   r.post('/set-reaction', async (req, res) => {
-    res.json({ ok: true, message: await s.reactions.setAsBot(botOf(req), req.body) });
+    const b = parse(botReactionBody, req.body);
+    const message = await s.reactions.setAsBot(botOf(req), refOf(b), b.emoji, b.add);
+    res.json({ ok: true, message: toMessengerMessage(message) });
   });
   r.post('/send-chat-action', async (req, res) => {
-    await s.chatActions.send(botOf(req), req.body);
+    const b = parse(chatActionBody, req.body);
+    await s.chatActions.send(botOf(req), b.chat_id, b.action);
     res.json({ ok: true });
   });
   r.get('/chat', async (req, res) => {
-    res.json({ chat: await s.chats.getForBot(botOf(req), req.query) });
+    const bot = botOf(req);
+    const { chat_id } = parse(chatQuery, req.query);
+    res.json({ chat: toBotChat(await s.chats.getForBot(bot, chat_id), bot.userId) });
   });
   return r;
 }

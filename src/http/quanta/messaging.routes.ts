@@ -1,9 +1,15 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import type { Services } from '../../services';
 import { requirePermission } from '../../domain/bots/bots.service';
-import { pollOptions, toQuantaUpdate } from '../../domain/updates/updates.service';
+import { appError } from '../../domain/errors';
+import { answerCallbackBody, botMessageBody } from '../../domain/messages/messages.schemas';
+import { pollOptions, pollQuery } from '../../domain/updates/updates.service';
+import { parse } from '../../domain/validation';
 import { botOf } from '../context';
 import { detached, pollSignal } from '../long-poll';
+import { toCallbackState } from '../messenger/callback-view';
+import { sentView } from './sent-view';
+import { toQuantaUpdate } from './update-view';
 
 /**
  * Quanta dialect: updates long-poll, send-message, answer-callback. `onError` is the app's
@@ -19,7 +25,7 @@ export function messagingRoutes(
     // Synchronous: what throws here reaches the error handler through Express as usual.
     const bot = botOf(req);
     requirePermission(bot, 'read_messages');
-    const opts = pollOptions(req.query, 30);
+    const opts = pollOptions(parse(pollQuery, req.query), 30);
     const polled = s.updates.poll(bot.id, opts, pollSignal(res, shutdown));
     const answer = polled.then((updates) => {
       res.json({ updates: updates.map(toQuantaUpdate) });
@@ -27,11 +33,29 @@ export function messagingRoutes(
     detached(req, res, answer, onError);
   });
   r.post('/send-message', async (req, res) => {
-    const message = await s.messages.postAsBot(botOf(req), req.body);
-    res.json({ ok: true, message_id: message.id, message });
+    const raw = (req.body ?? {}) as Record<string, unknown>;
+    // The reference's wording when either is missing or empty.
+    if (raw.chat_id === undefined || raw.content === undefined || raw.content === '') {
+      throw appError('missing_fields', { field: 'chat_id and content' });
+    }
+    const b = parse(botMessageBody, raw);
+    const message = await s.messages.sendAsBot(botOf(req), b.chat_id, {
+      content: b.content,
+      payload: b.payload,
+      replyToId: b.reply_to_message_id,
+    });
+    res.json(sentView(message));
   });
   r.post('/answer-callback', async (req, res) => {
-    res.json({ ok: true, ...(await s.callbacks.answer(botOf(req), req.body)) });
+    const b = parse(answerCallbackBody, req.body);
+    const answer = await s.callbacks.answer(botOf(req), {
+      callbackId: b.callback_id,
+      text: b.text,
+      showAlert: b.show_alert,
+      chatId: b.chat_id,
+      messageContent: b.message_content,
+    });
+    res.json({ ok: true, ...toCallbackState(answer) });
   });
   return r;
 }

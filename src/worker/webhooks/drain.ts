@@ -4,7 +4,8 @@
 // mid-delivery loses nothing: the next drain starts again from the first unacknowledged.
 import type { Sql } from '../../infra/db/prisma';
 import type { Logger } from '../../infra/logger';
-import type { UpdateRow } from '../../domain/updates/updates.service';
+import type { Update } from '../../domain/updates/update';
+import { updateFromRow, type UpdateRow } from '../../domain/updates/update-row';
 import type { WebhooksService } from '../../domain/webhooks/webhooks.service';
 import type { SigningKeysService } from '../../domain/webhooks/signing-keys';
 import { DeliveryRepository, type WebhookRow } from '../../domain/webhooks/delivery.repository';
@@ -15,7 +16,7 @@ import type { HeldLock } from './bot-lock';
 
 /** How each dialect shapes the POSTed update, and what it does with a 2xx reply body. */
 export interface DeliveryDialect {
-  format(update: UpdateRow, botId: string): unknown;
+  format(update: Update, botId: string): unknown;
   /** Telegram-style bots may answer a delivery with a method call; the gateway runs it. */
   onReply?(botId: string, body: string): Promise<void>;
 }
@@ -78,7 +79,7 @@ export class Drainer {
       return true;
     }
     const dialect = this.d.dialects[w.dialect] ?? this.d.dialects.quanta!;
-    const body = JSON.stringify(await dialect.format(u, botId));
+    const body = JSON.stringify(await dialect.format(updateFromRow(u), botId));
     const { secret, secretToken } = this.d.webhooks.unseal({
       secretSealed: w.secret_sealed,
       secretTokenSealed: w.secret_token_sealed,

@@ -1,7 +1,6 @@
 // The worker role's webhook delivery: drainer + BullMQ worker, and a sweep that
 // re-schedules bots whose delivery signal was lost (e.g. Redis was down when the update was written).
 import type { Infra, Services } from '../../services';
-import { toQuantaUpdate } from '../../domain/updates/updates.service';
 import { DeliveryRepository } from '../../domain/webhooks/delivery.repository';
 import { Drainer, type DeliveryDialect } from './drain';
 import { WebhookSender } from './sender';
@@ -9,9 +8,6 @@ import type { WebhookQueue } from './queue';
 import { startWebhookWorker } from './queue';
 
 const SWEEP_MS = 15_000;
-
-/** The Quanta dialect's delivery: the same JSON object /updates returns. */
-export const quantaDelivery: DeliveryDialect = { format: (u) => toQuantaUpdate(u) };
 
 export async function startWebhookDelivery(
   infra: Infra,

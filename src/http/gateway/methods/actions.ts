@@ -1,47 +1,47 @@
 // What a bot does to messages and chats beyond sending: keyboards, deletes, forwards, pins,
 // reactions, chat actions. Telegram's and the Koto reference's parameter forms both work.
 import { z } from 'zod';
+import { chatAction } from '../../../domain/chats/chats.schemas';
 import { appError, invalid } from '../../../domain/errors';
+import { forwardLabel } from '../../../domain/messages/messages.schemas';
+import { emoji, MAX_REACTIONS_PER_MEMBER } from '../../../domain/reactions/reactions.schemas';
 import { parse } from '../../../domain/validation';
-import { emoji, MAX_REACTIONS_PER_MEMBER } from '../../../domain/reactions/reactions.service';
 import { buttonsFrom } from '../markup';
-import { shapeMessage } from './messages';
+import { tgMessage } from '../shapes';
 import type { Method } from './types';
-import { flag, id, text } from './args';
+import { flag, id, messageText, requiredId, text } from './args';
 
-const ref = { chat_id: id.optional(), message_id: id.optional() };
-
-function messageRef(a: { chat_id?: string; message_id?: string }) {
-  if (a.chat_id === undefined || a.chat_id === '')
-    throw appError('missing_field', { field: 'chat_id' });
-  if (a.message_id === undefined) throw appError('missing_field', { field: 'message_id' });
-  return { chat_id: a.chat_id, message_id: a.message_id };
-}
+const ref = { chat_id: requiredId, message_id: requiredId };
+const refArgs = z.object(ref);
+const refOf = (a: { chat_id: string; message_id: string }) => ({
+  chatId: a.chat_id,
+  messageId: a.message_id,
+});
 
 const markupArgs = z.object({ ...ref, reply_markup: z.unknown().optional() });
 
 /** An empty (or absent) markup removes the keyboard. */
 export const editMessageReplyMarkup: Method = async ({ bot, params, services }) => {
   const a = parse(markupArgs, params);
-  const edited = await services.edits.editReplyMarkup(bot, {
-    ...messageRef(a),
-    buttons: buttonsFrom(a.reply_markup) ?? [],
-  });
-  return shapeMessage(services, bot, edited);
+  const buttons = buttonsFrom(a.reply_markup) ?? [];
+  return tgMessage(await services.edits.editReplyMarkup(bot, refOf(a), buttons));
 };
 
 export const deleteMessage: Method = async ({ bot, params, services }) => {
-  const a = parse(z.object(ref), params);
-  await services.edits.deleteAsBot(bot, messageRef(a));
+  await services.edits.deleteAsBot(bot, refOf(parse(refArgs, params)));
   return true;
 };
 
-const forwardArgs = z.object({
-  chat_id: id.optional(),
-  text: text.optional(),
-  from: text.optional(),
-  from_chat_id: id.optional(),
-  message_id: id.optional(),
+const kotoForwardArgs = z.object({
+  chat_id: requiredId,
+  text: messageText,
+  from: text.pipe(forwardLabel).optional(),
+});
+
+const telegramForwardArgs = z.object({
+  chat_id: requiredId,
+  from_chat_id: requiredId,
+  message_id: requiredId,
 });
 
 /**
@@ -50,48 +50,47 @@ const forwardArgs = z.object({
  * with its sender's name.
  */
 export const forwardMessage: Method = async ({ bot, params, services }) => {
-  const a = parse(forwardArgs, params);
-  if (a.chat_id === undefined || a.chat_id === '')
-    throw appError('missing_field', { field: 'chat_id' });
-  let content = a.text;
-  let from = a.from;
-  if (content === undefined) {
-    const source = messageRef({ chat_id: a.from_chat_id, message_id: a.message_id });
-    await services.chats.getForBot(bot, { chat_id: source.chat_id });
-    const m = (await services.lookups.messages([source.message_id])).get(source.message_id);
-    if (!m || m.chatId !== source.chat_id) throw appError('message_not_found');
-    if (!m.content)
+  const koto = (params as { text?: unknown }).text !== undefined;
+  let content: string;
+  let from: string;
+  let chatId: string;
+  if (koto) {
+    const a = parse(kotoForwardArgs, params);
+    [chatId, content, from] = [a.chat_id, a.text, a.from ?? bot.name];
+  } else {
+    const a = parse(telegramForwardArgs, params);
+    const source = await services.messages.readAsBot(bot, {
+      chatId: a.from_chat_id,
+      messageId: a.message_id,
+    });
+    if (!source.content.trim()) {
       throw appError('unsupported', { detail: 'only text messages can be forwarded' });
-    content = m.content;
-    from ??= m.sender.displayName;
+    }
+    [chatId, content, from] = [a.chat_id, source.content, source.sender.displayName];
   }
-  if (content.trim() === '') throw appError('missing_field', { field: 'text' });
-  const sent = await services.messages.forward(bot, {
-    chat_id: a.chat_id,
-    content,
-    ...(from !== undefined && { from }),
-  });
-  return shapeMessage(services, bot, sent);
+  const sent = await services.messages.sendAsBot(bot, chatId, { content, forwardFrom: from });
+  return tgMessage(sent);
 };
 
 export const pinChatMessage: Method = async ({ bot, params, services }) => {
-  const a = parse(z.object(ref), params);
-  await services.pins.pin(bot, messageRef(a));
+  await services.pins.pin(bot, refOf(parse(refArgs, params)));
   return true;
 };
 
+const unpinArgs = z.object({ chat_id: requiredId, message_id: id.optional() });
+
 export const unpinChatMessage: Method = async ({ bot, params, services }) => {
-  const a = parse(z.object(ref), params);
-  if (a.chat_id === undefined || a.chat_id === '')
-    throw appError('missing_field', { field: 'chat_id' });
-  await services.pins.unpin(bot, a);
+  const a = parse(unpinArgs, params);
+  await services.pins.unpin(bot, a.chat_id, a.message_id);
   return true;
 };
+
+const most = `at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`;
 
 const reactionArgs = z.object({
   ...ref,
-  emoji: z.string().optional(),
-  add: flag.optional(),
+  emoji: emoji.optional(),
+  add: flag.default(true),
   reaction: z.array(z.object({ type: z.string(), emoji: z.string().optional() })).optional(),
 });
 
@@ -101,39 +100,35 @@ const reactionArgs = z.object({
  */
 export const setMessageReaction: Method = async ({ bot, params, services }) => {
   const a = parse(reactionArgs, params);
-  const target = messageRef(a);
-  const set = (emoji: string, add: boolean) =>
-    services.reactions.setAsBot(bot, { ...target, emoji, add });
+  const target = refOf(a);
   if (a.emoji !== undefined) {
-    await set(a.emoji, a.add ?? true);
+    await services.reactions.setAsBot(bot, target, a.emoji, a.add);
     return true;
   }
-  const wanted = (a.reaction ?? []).map((r) => {
-    if (r.type !== 'emoji' || !r.emoji) throw invalid('reaction', 'only emoji reactions');
-    return r.emoji;
-  });
-  // One write per emoji changed follows: check the whole new set before the first, or a bad
-  // emoji or a fourth one is a 400 after the others were already changed.
-  const most = `at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`;
+  const wanted = [...new Set((a.reaction ?? []).map(emojiOf))];
+  // Checked whole before the first write: a bad emoji must not leave the others changed.
   parse(z.object({ reaction: z.array(emoji).max(MAX_REACTIONS_PER_MEMBER, most) }), {
-    reaction: [...new Set(wanted)],
+    reaction: wanted,
   });
-  const current = await services.lookups.reactionsBy(target.message_id, bot.userId);
-  for (const e of current.filter((c) => !wanted.includes(c))) await set(e, false);
-  for (const e of wanted.filter((w) => !current.includes(w))) await set(e, true);
-  if (wanted.length === 0 && current.length === 0) {
-    // Nothing to change: still check the message exists and the bot may react there.
-    await services.chats.getForBot(bot, { chat_id: target.chat_id });
+  const current = await services.reactions.mine(bot.userId, target);
+  for (const e of current.filter((c) => !wanted.includes(c))) {
+    await services.reactions.setAsBot(bot, target, e, false);
+  }
+  for (const e of wanted.filter((w) => !current.includes(w))) {
+    await services.reactions.setAsBot(bot, target, e, true);
   }
   return true;
 };
 
-const actionArgs = z.object({ chat_id: id.optional(), action: z.string().optional() });
+function emojiOf(r: { type: string; emoji?: string }): string {
+  if (r.type !== 'emoji' || !r.emoji) throw invalid('reaction', 'only emoji reactions');
+  return r.emoji;
+}
+
+const actionArgs = z.object({ chat_id: requiredId, action: chatAction });
 
 export const sendChatAction: Method = async ({ bot, params, services }) => {
   const a = parse(actionArgs, params);
-  if (a.chat_id === undefined || a.chat_id === '')
-    throw appError('missing_field', { field: 'chat_id' });
-  await services.chatActions.send(bot, a);
+  await services.chatActions.send(bot, a.chat_id, a.action);
   return true;
 };

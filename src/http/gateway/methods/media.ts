@@ -4,20 +4,22 @@
 import { z } from 'zod';
 import { appError, invalid } from '../../../domain/errors';
 import { isUuid } from '../../../domain/ids';
+import { dimension, fileName, mime, photoMime } from '../../../domain/media/media.schemas';
+import { caption } from '../../../domain/messages/messages.schemas';
+import type { Draft } from '../../../domain/messages/messages.service';
 import { parse } from '../../../domain/validation';
 import { imageInfo } from '../image-info';
 import { buttonsFrom } from '../markup';
 import { isUploadedFile, type UploadedFile } from '../params';
-import { shapeMessage } from './messages';
+import { tgMessage } from '../shapes';
 import type { Method } from './types';
-import { id, int, text } from './args';
+import { int, replyArgs, replyTarget, requiredId, text } from './args';
 
 const common = {
-  chat_id: id.optional(),
-  caption: text.optional(),
+  chat_id: requiredId,
+  caption: text.pipe(caption).optional(),
   reply_markup: z.unknown().optional(),
-  reply_to_message_id: id.optional(),
-  reply_parameters: z.object({ message_id: id }).optional(),
+  ...replyArgs,
 };
 
 const photoArgs = z.object({
@@ -36,6 +38,10 @@ const documentArgs = z.object({
   size: int.optional(),
 });
 
+// What the client said or the file showed, checked by the same rules as the Quanta API's.
+const photoMeta = z.object({ mime: photoMime, w: dimension, h: dimension });
+const documentMeta = z.object({ file_name: fileName, mime });
+
 /** Bytes of a file parameter: an uploaded part, or base64 text (Koto). */
 function fileOf(name: string, v: unknown): { base64: string; bytes: Buffer; file?: UploadedFile } {
   if (isUploadedFile(v)) return { base64: v.data.toString('base64'), bytes: v.data, file: v };
@@ -45,46 +51,58 @@ function fileOf(name: string, v: unknown): { base64: string; bytes: Buffer; file
   return { base64: v, bytes: Buffer.from(v, 'base64') };
 }
 
-function extras(a: { chat_id?: string; caption?: string; reply_markup?: unknown } & Reply) {
-  if (a.chat_id === undefined || a.chat_id === '')
-    throw appError('missing_field', { field: 'chat_id' });
+/** What a photo and a document message have in common: caption, keyboard, reply. */
+function draftOf(a: z.infer<typeof photoArgs> | z.infer<typeof documentArgs>): Draft {
   const buttons = buttonsFrom(a.reply_markup);
-  const replyTo = a.reply_parameters?.message_id ?? a.reply_to_message_id;
   return {
-    chat_id: a.chat_id,
-    ...(a.caption && { caption: a.caption }),
+    content: a.caption ?? '',
     ...(buttons?.length && { payload: { buttons } }),
-    ...(replyTo !== undefined && { reply_to_message_id: replyTo }),
+    replyToId: replyTarget(a),
   };
 }
 
-type Reply = { reply_to_message_id?: string; reply_parameters?: { message_id: string } };
-
 export const sendPhoto: Method = async ({ bot, params, services }) => {
   const a = parse(photoArgs, params);
-  const base = extras(a);
+  const draft = draftOf(a);
   const { base64, bytes } = fileOf('photo', a.photo);
   const info = imageInfo(bytes);
-  const sent = await services.messages.sendPhoto(bot, {
-    ...base,
-    photo: base64,
+  const meta = parse(photoMeta, {
     mime: a.mime ?? info?.mime ?? 'application/octet-stream',
     w: a.w ?? info?.width,
     h: a.h ?? info?.height,
   });
-  return shapeMessage(services, bot, sent);
+  const sent = await services.messages.sendAsBot(bot, a.chat_id, {
+    ...draft,
+    media: {
+      field: 'photo',
+      kind: 'photo',
+      base64,
+      mime: meta.mime,
+      width: meta.w,
+      height: meta.h,
+    },
+  });
+  return tgMessage(sent);
 };
 
 export const sendDocument: Method = async ({ bot, params, services }) => {
   const a = parse(documentArgs, params);
-  const base = extras(a);
+  const draft = draftOf(a);
   const { base64, bytes, file } = fileOf('document', a.document);
-  const sent = await services.messages.sendDocument(bot, {
-    ...base,
-    document: base64,
+  const meta = parse(documentMeta, {
     file_name: a.file_name ?? file?.filename ?? 'document',
     mime: a.mime ?? file?.mime ?? 'application/octet-stream',
-    size: a.size ?? bytes.length,
   });
-  return shapeMessage(services, bot, sent);
+  const sent = await services.messages.sendAsBot(bot, a.chat_id, {
+    ...draft,
+    media: {
+      field: 'document',
+      kind: 'document',
+      base64,
+      mime: meta.mime,
+      fileName: meta.file_name,
+      declaredSize: a.size ?? bytes.length,
+    },
+  });
+  return tgMessage(sent);
 };

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { appError } from '../../../domain/errors';
 import { parse } from '../../../domain/validation';
 import type { Method } from './types';
-import { id } from './args';
-import { shapeMessage } from './messages';
+import { requiredId } from './args';
+import { tgMessage, tgUser } from '../shapes';
 
 export const getMe: Method = async ({ bot }) => ({
   id: bot.userId,
@@ -16,18 +15,12 @@ export const getMe: Method = async ({ bot }) => ({
   supports_inline_queries: false,
 });
 
-const getChatArgs = z.object({ chat_id: id.optional() });
+const getChatArgs = z.object({ chat_id: requiredId });
 
 export const getChat: Method = async ({ bot, params, services }) => {
   const { chat_id } = parse(getChatArgs, params);
-  if (chat_id === undefined) throw appError('missing_field', { field: 'chat_id' });
-  const chat = await services.chats.getForBot(bot, { chat_id });
-  const members = chat.members.map((m) => ({
-    id: m.id,
-    is_bot: m.is_bot,
-    first_name: m.display_name,
-    username: m.username,
-  }));
+  const { chat, pinned } = await services.chats.getForBot(bot, chat_id);
+  const members = chat.members.map(tgUser);
   // A private chat is named after the other party, as Telegram describes it to a bot.
   const other = chat.type === 'private' ? members.find((m) => m.id !== bot.userId) : undefined;
   return {
@@ -36,8 +29,6 @@ export const getChat: Method = async ({ bot, params, services }) => {
     ...(chat.type === 'group' && { title: chat.title }),
     ...(other && { first_name: other.first_name, username: other.username }),
     members,
-    ...(chat.pinned_message && {
-      pinned_message: await shapeMessage(services, bot, chat.pinned_message),
-    }),
+    ...(pinned && { pinned_message: tgMessage(pinned) }),
   };
 };

@@ -1,5 +1,4 @@
 import type { BotWithUser } from '../../../domain/bots/bots.service';
-import type { UserCard } from '../../../domain/lookups/lookups.service';
 import type { Services } from '../../../services';
 import type { Params } from '../params';
 
@@ -18,10 +17,3 @@ export interface MethodContext {
 
 /** One gateway method: parse its parameters, call the domain, shape the result. */
 export type Method = (ctx: MethodContext) => Promise<unknown>;
-
-export const botCard = (bot: BotWithUser): UserCard => ({
-  id: bot.userId,
-  username: bot.user.username,
-  displayName: bot.user.displayName,
-  isBot: true,
-});

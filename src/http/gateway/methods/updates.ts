@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requirePermission } from '../../../domain/bots/bots.service';
 import { pollOptions } from '../../../domain/updates/updates.service';
 import { parse } from '../../../domain/validation';
-import { factsOfUpdate, loadRefs, tgUpdate, UPDATE_TYPES, usersOfUpdate } from '../shapes';
+import { tgUpdate, UPDATE_KINDS } from '../shapes';
 import type { Method } from './types';
 import { int } from './args';
 
@@ -32,18 +32,13 @@ export const getUpdates: Method = async ({ bot, params, services, signal, style 
     { offset: a.offset ?? 0, limit: a.limit, timeout: a.timeout },
     DEFAULT_TIMEOUT_S[style],
   );
-  opts.types = logTypes(a.allowed_updates);
-  const rows = await services.updates.poll(bot.id, opts, signal);
-  const refs = await loadRefs(
-    services.lookups,
-    rows.flatMap(factsOfUpdate),
-    rows.flatMap(usersOfUpdate),
-  );
-  return rows.map((r) => tgUpdate(r, refs));
+  opts.types = logKinds(a.allowed_updates);
+  const updates = await services.updates.poll(bot.id, opts, signal);
+  return updates.map(tgUpdate);
 };
 
-/** Telegram update names → update-log types; names this platform never produces drop out. */
-function logTypes(allowed: string[] | undefined): string[] {
-  const names = allowed?.length ? allowed : Object.keys(UPDATE_TYPES);
-  return names.flatMap((n) => (UPDATE_TYPES[n] ? [UPDATE_TYPES[n]] : []));
+/** Telegram update names → update-log kinds; names this platform never produces drop out. */
+export function logKinds(allowed: string[] | undefined): string[] {
+  const names = allowed?.length ? allowed : Object.keys(UPDATE_KINDS);
+  return names.flatMap((n) => (Object.hasOwn(UPDATE_KINDS, n) ? [UPDATE_KINDS[n]!] : []));
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parse } from '../../../domain/validation';
-import { UPDATE_TYPES } from '../shapes';
+import { TELEGRAM_NAMES } from '../shapes';
+import { logKinds } from './updates';
 import type { Method } from './types';
 import { flag, int } from './args';
 
@@ -23,7 +24,7 @@ export const setWebhook: Method = async ({ bot, params, services }) => {
     return true;
   }
   // Stored as update-log types, which is what delivery filters on.
-  const allowed = a.allowed_updates?.flatMap((n) => (UPDATE_TYPES[n] ? [UPDATE_TYPES[n]] : []));
+  const allowed = a.allowed_updates && logKinds(a.allowed_updates);
   await services.webhooks.set(
     bot.id,
     { ...a, url: a.url, ...(allowed && { allowed_updates: allowed }) },
@@ -42,7 +43,7 @@ export const deleteWebhook: Method = async ({ bot, params, services }) => {
 
 export const getWebhookInfo: Method = async ({ bot, services }) => {
   const info = await services.webhooks.info(bot.id);
-  const names = Object.fromEntries(Object.entries(UPDATE_TYPES).map(([tg, log]) => [log, tg]));
+  const names: Record<string, string> = TELEGRAM_NAMES;
   return {
     ...info,
     ...(info.allowed_updates && {

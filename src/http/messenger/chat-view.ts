@@ -1,0 +1,38 @@
+import type { ChatRecord } from '../../domain/chats/chats.service';
+
+export interface ChatMemberView {
+  id: string;
+  username: string;
+  display_name: string;
+  is_bot: boolean;
+  bot_id?: string;
+}
+
+export interface ChatView {
+  id: string;
+  type: 'private' | 'group';
+  title: string | null;
+  members: ChatMemberView[];
+  pinned_message_id: string | null;
+  created_at: string;
+}
+
+/** A chat as `viewerId` sees it: a private chat is titled after the other party. */
+export function toChatView(chat: ChatRecord, viewerId: string): ChatView {
+  const members = chat.members.map((m) => ({
+    id: m.id,
+    username: m.username,
+    display_name: m.displayName,
+    is_bot: m.isBot,
+    ...(m.botId && { bot_id: m.botId }),
+  }));
+  const other = members.find((m) => m.id !== viewerId);
+  return {
+    id: chat.id,
+    type: chat.type,
+    title: chat.title ?? (chat.type === 'private' ? (other?.display_name ?? null) : null),
+    members,
+    pinned_message_id: chat.pinnedMessageId,
+    created_at: chat.createdAt.toISOString(),
+  };
+}
