@@ -45,7 +45,8 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   const issue = r.error.issues[0]!;
   const field = fieldName(issue.path) || undefined;
   // The value as the schema saw it (after any preprocessing): absent means missing.
-  if (field && issue.code === 'invalid_type' && issue.input === undefined) {
+  const absent = issue.code === 'invalid_type' || issue.code === 'invalid_union';
+  if (field && absent && issue.input === undefined) {
     throw appError('missing_field', { field });
   }
   const tooLong = issue.code === 'too_big' && issue.origin === 'string';

@@ -1,6 +1,7 @@
 // The api's two in-process caches (bot keys; "quiet" inboxes that let an idle bot re-poll
 // without a query) against real Postgres and Redis: they save the queries, and they never
 // serve something stale for longer than an invalidation takes to arrive or the audit to run.
+import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import type { Platform } from '../../src/platform';
 import { platformFor, useTestPlatform } from '../support/platform';
@@ -39,8 +40,29 @@ async function updateWithoutWakeup(platform: Platform, botId: string, content: s
        RETURNING last_update_id)
      INSERT INTO updates (id, bot_id, update_id, type, payload, created_at)
      SELECT gen_random_uuid(), $1::uuid, last_update_id, 'message', $2::jsonb, now() FROM i`,
-    [botId, JSON.stringify({ content })],
+    [botId, JSON.stringify(storedMessageUpdate(content))],
   );
+}
+
+/** A message update as the log stores it (see domain/updates/update.ts), kind aside. */
+function storedMessageUpdate(content: string) {
+  const someone = { id: randomUUID(), username: 'someone', displayName: 'Someone', isBot: false };
+  const message = {
+    id: randomUUID(),
+    chatId: randomUUID(),
+    chatType: 'private',
+    sender: someone,
+    content,
+    payload: {},
+    replyToId: null,
+    forwardFrom: null,
+    createdAt: new Date().toISOString(),
+    editedAt: null,
+    media: null,
+    poll: null,
+    reactions: [],
+  };
+  return { message, command: null, inlineMedia: null };
 }
 
 describe('bot key cache', () => {

@@ -387,7 +387,7 @@ describe('chat actions', () => {
 
     // Once expired, the feed no longer returns them (aged here rather than waited for).
     await platform.sql.query(
-      `UPDATE user_events SET payload = jsonb_set(payload, '{expires_at}', to_jsonb(now() - interval '1 second'))
+      `UPDATE user_events SET payload = jsonb_set(payload, '{expiresAt}', to_jsonb(now() - interval '1 second'))
         WHERE user_id = $1 AND type = 'chat.action'`,
       [user.id],
     );

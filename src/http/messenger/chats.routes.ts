@@ -39,15 +39,17 @@ export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
     res.json({ chat: toChatView(chat, user.id) });
   });
   r.get('/chats/:chat_id/messages', async (req, res) => {
+    const user = userOf(req);
     const q = parse(listQuery, req.query);
-    const messages = await s.messages.list(userOf(req), req.params.chat_id as string, q);
+    const messages = await s.messages.list(user, req.params.chat_id as string, q);
     res.json({ messages: messages.map(toMessengerMessage) });
   });
   r.post('/chats/:chat_id/messages', async (req, res) => {
+    const user = userOf(req);
     const b = parse(userMessageBody, req.body);
     // Content is required, except with media, where it is the optional caption.
     if (b.content === undefined && !b.media) throw appError('missing_field', { field: 'content' });
-    const message = await s.messages.sendAsUser(userOf(req), req.params.chat_id as string, {
+    const message = await s.messages.sendAsUser(user, req.params.chat_id as string, {
       content: b.content ?? '',
       payload: b.payload,
       replyToId: b.reply_to_message_id,
@@ -56,13 +58,15 @@ export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
     res.status(201).json({ message: toMessengerMessage(message) });
   });
   r.post('/chats/:chat_id/messages/:message_id/callback', async (req, res) => {
+    const user = userOf(req);
     const { chat_id, message_id } = req.params as Record<string, string>;
     const { callback_data } = parse(tapBody, req.body);
-    const id = await s.callbacks.tap(userOf(req), chat_id!, message_id!, callback_data);
+    const id = await s.callbacks.tap(user, chat_id!, message_id!, callback_data);
     res.status(202).json({ callback_id: id });
   });
   r.get('/callbacks/:callback_id', async (req, res) => {
-    const state = await s.callbacks.get(userOf(req), req.params.callback_id as string);
+    const user = userOf(req);
+    const state = await s.callbacks.get(user, req.params.callback_id as string);
     res.json(toCallbackState(state));
   });
   r.get('/events', async (req, res) => {

@@ -18,34 +18,40 @@ export function messageActionRoutes(s: Services): Router {
   const r = Router();
 
   r.patch('/chats/:chat_id/messages/:message_id', async (req, res) => {
+    const user = userOf(req);
     const { content } = parse(userEditBody, req.body);
-    const message = await s.edits.editAsUser(userOf(req), refOf(req.params), content);
+    const message = await s.edits.editAsUser(user, refOf(req.params), content);
     res.json({ message: toMessengerMessage(message) });
   });
   r.delete('/chats/:chat_id/messages/:message_id', async (req, res) => {
-    await s.edits.deleteAsUser(userOf(req), refOf(req.params));
+    const user = userOf(req);
+    await s.edits.deleteAsUser(user, refOf(req.params));
     res.status(204).end();
   });
   r.post('/chats/:chat_id/messages/:message_id/reactions', async (req, res) => {
+    const user = userOf(req);
     const { emoji } = parse(userReactionBody, req.body);
-    const message = await s.reactions.setAsUser(userOf(req), refOf(req.params), emoji, true);
+    const message = await s.reactions.setAsUser(user, refOf(req.params), emoji, true);
     res.json({ message: toMessengerMessage(message) });
   });
   // The emoji may come in the body or, for clients that send no body with DELETE, the query.
   r.delete('/chats/:chat_id/messages/:message_id/reactions', async (req, res) => {
+    const user = userOf(req);
     const body = req.body as { emoji?: unknown } | undefined;
     const { emoji } = parse(userReactionBody, body?.emoji === undefined ? req.query : body);
-    const message = await s.reactions.setAsUser(userOf(req), refOf(req.params), emoji, false);
+    const message = await s.reactions.setAsUser(user, refOf(req.params), emoji, false);
     res.json({ message: toMessengerMessage(message) });
   });
   r.post('/chats/:chat_id/polls/:message_id/votes', async (req, res) => {
+    const user = userOf(req);
     const { option_ids } = parse(voteBody, req.body);
     const { chatId, messageId } = refOf(req.params);
-    const poll = await s.polls.vote(userOf(req), chatId, messageId, option_ids);
+    const poll = await s.polls.vote(user, chatId, messageId, option_ids);
     res.json({ poll: toPollView(poll) });
   });
   r.get('/media/:media_id', async (req, res) => {
-    sendMedia(res, await s.media.read(userOf(req).id, req.params.media_id as string));
+    const user = userOf(req);
+    sendMedia(res, await s.media.read(user.id, req.params.media_id as string));
   });
   return r;
 }

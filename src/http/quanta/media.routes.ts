@@ -10,8 +10,9 @@ import { sentView } from './sent-view';
 export function mediaRoutes(s: Services): Router {
   const r = Router();
   r.post('/send-photo', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(sendPhotoBody, req.body);
-    const message = await s.messages.sendAsBot(botOf(req), b.chat_id, {
+    const message = await s.messages.sendAsBot(bot, b.chat_id, {
       // The caption is the message's content (empty without one).
       content: b.caption ?? '',
       payload: b.payload,
@@ -28,8 +29,9 @@ export function mediaRoutes(s: Services): Router {
     res.json(sentView(message));
   });
   r.post('/send-document', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(sendDocumentBody, req.body);
-    const message = await s.messages.sendAsBot(botOf(req), b.chat_id, {
+    const message = await s.messages.sendAsBot(bot, b.chat_id, {
       content: b.caption ?? '',
       payload: b.payload,
       replyToId: b.reply_to_message_id,
@@ -45,7 +47,8 @@ export function mediaRoutes(s: Services): Router {
     res.json(sentView(message));
   });
   r.get('/media/:media_id', async (req, res) => {
-    sendMedia(res, await s.media.read(botOf(req).userId, req.params.media_id as string));
+    const bot = botOf(req);
+    sendMedia(res, await s.media.read(bot.userId, req.params.media_id as string));
   });
   return r;
 }

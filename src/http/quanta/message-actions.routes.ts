@@ -26,17 +26,20 @@ const refOf = (b: z.infer<typeof messageRef>) => ({ chatId: b.chat_id, messageId
 export function messageActionRoutes(s: Services): Router {
   const r = Router();
   r.post('/edit-message', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(botEditBody, req.body);
-    const edited = await s.edits.editAsBot(botOf(req), refOf(b), b.content);
+    const edited = await s.edits.editAsBot(bot, refOf(b), b.content);
     res.json({ ok: true, message: toMessengerMessage(edited) });
   });
   r.post('/edit-reply-markup', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(replyMarkupBody, req.body);
-    const edited = await s.edits.editReplyMarkup(botOf(req), refOf(b), b.buttons);
+    const edited = await s.edits.editReplyMarkup(bot, refOf(b), b.buttons);
     res.json({ ok: true, message: toMessengerMessage(edited) });
   });
   r.post('/delete-message', async (req, res) => {
-    await s.edits.deleteAsBot(botOf(req), refOf(parse(messageRef, req.body)));
+    const bot = botOf(req);
+    await s.edits.deleteAsBot(bot, refOf(parse(messageRef, req.body)));
     res.json({ ok: true });
   });
   r.post('/forward-message', async (req, res) => {
@@ -51,8 +54,9 @@ export function messageActionRoutes(s: Services): Router {
     res.json(sentView(message));
   });
   r.post('/send-poll', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(sendPollBody, req.body);
-    const message = await s.polls.send(botOf(req), b.chat_id, {
+    const message = await s.polls.send(bot, b.chat_id, {
       question: b.question,
       options: b.options,
       isAnonymous: b.is_anonymous,
@@ -62,22 +66,26 @@ export function messageActionRoutes(s: Services): Router {
     res.json(sentView(message));
   });
   r.post('/pin-message', async (req, res) => {
-    await s.pins.pin(botOf(req), refOf(parse(messageRef, req.body)));
+    const bot = botOf(req);
+    await s.pins.pin(bot, refOf(parse(messageRef, req.body)));
     res.json({ ok: true });
   });
   r.post('/unpin-message', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(unpinBody, req.body);
-    await s.pins.unpin(botOf(req), b.chat_id, b.message_id);
+    await s.pins.unpin(bot, b.chat_id, b.message_id);
     res.json({ ok: true });
   });
   r.post('/set-reaction', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(botReactionBody, req.body);
-    const message = await s.reactions.setAsBot(botOf(req), refOf(b), b.emoji, b.add);
+    const message = await s.reactions.setAsBot(bot, refOf(b), b.emoji, b.add);
     res.json({ ok: true, message: toMessengerMessage(message) });
   });
   r.post('/send-chat-action', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(chatActionBody, req.body);
-    await s.chatActions.send(botOf(req), b.chat_id, b.action);
+    await s.chatActions.send(bot, b.chat_id, b.action);
     res.json({ ok: true });
   });
   r.get('/chat', async (req, res) => {

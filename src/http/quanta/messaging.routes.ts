@@ -22,8 +22,8 @@ export function messagingRoutes(
 ): Router {
   const r = Router();
   r.get('/updates', (req, res) => {
-    // Synchronous: what throws here reaches the error handler through Express as usual.
     const bot = botOf(req);
+    // Synchronous: what throws here reaches the error handler through Express as usual.
     requirePermission(bot, 'read_messages');
     const opts = pollOptions(parse(pollQuery, req.query), 30);
     const polled = s.updates.poll(bot.id, opts, pollSignal(res, shutdown));
@@ -33,13 +33,14 @@ export function messagingRoutes(
     detached(req, res, answer, onError);
   });
   r.post('/send-message', async (req, res) => {
+    const bot = botOf(req);
     const raw = (req.body ?? {}) as Record<string, unknown>;
     // The reference's wording when either is missing or empty.
     if (raw.chat_id === undefined || raw.content === undefined || raw.content === '') {
       throw appError('missing_fields', { field: 'chat_id and content' });
     }
     const b = parse(botMessageBody, raw);
-    const message = await s.messages.sendAsBot(botOf(req), b.chat_id, {
+    const message = await s.messages.sendAsBot(bot, b.chat_id, {
       content: b.content,
       payload: b.payload,
       replyToId: b.reply_to_message_id,
@@ -47,8 +48,9 @@ export function messagingRoutes(
     res.json(sentView(message));
   });
   r.post('/answer-callback', async (req, res) => {
+    const bot = botOf(req);
     const b = parse(answerCallbackBody, req.body);
-    const answer = await s.callbacks.answer(botOf(req), {
+    const answer = await s.callbacks.answer(bot, {
       callbackId: b.callback_id,
       text: b.text,
       showAlert: b.show_alert,
