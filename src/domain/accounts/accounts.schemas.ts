@@ -28,3 +28,6 @@ export const loginBody = z.object({
   username: z.string().trim().toLowerCase().max(64),
   password: z.string().max(128),
 });
+
+export type RegisterCommand = z.output<typeof registerBody>;
+export type LoginCommand = z.output<typeof loginBody>;

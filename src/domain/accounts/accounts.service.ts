@@ -1,29 +1,18 @@
 import type { Db, Sql } from '../../infra/db/prisma';
 import type { User } from '../../generated/prisma/client';
 import { appError } from '../errors';
-import { parse } from '../validation';
 import { isUuid } from '../ids';
 import { isUniqueViolation } from '../db-errors';
-import { loginBody, registerBody } from './accounts.schemas';
+import type { LoginCommand, RegisterCommand } from './accounts.schemas';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 import { cachedVerifier, signUserToken, type JwtSettings } from './jwt';
 import { AccountsRepository } from './accounts.repository';
 
-export interface PublicUser {
-  id: string;
-  username: string;
-  display_name: string;
-  is_bot: boolean;
-  created_at: string;
+/** A signed-in account: the user and the JWT that names it. */
+export interface Session {
+  user: User;
+  token: string;
 }
-
-export const toPublicUser = (u: User): PublicUser => ({
-  id: u.id,
-  username: u.username,
-  display_name: u.displayName,
-  is_bot: u.isBot,
-  created_at: u.createdAt.toISOString(),
-});
 
 export class AccountsService {
   private readonly verify: (token: string) => string;
@@ -38,8 +27,7 @@ export class AccountsService {
     this.repo = new AccountsRepository(sql);
   }
 
-  async register(input: unknown): Promise<{ user: PublicUser; token: string }> {
-    const body = parse(registerBody, input);
+  async register(body: RegisterCommand): Promise<Session> {
     const passwordHash = await hashPassword(body.password);
     try {
       const user = await this.db.user.create({
@@ -49,20 +37,19 @@ export class AccountsService {
           passwordHash,
         },
       });
-      return { user: toPublicUser(user), token: signUserToken(this.jwt, user.id) };
+      return { user, token: signUserToken(this.jwt, user.id) };
     } catch (err) {
       if (isUniqueViolation(err)) throw appError('username_taken');
       throw err;
     }
   }
 
-  async login(input: unknown): Promise<{ user: PublicUser; token: string }> {
-    const body = parse(loginBody, input);
+  async login(body: LoginCommand): Promise<Session> {
     const user = await this.db.user.findUnique({ where: { username: body.username } });
     // Same work and the same answer whether the user is unknown or the password wrong.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash));
     if (!user || !user.passwordHash || !ok) throw appError('bad_credentials');
-    return { user: toPublicUser(user), token: signUserToken(this.jwt, user.id) };
+    return { user, token: signUserToken(this.jwt, user.id) };
   }
 
   /** The account behind a JWT; a token for a deleted account is as bad as a forged one. */

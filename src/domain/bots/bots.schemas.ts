@@ -48,3 +48,6 @@ export const registerBotBody = z.object({
 });
 
 export const setCommandsBody = z.object({ commands });
+
+export type BotCommand = z.output<typeof command>;
+export type RegisterBotCommand = z.output<typeof registerBotBody>;

@@ -3,43 +3,25 @@ import type { Db, Sql } from '../../infra/db/prisma';
 import type { Bot, User } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
-import { parse } from '../validation';
 import { isUuid } from '../ids';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
 import { BotAuthCache } from './auth-cache';
 import { BotsRepository } from './bots.repository';
-import { registerBotBody, setCommandsBody, type Permission } from './bots.schemas';
+import type { BotCommand, Permission, RegisterBotCommand } from './bots.schemas';
 
 export type BotWithUser = Bot & { user: User };
 
-export interface PublicBot {
-  id: string;
-  user_id: string;
-  owner_id: string;
-  name: string;
-  username: string;
-  description: string;
-  avatar: string | null;
-  is_active: boolean;
-  commands: { command: string; description: string }[];
-  permissions: string[];
-  created_at: string;
+/** A new bot with its credentials: the key is shown once, here, and stored only as a digest. */
+export interface RegisteredBot {
+  bot: BotWithUser;
+  apiKey: string;
+  /** The same key in Telegram's `<digits>:<secret>` spelling. */
+  telegramToken: string;
 }
 
-export const toPublicBot = (b: BotWithUser): PublicBot => ({
-  id: b.id,
-  user_id: b.userId,
-  owner_id: b.ownerId,
-  name: b.name,
-  username: b.user.username,
-  description: b.description,
-  avatar: b.avatar,
-  is_active: b.isActive,
-  commands: b.commands as PublicBot['commands'],
-  permissions: b.permissions,
-  created_at: b.createdAt.toISOString(),
-});
+/** The bot's command menu; the column is only ever written from the `commands` schema. */
+export const commandsOf = (bot: Bot): BotCommand[] => bot.commands as BotCommand[];
 
 /** "My Cool Bot" → "my_cool_3f9a1c_bot": unique enough; retried on the rare collision. */
 function derivedUsername(name: string): string {
@@ -64,11 +46,7 @@ export class BotsService {
     this.repo = new BotsRepository(sql);
   }
 
-  async register(
-    ownerId: string,
-    input: unknown,
-  ): Promise<{ bot: PublicBot; api_key: string; telegram_token: string }> {
-    const body = parse(registerBotBody, input);
+  async register(ownerId: string, body: RegisterBotCommand): Promise<RegisteredBot> {
     const apiKey = newApiKey();
     for (let attempt = 0; ; attempt++) {
       const username = body.username ?? derivedUsername(body.name);
@@ -86,11 +64,7 @@ export class BotsService {
           },
           include: { user: true },
         });
-        return {
-          bot: toPublicBot(bot),
-          api_key: apiKey,
-          telegram_token: telegramToken(bot.numericId, apiKey),
-        };
+        return { bot, apiKey, telegramToken: telegramToken(bot.numericId, apiKey) };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         if (body.username) throw appError('bot_username_taken');
@@ -99,13 +73,12 @@ export class BotsService {
     }
   }
 
-  async listOwned(ownerId: string): Promise<PublicBot[]> {
-    const bots = await this.db.bot.findMany({
+  async listOwned(ownerId: string): Promise<BotWithUser[]> {
+    return this.db.bot.findMany({
       where: { ownerId },
       include: { user: true },
       orderBy: { createdAt: 'asc' },
     });
-    return bots.map(toPublicBot);
   }
 
   /** Owner only; someone else's bot is indistinguishable from a missing one. */
@@ -161,15 +134,14 @@ export class BotsService {
     return bot;
   }
 
-  async setCommands(bot: BotWithUser, input: unknown): Promise<PublicBot> {
-    const { commands } = parse(setCommandsBody, input);
+  async setCommands(bot: BotWithUser, commands: BotCommand[]): Promise<BotWithUser> {
     const updated = await this.db.bot.update({
       where: { id: bot.id },
       data: { commands },
       include: { user: true },
     });
     await this.cache.invalidate(bot.id);
-    return toPublicBot(updated);
+    return updated;
   }
 }
 

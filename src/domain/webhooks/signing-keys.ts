@@ -10,13 +10,14 @@ export interface ActiveKey {
   signer: Ed25519Signer;
 }
 
-export interface PublicKeyView {
+/** A key receivers may verify with; retired ones carry the end of their grace period. */
+export interface VerifyingKey {
   id: string;
-  public_key: string;
+  publicKey: Uint8Array;
   whpk: string;
-  created_at: string;
+  createdAt: Date;
   active: boolean;
-  expires_at: string | null;
+  expiresAt: Date | null;
 }
 
 const CACHE_MS = 30_000;
@@ -80,7 +81,7 @@ export class SigningKeysService {
   }
 
   /** Every key a receiver should accept now: the active one first, then those in grace. */
-  async verifying(): Promise<PublicKeyView[]> {
+  async verifying(): Promise<VerifyingKey[]> {
     await this.active();
     const rows = await this.db.signingKey.findMany({
       where: { OR: [{ retiredAt: null }, { expiresAt: { gt: new Date() } }] },
@@ -88,11 +89,11 @@ export class SigningKeysService {
     });
     return rows.map((r) => ({
       id: r.id,
-      public_key: Buffer.from(r.publicKey).toString('base64'),
+      publicKey: r.publicKey,
       whpk: toWhpk(r.publicKey),
-      created_at: r.createdAt.toISOString(),
+      createdAt: r.createdAt,
       active: r.retiredAt === null,
-      expires_at: r.expiresAt?.toISOString() ?? null,
+      expiresAt: r.expiresAt,
     }));
   }
 }

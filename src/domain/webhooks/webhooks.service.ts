@@ -1,15 +1,15 @@
 // Setting, removing and inspecting a bot's webhook. Delivery itself is the worker's
 // (src/worker/webhooks/); this side decides what is stored and tells the worker to start.
-import { z } from 'zod';
 import type { Db } from '../../infra/db/prisma';
+import type { Webhook, WebhookAttempt } from '../../generated/prisma/client';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { openSecret, sealSecret } from '../crypto/secret-box';
 import { invalid } from '../errors';
-import { parse } from '../validation';
 import { botChannel } from '../messages/fanout';
 import type { UpdatesService } from '../updates/updates.service';
 import { generateWebhookSecret, parseWebhookSecret } from './signature';
 import { checkWebhookUrl } from './ssrf';
+import type { SetWebhookCommand } from './webhooks.schemas';
 
 /** Starts (or resumes) delivery for bots; implemented over the BullMQ queue. */
 export interface DeliveryScheduler {
@@ -23,27 +23,42 @@ export interface WebhookPolicy {
   masterKey: Uint8Array;
 }
 
-const setBody = z.object({
-  url: z.string().max(2048, 'must be at most 2048 characters'),
-  secret: z.string().max(200).optional(),
-  secret_token: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
-    .optional(),
-  max_connections: z.number().int().min(1).max(100).optional(),
-  allowed_updates: z.array(z.string().max(32)).max(20).optional(),
-  drop_pending_updates: z.boolean().optional(),
-});
+/** The shape updates are POSTed in: Quanta's, or a Telegram Update (set from the gateway). */
+export type WebhookDialect = 'quanta' | 'gateway';
 
-export interface WebhookInfo {
+/** A bot's webhook as the bot may see it: the secrets stay sealed in the row. */
+export interface WebhookRecord {
   url: string;
-  has_custom_certificate: false;
-  pending_update_count: number;
-  last_error_date?: number;
-  last_error_message?: string;
-  max_connections?: number;
-  allowed_updates?: string[];
+  dialect: WebhookDialect;
+  maxConnections: number;
+  /** Update-log types; empty means all. */
+  allowedUpdates: string[];
+  lastErrorAt: Date | null;
+  lastErrorMessage: string | null;
+  createdAt: Date;
 }
+
+export interface WebhookStatus {
+  /** Null when no webhook is set (updates wait for long polling). */
+  webhook: WebhookRecord | null;
+  pendingUpdateCount: number;
+}
+
+export interface WebhookSetResult {
+  webhook: WebhookRecord;
+  /** The signing secret, only when generated here: it is shown this once. */
+  generatedSecret?: string;
+}
+
+const toRecord = (w: Webhook): WebhookRecord => ({
+  url: w.url,
+  dialect: w.dialect === 'gateway' ? 'gateway' : 'quanta',
+  maxConnections: w.maxConnections,
+  allowedUpdates: w.allowedUpdates,
+  lastErrorAt: w.lastErrorAt,
+  lastErrorMessage: w.lastErrorMessage,
+  createdAt: w.createdAt,
+});
 
 export class WebhooksService {
   constructor(
@@ -54,9 +69,12 @@ export class WebhooksService {
     private readonly policy: WebhookPolicy,
   ) {}
 
-  /** Returns the signing secret only when it was generated here (it is shown once). */
-  async set(botId: string, input: unknown, dialect: 'quanta' | 'gateway' = 'quanta') {
-    const body = parse(setBody, input);
+  /** Stores the webhook (replacing any), ends long polling for the bot, starts delivery. */
+  async set(
+    botId: string,
+    body: SetWebhookCommand,
+    dialect: WebhookDialect,
+  ): Promise<WebhookSetResult> {
     const problem = checkWebhookUrl(body.url, this.policy);
     if (problem) throw invalid('url', problem);
     const secret = body.secret ?? generateWebhookSecret();
@@ -75,12 +93,19 @@ export class WebhooksService {
       nextAttemptAt: null,
       createdAt: new Date(),
     };
-    await this.db.webhook.upsert({ where: { botId }, create: { botId, ...data }, update: data });
+    const row = await this.db.webhook.upsert({
+      where: { botId },
+      create: { botId, ...data },
+      update: data,
+    });
     if (body.drop_pending_updates) await this.updates.dropPending(botId);
     // End any parked long-poll for this bot: delivery is exclusive.
     await this.bus.publish([[botChannel(botId), 'takeover:webhook']]);
     await this.delivery.scheduleDelivery([{ botId }]);
-    return { url: body.url, ...(body.secret === undefined && { secret }) };
+    return {
+      webhook: toRecord(row),
+      ...(body.secret === undefined && { generatedSecret: secret }),
+    };
   }
 
   async remove(botId: string, dropPending = false): Promise<void> {
@@ -89,41 +114,19 @@ export class WebhooksService {
     if (dropPending) await this.updates.dropPending(botId);
   }
 
-  async info(botId: string): Promise<WebhookInfo> {
+  async info(botId: string): Promise<WebhookStatus> {
     const w = await this.db.webhook.findUnique({ where: { botId } });
-    const pending = await this.updates.pendingCount(botId);
-    if (!w) return { url: '', has_custom_certificate: false, pending_update_count: pending };
-    return {
-      url: w.url,
-      has_custom_certificate: false,
-      pending_update_count: pending,
-      ...(w.lastErrorAt && {
-        last_error_date: Math.floor(w.lastErrorAt.getTime() / 1000),
-        last_error_message: w.lastErrorMessage ?? '',
-      }),
-      max_connections: w.maxConnections,
-      ...(w.allowedUpdates.length > 0 && { allowed_updates: w.allowedUpdates }),
-    };
+    const pendingUpdateCount = await this.updates.pendingCount(botId);
+    return { webhook: w && toRecord(w), pendingUpdateCount };
   }
 
-  async attempts(botId: string, limit = 50) {
-    const rows = await this.db.webhookAttempt.findMany({
+  /** The latest delivery attempts, newest first; `limit` is held to 1–200. */
+  async attempts(botId: string, limit = 50): Promise<WebhookAttempt[]> {
+    return this.db.webhookAttempt.findMany({
       where: { botId },
       orderBy: { createdAt: 'desc' },
       take: Math.min(Math.max(limit, 1), 200),
     });
-    return rows.map((a) => ({
-      id: a.id,
-      webhook_id: a.updateUuid,
-      update_id: Number(a.updateId),
-      attempt: a.attempt,
-      url: a.url,
-      status_code: a.statusCode,
-      duration_ms: a.durationMs,
-      error: a.error,
-      response_body: a.responseBody,
-      created_at: a.createdAt.toISOString(),
-    }));
   }
 
   /** The decrypted secrets delivery needs. */

@@ -1,8 +1,11 @@
 import { Router } from 'express';
 import type { Services } from '../../services';
-import { toPublicBot } from '../../domain/bots/bots.service';
+import { commandsOf } from '../../domain/bots/bots.service';
+import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
+import { parse } from '../../domain/validation';
 import { authenticateUser } from '../auth';
 import { botOf, userOf } from '../context';
+import { registeredBotView, toPublicBot } from './bot-view';
 
 /** The bot registry, for owners: JWT in `Authorization`, not a bot token. */
 export function ownerRoutes({ accounts, bots }: Services): Router {
@@ -11,10 +14,11 @@ export function ownerRoutes({ accounts, bots }: Services): Router {
   const asOwner = authenticateUser(accounts);
 
   r.post('/register', asOwner, async (req, res) => {
-    res.status(201).json(await bots.register(userOf(req).id, req.body));
+    const registered = await bots.register(userOf(req).id, parse(registerBotBody, req.body));
+    res.status(201).json(registeredBotView(registered));
   });
   r.get('/my-bots', asOwner, async (req, res) => {
-    res.json({ bots: await bots.listOwned(userOf(req).id) });
+    res.json({ bots: (await bots.listOwned(userOf(req).id)).map(toPublicBot) });
   });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));
@@ -30,8 +34,10 @@ export function botRoutes({ bots }: Services): Router {
     res.json({ bot: toPublicBot(botOf(req)) });
   });
   r.post('/set-commands', async (req, res) => {
-    const bot = await bots.setCommands(botOf(req), req.body);
-    res.json({ ok: true, commands: bot.commands });
+    const owner = botOf(req);
+    const { commands } = parse(setCommandsBody, req.body);
+    const bot = await bots.setCommands(owner, commands);
+    res.json({ ok: true, commands: commandsOf(bot) });
   });
   return r;
 }

@@ -1,33 +1,37 @@
 import { Router } from 'express';
 import type { Services } from '../../services';
+import { setWebhookBody } from '../../domain/webhooks/webhooks.schemas';
+import { parse } from '../../domain/validation';
 import { botOf } from '../context';
+import { attemptView, publicKeysView, webhookInfoView, webhookSetView } from './webhook-view';
+
+/** A query value as text: the simple parser gives an array for a repeated key (`5,6` → 5). */
+const queryText = (v: unknown) =>
+  Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : undefined;
 
 /** Quanta dialect: set, inspect and remove the webhook; attempts; the signing public keys. */
 export function webhookRoutes(s: Services): Router {
   const r = Router();
   r.put('/webhook', async (req, res) => {
-    const set = await s.webhooks.set(botOf(req).id, req.body);
-    const key = await s.signingKeys.active();
-    res.json({ ok: true, ...set, public_key: key.whpk });
+    const bot = botOf(req);
+    const set = await s.webhooks.set(bot.id, parse(setWebhookBody, req.body), 'quanta');
+    res.json(webhookSetView(set, await s.signingKeys.active()));
   });
   r.get('/webhook', async (req, res) => {
-    res.json(await s.webhooks.info(botOf(req).id));
+    res.json(webhookInfoView(await s.webhooks.info(botOf(req).id)));
   });
   r.delete('/webhook', async (req, res) => {
     await s.webhooks.remove(botOf(req).id, req.query.drop_pending_updates === 'true');
     res.json({ ok: true });
   });
   r.get('/webhook/attempts', async (req, res) => {
-    const limit = Number.parseInt(String(req.query.limit ?? '50'), 10);
-    res.json({
-      attempts: await s.webhooks.attempts(botOf(req).id, Number.isNaN(limit) ? 50 : limit),
-    });
+    const limit = Number.parseInt(queryText(req.query.limit) ?? '50', 10);
+    const attempts = await s.webhooks.attempts(botOf(req).id, Number.isNaN(limit) ? 50 : limit);
+    res.json({ attempts: attempts.map(attemptView) });
   });
   // Public: receivers fetch it to verify `v1a` signatures; no credential needed.
   r.get('/webhook/public-key', async (_req, res) => {
-    const keys = await s.signingKeys.verifying();
-    const active = keys.find((k) => k.active)!;
-    res.json({ algorithm: 'ed25519', public_key: active.public_key, whpk: active.whpk, keys });
+    res.json(publicKeysView(await s.signingKeys.verifying()));
   });
   return r;
 }

@@ -1,19 +1,19 @@
-import { z } from 'zod';
+import { commandsOf } from '../../../domain/bots/bots.service';
+import { setCommandsBody } from '../../../domain/bots/bots.schemas';
 import { parse } from '../../../domain/validation';
 import type { Method } from './types';
 
-// `scope` and `language_code` are accepted and ignored: one command list per bot.
-const setArgs = z.object({ commands: z.unknown() });
-
+// The Quanta body's schema: the same rules for both dialects. `scope` and `language_code`
+// are accepted and ignored (one command list per bot).
 export const setMyCommands: Method = async ({ bot, params, services }) => {
-  const { commands } = parse(setArgs, params);
-  await services.bots.setCommands(bot, { commands });
+  const { commands } = parse(setCommandsBody, params);
+  await services.bots.setCommands(bot, commands);
   return true;
 };
 
-export const getMyCommands: Method = async ({ bot }) => bot.commands;
+export const getMyCommands: Method = ({ bot }) => Promise.resolve(commandsOf(bot));
 
 export const deleteMyCommands: Method = async ({ bot, services }) => {
-  await services.bots.setCommands(bot, { commands: [] });
+  await services.bots.setCommands(bot, []);
   return true;
 };

@@ -38,7 +38,10 @@ export const getUpdates: Method = async ({ bot, params, services, signal, style 
 };
 
 /** Telegram update names → update-log kinds; names this platform never produces drop out. */
-export function logKinds(allowed: string[] | undefined): string[] {
-  const names = allowed?.length ? allowed : Object.keys(UPDATE_KINDS);
-  return names.flatMap((n) => (Object.hasOwn(UPDATE_KINDS, n) ? [UPDATE_KINDS[n]!] : []));
+function logKinds(allowed: string[] | undefined): string[] {
+  return knownKinds(allowed?.length ? allowed : Object.keys(UPDATE_KINDS));
 }
+
+/** The update-log kinds of these Telegram names; unknown names drop out. */
+export const knownKinds = (names: string[]): string[] =>
+  names.flatMap((n) => (Object.hasOwn(UPDATE_KINDS, n) ? [UPDATE_KINDS[n]!] : []));

@@ -1,0 +1,21 @@
+import type { User } from '../../generated/prisma/client';
+import type { Session } from '../../domain/accounts/accounts.service';
+
+/** A user as the messenger API shows it (never the password hash). */
+export interface PublicUser {
+  id: string;
+  username: string;
+  display_name: string;
+  is_bot: boolean;
+  created_at: string;
+}
+
+export const toPublicUser = (u: User): PublicUser => ({
+  id: u.id,
+  username: u.username,
+  display_name: u.displayName,
+  is_bot: u.isBot,
+  created_at: u.createdAt.toISOString(),
+});
+
+export const sessionView = (s: Session) => ({ user: toPublicUser(s.user), token: s.token });

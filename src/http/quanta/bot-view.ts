@@ -1,0 +1,37 @@
+import { commandsOf, type BotWithUser, type RegisteredBot } from '../../domain/bots/bots.service';
+import type { BotCommand } from '../../domain/bots/bots.schemas';
+
+/** A bot as the Quanta API shows it to its owner and to itself (never the key digest). */
+export interface PublicBot {
+  id: string;
+  user_id: string;
+  owner_id: string;
+  name: string;
+  username: string;
+  description: string;
+  avatar: string | null;
+  is_active: boolean;
+  commands: BotCommand[];
+  permissions: string[];
+  created_at: string;
+}
+
+export const toPublicBot = (b: BotWithUser): PublicBot => ({
+  id: b.id,
+  user_id: b.userId,
+  owner_id: b.ownerId,
+  name: b.name,
+  username: b.user.username,
+  description: b.description,
+  avatar: b.avatar,
+  is_active: b.isActive,
+  commands: commandsOf(b),
+  permissions: b.permissions,
+  created_at: b.createdAt.toISOString(),
+});
+
+export const registeredBotView = (r: RegisteredBot) => ({
+  bot: toPublicBot(r.bot),
+  api_key: r.apiKey,
+  telegram_token: r.telegramToken,
+});
