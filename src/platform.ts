@@ -109,7 +109,7 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
           quanta: quantaDelivery,
           gateway: gatewayDelivery(services, shutdown.signal),
         };
-        stoppers.push(await startWebhookDelivery(infra, services, webhookQueue, dialects));
+        stoppers.push(startWebhookDelivery(infra, services, webhookQueue, dialects));
       }
       if (config.ROLE !== 'worker') {
         stoppers.push(startCacheAudit(services, log, config.CACHE_AUDIT_MS));

@@ -1,11 +1,9 @@
-import express, { type Express } from 'express';
-import type { Infra } from '../services';
-import type { Services } from '../services';
+import type { Express } from 'express';
+import type { Infra, Services } from '../services';
+import { baseApp } from './base-app';
 import { jsonBody, mediaBodyLimit } from './body';
 import { errorHandler, messengerEnvelope, notFoundHandler, quantaEnvelope } from './errors';
 import { healthRoutes } from './health.routes';
-import { requestLog } from './request-log';
-import { securityHeaders } from './security-headers';
 import { createBotRateLimiter } from './rate-limit';
 import { gatewayRouter } from './gateway/router';
 import { messengerApi } from './messenger';
@@ -24,12 +22,7 @@ const MEDIA_ROUTES = [
  */
 export function createApiApp(infra: Infra, services: Services, shutdown: AbortSignal): Express {
   const { config, log, db, redis } = infra;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.TRUST_PROXY);
-  app.set('query parser', 'simple');
-  securityHeaders(app);
-  app.use(requestLog(log));
+  const app = baseApp(config, log);
   app.use(healthRoutes(db, redis));
   const onError = errorHandler(log, quantaEnvelope);
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);

@@ -17,6 +17,8 @@ function fromHttpError(err: unknown): AppError | undefined {
       return appError('unsupported_encoding');
     case 'request.aborted':
       return appError('request_aborted');
+    default:
+      break;
   }
   const status = e?.status ?? e?.statusCode;
   if (status && status >= 400 && status < 500 && e.expose) {

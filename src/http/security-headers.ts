@@ -24,6 +24,7 @@ function helmetHeaders(): [name: string, value: string][] {
  */
 export function securityHeaders(app: Express): void {
   const headers = helmetHeaders();
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound to each response below
   const writeHead = app.response.writeHead as (...args: unknown[]) => ServerResponse;
   app.response.writeHead = function (
     this: ServerResponse,

@@ -1,6 +1,6 @@
 import { compileNamed, statement } from '../../src/infra/db/statement';
 import type { Queryable } from '../../src/infra/db/statement';
-import type { QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { withAdmin } from '../support/databases';
 
 describe('named statements', () => {
   it('maps each :name to one $n, leaving casts and quoted text alone', () => {
@@ -12,26 +12,25 @@ describe('named statements', () => {
     });
   });
 
-  it('sends the values by position, under the statement name', async () => {
-    const sent: unknown[] = [];
-    const db: Queryable = {
-      query: async <R extends QueryResultRow>(config: QueryConfig) => {
-        sent.push(config);
-        return { rows: [{ n: 1 }] } as unknown as QueryResult<R>;
-      },
-    };
-    const s = statement<{ id: string; limit: number | null }, { n: number }>(
+  it('runs as a named prepared statement on real Postgres, values by position', async () => {
+    const s = statement<{ id: string; limit: number | null }, { id: string; n: number }>(
       'test-named-values',
-      'SELECT 1 AS n WHERE :id::uuid IS NOT NULL LIMIT :limit',
+      'SELECT :id::uuid AS id, 1 AS n WHERE :id::uuid IS NOT NULL LIMIT :limit',
     );
-    expect(await s.first(db, { id: 'x', limit: null })).toEqual({ n: 1 });
-    expect(sent).toEqual([
-      {
-        name: 'test-named-values',
-        text: 'SELECT 1 AS n WHERE $1::uuid IS NOT NULL LIMIT $2',
-        values: ['x', null],
-      },
-    ]);
+    const id = '00000000-0000-4000-8000-000000000001';
+    await withAdmin(async (c) => {
+      expect(await s.first(c, { id, limit: null })).toEqual({ id, n: 1 });
+      // Prepared once per connection, under its name.
+      const { rows } = await c.query<{ name: string; statement: string }>(
+        `SELECT name, statement FROM pg_prepared_statements WHERE name = 'test-named-values'`,
+      );
+      expect(rows).toEqual([
+        {
+          name: 'test-named-values',
+          statement: 'SELECT $1::uuid AS id, 1 AS n WHERE $1::uuid IS NOT NULL LIMIT $2',
+        },
+      ]);
+    });
   });
 
   it('refuses an undefined parameter and a name used twice', async () => {

@@ -42,9 +42,8 @@ export class MessagesService {
 
   /** A person's message into a chat they are a member of. */
   async sendAsUser(user: User, chatId: string, draft: Draft): Promise<MessageRecord> {
-    const media = draft.media && this.media.decode(draft.media);
-    const { chatType, members } = await this.chats.audience(chatId, user.id);
-    return this.post(personOf(user), chatType, members, chatId, draft, media);
+    const write = await this.prepareSend(personOf(user), chatId, draft);
+    return write(this.fanout);
   }
 
   /** A bot's message (text, photo, document, forward or poll) into a chat it is in. */
@@ -60,23 +59,19 @@ export class MessagesService {
     draft: Draft,
   ): Promise<WriteStep<MessageRecord>> {
     requirePermission(bot, 'send_messages');
-    const media = draft.media && this.media.decode(draft.media);
-    const { chatType, members } = await this.chats.audience(chatId, bot.userId);
     const payload = { ...draft.payload, is_bot: true };
-    const sender = personOf(bot.user);
-    return this.prepare(sender, chatType, members, chatId, { ...draft, payload }, media);
+    return this.prepareSend(personOf(bot.user), chatId, { ...draft, payload });
   }
 
-  private async post(
+  /** Every check and read of a send: the returned step only writes. */
+  private async prepareSend(
     sender: Person,
-    chatType: MessageRecord['chatType'],
-    members: Recipient[],
     chatId: string,
     draft: Draft,
-    media: NewMedia | undefined,
-  ): Promise<MessageRecord> {
-    const write = await this.prepare(sender, chatType, members, chatId, draft, media);
-    return write(this.fanout);
+  ): Promise<WriteStep<MessageRecord>> {
+    const media = draft.media && this.media.decode(draft.media);
+    const { chatType, members } = await this.chats.audience(chatId, sender.id);
+    return this.prepare(sender, chatType, members, chatId, draft, media);
   }
 
   /**

@@ -6,6 +6,8 @@ import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait } from '../../realtime/long-wait';
 import { appError } from '../errors';
+import type { Bot } from '../../generated/prisma/client';
+import { requirePermission } from '../bots/bots.service';
 import { botChannel } from '../messages/fanout';
 import { QuietInboxes, pollKey } from './quiet-inboxes';
 import type { Update } from './update';
@@ -66,7 +68,9 @@ export class UpdatesService {
    * A bot whose last poll found nothing, with nothing published for it since, parks
    * without a query (see QuietInboxes); a webhook set meanwhile was published too.
    */
-  async poll(botId: string, o: PollOptions, signal: AbortSignal): Promise<Update[]> {
+  async poll(bot: Bot, o: PollOptions, signal: AbortSignal): Promise<Update[]> {
+    requirePermission(bot, 'read_messages');
+    const botId = bot.id;
     const key = pollKey(o.offset, o.types);
     // Quiet: no webhook was set since the last check either (setting one is news on the
     // channel). Should news land before the listener is in, check then, before reading.

@@ -1,19 +1,13 @@
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type { Infra, Services } from '../../services';
-import { requestLog } from '../request-log';
-import { securityHeaders } from '../security-headers';
+import { baseApp } from '../base-app';
 import { createBotRateLimiter } from '../rate-limit';
 import { gatewayRouter } from './router';
 
 /** The gateway listener (GATEWAY_PORT): the Telegram-compatible dialect at the root. */
 export function createGatewayApp(infra: Infra, services: Services, shutdown: AbortSignal): Express {
   const { config, log, redis } = infra;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.TRUST_PROXY);
-  app.set('query parser', 'simple');
-  securityHeaders(app);
-  app.use(requestLog(log));
+  const app = baseApp(config, log);
   app.use(
     gatewayRouter({
       services,

@@ -22,7 +22,7 @@ export function buttonsFrom(markup: unknown): InlineButton[][] | undefined {
   const rows = Array.isArray(markup)
     ? markup
     : typeof markup === 'object' && 'inline_keyboard' in markup
-      ? (markup as { inline_keyboard: unknown }).inline_keyboard
+      ? markup.inline_keyboard
       : undefined;
   if (rows === undefined) return undefined;
   if (!Array.isArray(rows) || !rows.every(Array.isArray)) {

@@ -54,7 +54,7 @@ export function bodyParsers(limit: string): RequestHandler[] {
   ];
 }
 
-const ct = (req: { headers: Record<string, unknown> }) => String(req.headers['content-type'] ?? '');
+const ct = (req: { headers: { 'content-type'?: string } }) => req.headers['content-type'] ?? '';
 
 /** Every parameter of the request, query string first, the body's values winning. */
 export async function readParams(req: Request, limitBytes: number): Promise<Params> {
@@ -65,7 +65,7 @@ export async function readParams(req: Request, limitBytes: number): Promise<Para
     body = form.fields;
     for (const [name, file] of form.files) files.set(name, file);
   } else if (isPlainObject(req.body)) {
-    body = req.body as Params;
+    body = req.body;
   }
   const merged: Params = { ...(req.query as Params), ...body };
   const out: Params = {};

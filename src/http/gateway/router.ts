@@ -40,7 +40,7 @@ function target(path: string): { token?: string; method: string } | undefined {
 
 const run = (mw: RequestHandler, req: Request, res: Response) =>
   new Promise<void>((resolve, reject) =>
-    mw(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+    mw(req, res, (err?: unknown) => (err instanceof Error ? reject(err) : resolve())),
   );
 
 export function gatewayRouter(d: GatewayDeps): Router {

@@ -29,19 +29,19 @@ export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
   });
   r.get('/chats/:chat_id', async (req, res) => {
     const user = userOf(req);
-    const chat = await s.chats.get(user, req.params.chat_id as string);
+    const chat = await s.chats.get(user, req.params.chat_id);
     res.json({ chat: toChatView(chat, user.id) });
   });
   r.post('/chats/:chat_id/members', async (req, res) => {
     const user = userOf(req);
     const body = parse(addMemberBody, req.body);
-    const chat = await s.chats.addMember(user, req.params.chat_id as string, body);
+    const chat = await s.chats.addMember(user, req.params.chat_id, body);
     res.json({ chat: toChatView(chat, user.id) });
   });
   r.get('/chats/:chat_id/messages', async (req, res) => {
     const user = userOf(req);
     const q = parse(listQuery, req.query);
-    const messages = await s.messages.list(user, req.params.chat_id as string, q);
+    const messages = await s.messages.list(user, req.params.chat_id, q);
     res.json({ messages: messages.map(toMessengerMessage) });
   });
   r.post('/chats/:chat_id/messages', async (req, res) => {
@@ -49,7 +49,7 @@ export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
     const b = parse(userMessageBody, req.body);
     // Content is required, except with media, where it is the optional caption.
     if (b.content === undefined && !b.media) throw appError('missing_field', { field: 'content' });
-    const message = await s.messages.sendAsUser(user, req.params.chat_id as string, {
+    const message = await s.messages.sendAsUser(user, req.params.chat_id, {
       content: b.content ?? '',
       payload: b.payload,
       replyToId: b.reply_to_message_id,
@@ -66,7 +66,7 @@ export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
   });
   r.get('/callbacks/:callback_id', async (req, res) => {
     const user = userOf(req);
-    const state = await s.callbacks.get(user, req.params.callback_id as string);
+    const state = await s.callbacks.get(user, req.params.callback_id);
     res.json(toCallbackState(state));
   });
   r.get('/events', async (req, res) => {

@@ -51,7 +51,7 @@ export function messageActionRoutes(s: Services): Router {
   });
   r.get('/media/:media_id', async (req, res) => {
     const user = userOf(req);
-    sendMedia(res, await s.media.read(user.id, req.params.media_id as string));
+    sendMedia(res, await s.media.read(user.id, req.params.media_id));
   });
   return r;
 }

@@ -48,7 +48,7 @@ export function mediaRoutes(s: Services): Router {
   });
   r.get('/media/:media_id', async (req, res) => {
     const bot = botOf(req);
-    sendMedia(res, await s.media.read(bot.userId, req.params.media_id as string));
+    sendMedia(res, await s.media.read(bot.userId, req.params.media_id));
   });
   return r;
 }

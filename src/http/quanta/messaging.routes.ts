@@ -1,6 +1,5 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import type { Services } from '../../services';
-import { requirePermission } from '../../domain/bots/bots.service';
 import { appError } from '../../domain/errors';
 import { answerCallbackBody, botMessageBody } from '../../domain/messages/messages.schemas';
 import { pollOptions, pollQuery } from '../../domain/updates/updates.service';
@@ -24,9 +23,8 @@ export function messagingRoutes(
   r.get('/updates', (req, res) => {
     const bot = botOf(req);
     // Synchronous: what throws here reaches the error handler through Express as usual.
-    requirePermission(bot, 'read_messages');
     const opts = pollOptions(parse(pollQuery, req.query), 30);
-    const polled = s.updates.poll(bot.id, opts, pollSignal(res, shutdown));
+    const polled = s.updates.poll(bot, opts, pollSignal(res, shutdown));
     const answer = polled.then((updates) => {
       res.json({ updates: updates.map(toQuantaUpdate) });
     });

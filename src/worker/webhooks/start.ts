@@ -9,13 +9,13 @@ import { startWebhookWorker } from './queue';
 
 const SWEEP_MS = 15_000;
 
-export async function startWebhookDelivery(
+export function startWebhookDelivery(
   infra: Infra,
   services: Services,
   queue: WebhookQueue,
   /** Update shapes per dialect ("quanta", "gateway"), chosen by the webhook's dialect. */
   dialects: Record<string, DeliveryDialect>,
-): Promise<() => Promise<void>> {
+): () => Promise<void> {
   const { config, log, sql, redis } = infra;
   const sender = new WebhookSender(config.WEBHOOK_ALLOW_PRIVATE, config.WEBHOOK_TIMEOUT_MS);
   const drainer = new Drainer({

@@ -4,16 +4,17 @@ import type { Method } from './types';
 import { requiredId } from './args';
 import { tgMessage, tgUser } from '../shapes';
 
-export const getMe: Method = async ({ bot }) => ({
-  id: bot.userId,
-  is_bot: true,
-  first_name: bot.user.displayName,
-  username: bot.user.username,
-  can_join_groups: true,
-  // Every bot member of a group sees every message (there is no privacy mode).
-  can_read_all_group_messages: true,
-  supports_inline_queries: false,
-});
+export const getMe: Method = ({ bot }) =>
+  Promise.resolve({
+    id: bot.userId,
+    is_bot: true,
+    first_name: bot.user.displayName,
+    username: bot.user.username,
+    can_join_groups: true,
+    // Every bot member of a group sees every message (there is no privacy mode).
+    can_read_all_group_messages: true,
+    supports_inline_queries: false,
+  });
 
 const getChatArgs = z.object({ chat_id: requiredId });
 

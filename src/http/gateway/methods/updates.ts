@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { requirePermission } from '../../../domain/bots/bots.service';
 import { pollOptions } from '../../../domain/updates/updates.service';
 import { parse } from '../../../domain/validation';
 import { tgUpdate, UPDATE_KINDS } from '../shapes';
@@ -26,14 +25,13 @@ const getUpdatesArgs = z.object({
  * call (it is not remembered between calls); an empty or absent list means every type.
  */
 export const getUpdates: Method = async ({ bot, params, services, signal, style }) => {
-  requirePermission(bot, 'read_messages');
   const a = parse(getUpdatesArgs, params);
   const opts = pollOptions(
     { offset: a.offset ?? 0, limit: a.limit, timeout: a.timeout },
     DEFAULT_TIMEOUT_S[style],
   );
   opts.types = logKinds(a.allowed_updates);
-  const updates = await services.updates.poll(bot.id, opts, signal);
+  const updates = await services.updates.poll(bot, opts, signal);
   return updates.map(tgUpdate);
 };
 
