@@ -17,11 +17,3 @@ export function reviveDates<T>(value: unknown): T {
   }
   return value as T;
 }
-
-/** A tagged record split for storage: the tag goes in its own column. */
-export function untag<K extends string, T extends { kind: K }>(
-  record: T,
-): { kind: K; rest: Omit<T, 'kind'> } {
-  const { kind, ...rest } = record;
-  return { kind, rest };
-}

@@ -11,6 +11,7 @@ export interface UpdateRow {
   created_at: Date;
 }
 
+/** The record back from its row; the log holds only what the fan-out wrote from an `UpdateBody`. */
 export function updateFromRow(row: UpdateRow): Update {
   const body = reviveDates<Omit<UpdateBody, 'kind'>>(row.payload);
   return {
