@@ -5,7 +5,8 @@ import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/paths';
-import { createBenchEnv, startServer, type ServerProcess } from './env';
+import { createBenchEnv, startServer, type BenchEnv, type ServerProcess } from './env';
+import { durableFloor, wakeFloor } from './floors';
 import { idleTransactionsPerSecond, rssMb } from './idle';
 import { bareHello, read100, sendThroughput } from './throughput';
 import { wakeLatency } from './wake-latency';
@@ -38,10 +39,16 @@ async function withServer<T>(
 
 const benches: Record<string, () => Promise<void>> = {
   async wake() {
+    const floor = await withEnv((env) => wakeFloor(env, 1000, 500));
     const r = await withServer((s) => wakeLatency(s.url, 1000, 500));
+    add('wake floor, 1,000 parked (ms)', pick(floor, 'p50', 'p99'), 'yardstick', true);
     add(
       'wake latency, 1,000 parked polls (ms)',
-      pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99'),
+      {
+        ...pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99'),
+        p50_of_floor: ratio(r.p50, floor.p50),
+        p99_of_floor: ratio(r.p99, floor.p99),
+      },
       'p50 ≤ 5, p99 ≤ 25',
       r.p50 <= 5 && r.p99 <= 25,
     );
@@ -72,9 +79,15 @@ const benches: Record<string, () => Promise<void>> = {
         }),
       'api',
     );
+    const floor = await withEnv((env) => wakeFloor(env, 10_000, 500));
+    add('wake floor, 10,000 parked (ms)', pick(floor, 'p50', 'p99'), 'yardstick', true);
     add(
       'wake latency, 10,000 parked polls (ms)',
-      pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99'),
+      {
+        ...pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99'),
+        p50_of_floor: ratio(r.p50, floor.p50),
+        p99_of_floor: ratio(r.p99, floor.p99),
+      },
       'reported',
       true,
     );
@@ -90,6 +103,7 @@ const benches: Record<string, () => Promise<void>> = {
   },
   async throughput() {
     const bare = await bareHello();
+    const floor = await withEnv((env) => durableFloor(env));
     const { r, hot } = await withServer(async (s) => ({
       r: await sendThroughput(s.child.pid!, s.url, `http://127.0.0.1:${s.gatewayPort}`),
       hot: (await sendThroughput(s.child.pid!, s.url, undefined, true)).quanta,
@@ -102,11 +116,19 @@ const benches: Record<string, () => Promise<void>> = {
       true,
     );
     add(
+      'durable floor: one INSERT per request, 50 concurrent',
+      { rps: floor.write.rps, p99: floor.write.p99, ...cpuFigures(floor.write.cpu_ms_per_request) },
+      'yardstick',
+      true,
+    );
+    add('durable floor: read 100 rows (ms)', pick(floor.read100, 'p50', 'p99'), 'yardstick', true);
+    add(
       'Quanta send-message, 50 concurrent bots',
       {
         rps: r.quanta.rps,
         p99: r.quanta.p99,
         of_bare: `${share}%`,
+        of_floor: ratio(r.quanta.rps, floor.write.rps),
         ...cpuFigures(r.quanta.cpu_ms_per_request),
       },
       '≥ 35% of bare',
@@ -133,8 +155,14 @@ const benches: Record<string, () => Promise<void>> = {
     }
   },
   async read() {
+    const floor = (await withEnv((env) => durableFloor(env, { writeSeconds: 1 }))).read100;
     const r = await withServer((s) => read100(s.url));
-    add('read 100 pending updates (ms)', pick(r, 'p50', 'p99'), 'p50 ≤ 5', r.p50 <= 5);
+    add(
+      'read 100 pending updates (ms)',
+      { ...pick(r, 'p50', 'p99'), p50_of_floor: ratio(r.p50, floor.p50) },
+      'p50 ≤ 5',
+      r.p50 <= 5,
+    );
   },
   async webhooks() {
     const env = await createBenchEnv();
@@ -152,6 +180,18 @@ const benches: Record<string, () => Promise<void>> = {
     }
   },
 };
+
+/** A figure as a multiple of its reference, measured in the same run. */
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+async function withEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promise<T> {
+  const env = await createBenchEnv();
+  try {
+    return await fn(env);
+  } finally {
+    await env.dispose();
+  }
+}
 
 /** CPU ms per request by party: what bounds throughput when they share two cores. */
 function cpuFigures(c: Record<string, number>): Record<string, number> {

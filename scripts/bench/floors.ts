@@ -1,0 +1,116 @@
+// Throughput, read and wake latency of the reference servers (floor-server.ts), measured the
+// way the platform's own figures are, so every figure can be read as a ratio of the same run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PROJECT_ROOT } from '../../src/infra/paths';
+import { cpuPerRequest } from './cpu';
+import type { BenchEnv } from './env';
+import { closedLoop } from './load';
+import { summarize } from './stats';
+
+const SECONDS = 8;
+
+async function startFloor(env: BenchEnv): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'scripts/bench/floor-server.ts'),
+      env.databaseUrl,
+      env.env.REDIS_URL!,
+      env.env.REDIS_PREFIX!,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  return { child, base: `http://127.0.0.1:${chunk.toString().trim()}` };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+/**
+ * 50 concurrent writers, each to its own chat: one durable INSERT per request; then reads of
+ * a chat's 100 rows.
+ */
+export async function durableFloor(env: BenchEnv, o: { writeSeconds?: number } = {}) {
+  const { child, base } = await startFloor(env);
+  try {
+    const insert = (w: number, i: number) => ({
+      method: 'POST',
+      path: `/insert/chat-${w}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: `load ${i}` }),
+    });
+    await closedLoop(base, 50, 1, insert);
+    const seconds = o.writeSeconds ?? SECONDS;
+    const write = await cpuPerRequest(child.pid!, () => closedLoop(base, 50, seconds, insert));
+    for (let i = 0; i < 100; i++) await request(`${base}/insert/read`, 'POST');
+    const samples: number[] = [];
+    for (let i = 0; i < 330; i++) {
+      const t0 = performance.now();
+      await get(`${base}/read100/read`);
+      if (i >= 30) samples.push(performance.now() - t0);
+    }
+    return { write, read100: summarize(samples) };
+  } finally {
+    await stop(child);
+  }
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+function request(url: string, method = 'GET'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { agent, method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const get = (url: string) => request(url);
+
+/** `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. */
+export async function wakeFloor(env: BenchEnv, parkedCount: number, samples: number) {
+  const { child, base } = await startFloor(env);
+  try {
+    const parked = new Map<number, Promise<number>>();
+    const park = (k: number) =>
+      parked.set(
+        k,
+        // A poll cut short when the floor stops is no sample.
+        get(`${base}/park/${k}`).then(
+          () => performance.now(),
+          () => NaN,
+        ),
+      );
+    for (let i = 0; i < parkedCount; i += 250) {
+      for (let k = i; k < Math.min(i + 250, parkedCount); k++) park(k);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, parkedCount > 2000 ? 5000 : 1500));
+    const latencies: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const k = Math.floor(Math.random() * parkedCount);
+      const t0 = performance.now();
+      await request(`${base}/wake/${k}`, 'POST');
+      latencies.push((await parked.get(k)!) - t0);
+      park(k);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return summarize(latencies);
+  } finally {
+    await stop(child);
+  }
+}
