@@ -36,7 +36,7 @@ async function main() {
   app.post('/insert/:chat', async (req, res) => {
     const { rows } = await pool.query<{ id: string }>({
       ...insert,
-      values: [randomUUID(), req.params.chat, JSON.stringify(req.body)],
+      values: [randomUUID(), req.params.chat, JSON.stringify(req.body ?? {})],
     });
     res.json({ ok: true, id: rows[0]!.id });
   });
@@ -58,7 +58,7 @@ async function main() {
   app.post('/wake/:key', async (req, res) => {
     await pool.query({
       ...insert,
-      values: [randomUUID(), req.params.key, JSON.stringify(req.body)],
+      values: [randomUUID(), req.params.key, JSON.stringify(req.body ?? {})],
     });
     await pub.publish(channel, req.params.key);
     res.json({ ok: true });
