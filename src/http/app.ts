@@ -6,7 +6,7 @@ import { errorHandler, messengerEnvelope, notFoundHandler, quantaEnvelope } from
 import { healthRoutes } from './health.routes';
 import { requestLog } from './request-log';
 import { securityHeaders } from './security-headers';
-import { createBotRateLimiter } from './rate-limit';
+import { createBotRateLimiter, userWriteLimit } from './rate-limit';
 import { gatewayRouter } from './gateway/router';
 import { messengerApi } from './messenger';
 import { quantaApi } from './quanta';
@@ -49,7 +49,8 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
 
   // The bot prefix first: it lies under the messenger's.
   app.use('/api/v1/bot', quantaApi(services, limiter, shutdown, onError));
-  app.use('/api/v1', messengerApi(services, shutdown));
+  const limitWrites = userWriteLimit(redis, config.USER_WRITES_PER_MINUTE);
+  app.use('/api/v1', messengerApi(services, shutdown, limitWrites));
 
   app.use(notFoundHandler(quantaEnvelope));
   app.use('/api/v1/bot', onError);
