@@ -81,6 +81,15 @@ const schema = z.object({
    */
   CACHE_AUDIT_MS: z.coerce.number().int().min(100).max(3600000).default(60000),
   UPDATE_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /**
+   * Messenger writes (posts, edits, deletes, reactions, votes, taps) per person per minute,
+   * across all processes (0: no limit). Over it: 429 with Retry-After.
+   */
+  USER_WRITES_PER_MINUTE: z.coerce.number().int().min(0).max(100000).default(120),
+  /** Groups one person may create in any 24 hours (0: no limit). */
+  GROUPS_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100000).default(50),
+  /** Members of a group, bots and pending invitations included. */
+  GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(100000).default(200),
   /** Requests per second per bot, across all processes and both dialects (0: no limit). */
   RATE_LIMIT_PER_BOT: z.coerce.number().int().min(0).max(100000).default(30),
   /** Largest gateway request (multipart uploads, base64 media), files held in memory. */

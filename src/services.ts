@@ -7,6 +7,8 @@ import { AccountsService } from './domain/accounts/accounts.service';
 import { BotsService } from './domain/bots/bots.service';
 import { CallbacksService } from './domain/callbacks/callbacks.service';
 import { ChatsService } from './domain/chats/chats.service';
+import { GroupsService } from './domain/chats/groups.service';
+import { InvitationsService } from './domain/chats/invitations.service';
 import { EventsService } from './domain/events/events.service';
 import { Fanout } from './domain/messages/fanout';
 import { MessagesService } from './domain/messages/messages.service';
@@ -25,6 +27,10 @@ export interface Services {
   accounts: AccountsService;
   bots: BotsService;
   chats: ChatsService;
+  /** Group membership: create, invite or add, leave, remove (with its caps). */
+  groups: GroupsService;
+  /** The invitee's side of group consent. */
+  invitations: InvitationsService;
   messages: MessagesService;
   /** Edits, keyboard changes and deletes of sent messages. */
   edits: MessageEditsService;
@@ -65,6 +71,11 @@ export function createServices({ config, log, db, sql, bus, deliveryScheduler }:
     }),
     bots: new BotsService(db, sql, bus),
     chats,
+    groups: new GroupsService(sql, chats, fanout, {
+      perUserPerDay: config.GROUPS_PER_USER_PER_DAY,
+      maxMembers: config.GROUP_MAX_MEMBERS,
+    }),
+    invitations: new InvitationsService(db, sql, chats),
     messages,
     edits,
     media,

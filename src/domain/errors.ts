@@ -35,6 +35,7 @@ export const REASON_STATUS = {
   missing_permission: 403,
   not_a_member: 403,
   not_own_message: 403,
+  not_group_creator: 403,
   // What is asked about
   route_not_found: 404,
   method_not_found: 404,
@@ -45,6 +46,7 @@ export const REASON_STATUS = {
   poll_not_found: 404,
   media_not_found: 404,
   callback_not_found: 404,
+  invitation_not_found: 404,
   reply_target_not_found: 400,
   // State that refuses the change
   username_taken: 409,
@@ -55,8 +57,10 @@ export const REASON_STATUS = {
   callback_answered: 409,
   webhook_active: 409,
   poll_superseded: 409,
+  group_full: 409,
   // The platform
   rate_limited: 429,
+  too_many_groups: 429,
   unavailable: 503,
   internal: 500,
 } as const satisfies Record<string, number>;

@@ -4,7 +4,7 @@ import { baseApp } from './base-app';
 import { jsonBody, mediaBodyLimit } from './body';
 import { errorHandler, messengerEnvelope, notFoundHandler, quantaEnvelope } from './errors';
 import { healthRoutes } from './health.routes';
-import { createBotRateLimiter } from './rate-limit';
+import { createBotRateLimiter, userWriteLimit } from './rate-limit';
 import { gatewayRouter } from './gateway/router';
 import { messengerApi } from './messenger';
 import { quantaApi } from './quanta';
@@ -42,7 +42,8 @@ export function createApiApp(infra: Infra, services: Services, shutdown: AbortSi
 
   // The bot prefix first: it lies under the messenger's.
   app.use('/api/v1/bot', quantaApi(services, limiter, shutdown, onError));
-  app.use('/api/v1', messengerApi(services, shutdown));
+  const limitWrites = userWriteLimit(redis, config.USER_WRITES_PER_MINUTE);
+  app.use('/api/v1', messengerApi(services, shutdown, limitWrites));
 
   app.use(notFoundHandler(quantaEnvelope));
   app.use('/api/v1/bot', onError);

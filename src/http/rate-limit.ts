@@ -1,23 +1,34 @@
-// Per-bot request limit shared by both dialects and every process: the counter lives in
-// Redis (a fixed one-second window per bot), so the limit holds however many api processes
-// serve the bot.
+// Request limits shared by every process: the counters live in Redis (a fixed window per
+// key), so a limit holds however many api processes serve the caller. Per bot (both
+// dialects) and per person (messenger writes).
+import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { AppError } from '../domain/errors';
+import { userOf } from './context';
 
-export interface BotRateLimiter {
-  /** Count one request for the bot; throws a 429 AppError (with retryAfter) over the limit. */
-  consume(botId: string): Promise<void>;
+export interface RateLimiter {
+  /** Count one request for `key`; throws a 429 AppError (with retryAfter) over the limit. */
+  consume(key: string): Promise<void>;
+}
+
+/** Kept by its old name: the bot dialects take a limiter keyed by bot id. */
+export type BotRateLimiter = RateLimiter;
+
+interface LimitOptions {
+  points: number;
+  durationS: number;
+  keyPrefix: string;
 }
 
 /**
- * `perSecond` 0 disables the limit (benchmarks). The Redis client carries the platform's
- * key prefix, so the counters sit under REDIS_PREFIX. If Redis is unreachable (or not yet
- * connected), a per-process counter stands in rather than failing or delaying every bot request.
+ * `points` 0 disables the limit (benchmarks). The Redis client carries the platform's key
+ * prefix, so the counters sit under REDIS_PREFIX. If Redis is unreachable (or not yet
+ * connected), a per-process counter stands in rather than failing or delaying every request.
  */
-export function createBotRateLimiter(redis: Redis, perSecond: number): BotRateLimiter {
-  if (perSecond === 0) return { consume: async () => {} };
-  const opts = { points: perSecond, duration: 1, keyPrefix: 'ratelimit:bot' };
+export function createRateLimiter(redis: Redis, o: LimitOptions): RateLimiter {
+  if (o.points === 0) return { consume: async () => {} };
+  const opts = { points: o.points, duration: o.durationS, keyPrefix: o.keyPrefix };
   const limiter = new RateLimiterRedis({
     ...opts,
     storeClient: redis,
@@ -26,14 +37,34 @@ export function createBotRateLimiter(redis: Redis, perSecond: number): BotRateLi
     insuranceLimiter: new RateLimiterMemory(opts),
   });
   return {
-    async consume(botId) {
+    async consume(key) {
       try {
-        await limiter.consume(botId);
+        await limiter.consume(key);
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
         const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
         throw new AppError('rate_limited', { retryAfter });
       }
     },
+  };
+}
+
+/** `perSecond` requests per bot per second. */
+export const createBotRateLimiter = (redis: Redis, perSecond: number): BotRateLimiter =>
+  createRateLimiter(redis, { points: perSecond, durationS: 1, keyPrefix: 'ratelimit:bot' });
+
+/**
+ * Messenger writes per person per minute: what one account can make everyone else's feed
+ * store. Counted per signed-in user, before the body is parsed (a refused write costs little).
+ */
+export function userWriteLimit(redis: Redis, perMinute: number): RequestHandler {
+  const limiter = createRateLimiter(redis, {
+    points: perMinute,
+    durationS: 60,
+    keyPrefix: 'ratelimit:user-write',
+  });
+  return async (req, _res, next) => {
+    await limiter.consume(userOf(req).id);
+    next();
   };
 }

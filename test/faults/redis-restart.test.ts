@@ -148,6 +148,8 @@ const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
       REDIS_URL: redis.url,
       LOG_LEVEL: 'warn',
       DATABASE_POOL_SIZE: '10',
+      // One account sends to 200 bots a round: load, not a person typing.
+      USER_WRITES_PER_MINUTE: '0',
     });
     drop = testEnv.drop;
     api = await startPlatformProcess(testEnv.env, 'api');

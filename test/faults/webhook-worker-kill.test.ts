@@ -40,6 +40,8 @@ describe('webhook worker SIGKILLed during a burst', () => {
       LOG_LEVEL: 'warn',
       WEBHOOK_RETRY_SCHEDULE: '0.2,0.2,0.2,0.2,0.2,0.5,1,1,1,1',
       WEBHOOK_TIMEOUT_MS: '10000',
+      // The burst is load on the worker, not a person typing: no per-person write limit.
+      USER_WRITES_PER_MINUTE: '0',
     });
     drop = testEnv.drop;
     const env = testEnv.env;

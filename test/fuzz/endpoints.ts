@@ -17,6 +17,10 @@ export interface Ctx {
   outsiderBot: TestBot;
   chatId: string; // user ↔ bot
   groupId: string; // user, peer, bot
+  leaveGroupId: string; // user's group with bot, for leave
+  removeGroupId: string; // user's group with bot, for removing the bot
+  acceptInvitationId: string; // outsider's invitation of user, for accept
+  declineInvitationId: string; // outsider's invitation of user, for decline
   outsiderChatId: string; // outsider ↔ outsiderBot
   userMsgId: string; // the user's text in chatId
   userDeleteMsgId: string; // the user's text in chatId, for DELETE
@@ -143,9 +147,9 @@ const messenger: RestEndpoint[] = [
     path: '/api/v1/chats',
     auth: 'user',
     input: 'query',
-    fields: {},
-    bases: () => [{}],
-    accepts: NO_INPUT,
+    fields: { limit: { kind: 'int' }, cursor: { kind: 'token' } },
+    bases: (): Input[] => [{}, { limit: '2' }],
+    accepts: `${CLAMPED}; an absent cursor is the first page`,
   },
   {
     dialect: 'messenger',
@@ -171,6 +175,65 @@ const messenger: RestEndpoint[] = [
     params: { chat_id: (c) => c.groupId },
     accepts:
       'bot_id and user_id are alternatives: damaging one key of {user_id, bot_id} leaves a valid one',
+  },
+  {
+    dialect: 'messenger',
+    group: 'messenger',
+    method: 'POST',
+    path: '/api/v1/chats/:chat_id/leave',
+    auth: 'user',
+    input: 'none',
+    fields: {},
+    bases: () => [{}],
+    params: { chat_id: (c) => c.leaveGroupId },
+    accepts: 'takes no body: the valid path leaves the group kept for it (once; then 403)',
+  },
+  {
+    dialect: 'messenger',
+    group: 'messenger',
+    method: 'DELETE',
+    path: '/api/v1/chats/:chat_id/members/:user_id',
+    auth: 'user',
+    input: 'none',
+    fields: {},
+    bases: () => [{}],
+    params: { chat_id: (c) => c.removeGroupId, user_id: (c) => c.bot.userId },
+    accepts: 'takes no body: the valid path removes the bot from the group kept for it (once)',
+  },
+  {
+    dialect: 'messenger',
+    group: 'messenger',
+    method: 'GET',
+    path: '/api/v1/invitations',
+    auth: 'user',
+    input: 'query',
+    fields: { limit: { kind: 'int' }, cursor: { kind: 'token' } },
+    bases: (): Input[] => [{}, { limit: '2' }],
+    accepts: `${CLAMPED}; an absent cursor is the first page`,
+  },
+  {
+    dialect: 'messenger',
+    group: 'messenger',
+    method: 'POST',
+    path: '/api/v1/invitations/:invitation_id/accept',
+    auth: 'user',
+    input: 'none',
+    fields: {},
+    bases: () => [{}],
+    params: { invitation_id: (c) => c.acceptInvitationId },
+    accepts: 'takes no body: the valid path accepts the invitation kept for it (once; then 404)',
+  },
+  {
+    dialect: 'messenger',
+    group: 'messenger',
+    method: 'POST',
+    path: '/api/v1/invitations/:invitation_id/decline',
+    auth: 'user',
+    input: 'none',
+    fields: {},
+    bases: () => [{}],
+    params: { invitation_id: (c) => c.declineInvitationId },
+    accepts: 'takes no body: the valid path declines the invitation kept for it (once; then 404)',
   },
   {
     dialect: 'messenger',
@@ -364,9 +427,9 @@ const quanta: RestEndpoint[] = [
   bot('GET', 'my-bots', {
     auth: 'user',
     input: 'query',
-    fields: {},
-    bases: () => [{}],
-    accepts: NO_INPUT,
+    fields: { limit: { kind: 'int' }, cursor: { kind: 'token' } },
+    bases: (): Input[] => [{}, { limit: '2' }],
+    accepts: `${CLAMPED}; an absent cursor is the first page`,
   }),
   bot('DELETE', 'delete/:bot_id', {
     auth: 'user',

@@ -14,6 +14,7 @@ import jwt from 'jsonwebtoken';
 import type { Pool } from 'pg';
 import supertest from 'supertest';
 import {
+  acceptInvitations,
   bearer,
   botAuth,
   openChat,
@@ -21,6 +22,7 @@ import {
   registerUser,
   say,
   userBotChat,
+  type TestUser,
 } from '../support/fixtures';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import {
@@ -49,9 +51,11 @@ export const fcParams = (key: string, runs = RUNS): fc.Parameters<unknown> => ({
 /** Per endpoint test: room for the runs plus a shrink on failure. */
 export const FUZZ_TIMEOUT = 120_000;
 
-/** The platform under fuzz: rate limit off (429s would mask everything), strict webhooks, small media. */
+/** The platform under fuzz: rate limits off (429s would mask everything), strict webhooks, small media. */
 export const FUZZ_ENV = {
   RATE_LIMIT_PER_BOT: '0',
+  USER_WRITES_PER_MINUTE: '0',
+  GROUPS_PER_USER_PER_DAY: '0',
   WEBHOOK_ALLOW_HTTP: 'false',
   WEBHOOK_ALLOW_PRIVATE: 'false',
   MEDIA_MAX_BYTES: '65536',
@@ -120,7 +124,22 @@ async function buildContext(t: TestPlatform): Promise<Ctx> {
     .set(bearer(user))
     .send({ type: 'group', title: 'Fuzz', member_ids: [peer.id], bot_ids: [bot.id] })
     .expect(201);
+  await acceptInvitations(http, peer);
   const outsider = await registerUser(http);
+  const newGroup = async (owner: TestUser, body: object) =>
+    (
+      await http
+        .post('/api/v1/chats')
+        .set(bearer(owner))
+        .send({ type: 'group', title: 'Fuzz', ...body })
+        .expect(201)
+    ).body.chat.id as string;
+  const leaveGroupId = await newGroup(user, { bot_ids: [bot.id] });
+  const removeGroupId = await newGroup(user, { bot_ids: [bot.id] });
+  await newGroup(outsider, { member_ids: [user.id] });
+  await newGroup(outsider, { member_ids: [user.id] });
+  const invited = await http.get('/api/v1/invitations').set(bearer(user)).expect(200);
+  const [acceptInvitation, declineInvitation] = invited.body.invitations as { id: string }[];
   const outsiderBot = await registerBot(http, outsider);
   const outsiderChatId = await openChat(http, outsider, outsiderBot);
   const userMsg = await say(http, user, chatId, 'hello bot');
@@ -182,6 +201,10 @@ async function buildContext(t: TestPlatform): Promise<Ctx> {
     outsiderBot,
     chatId,
     groupId: group.body.chat.id,
+    leaveGroupId,
+    removeGroupId,
+    acceptInvitationId: acceptInvitation!.id,
+    declineInvitationId: declineInvitation!.id,
     outsiderChatId,
     userMsgId: userMsg.id,
     userDeleteMsgId: userDelete.id,

@@ -1,5 +1,13 @@
 import { useTestPlatform } from '../support/platform';
-import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
+import {
+  acceptInvitations,
+  bearer,
+  botAuth,
+  registerBot,
+  registerUser,
+  say,
+  userBotChat,
+} from '../support/fixtures';
 
 const t = useTestPlatform();
 
@@ -188,6 +196,7 @@ describe('messenger access', () => {
       .send({ type: 'group', title: 'Team', member_ids: [friend.id], bot_ids: [a.id] })
       .expect(201);
     const chatId = g.body.chat.id;
+    await acceptInvitations(http, friend);
     const added = await http
       .post(`/api/v1/chats/${chatId}/members`)
       .set(bearer(friend))

@@ -1,5 +1,13 @@
 import { useTestPlatform } from '../support/platform';
-import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
+import {
+  acceptInvitations,
+  bearer,
+  botAuth,
+  registerBot,
+  registerUser,
+  say,
+  userBotChat,
+} from '../support/fixtures';
 import { NO_SUCH_ID, botCall, feedOf, pngBytes, updatesOf } from './support';
 
 const t = useTestPlatform();
@@ -17,6 +25,7 @@ async function groupWithTwoBots() {
     .send({ type: 'group', title: 'Team', member_ids: [friend.id] })
     .expect(201);
   const chatId = g.body.chat.id as string;
+  await acceptInvitations(http, friend);
   await http
     .post(`/api/v1/chats/${chatId}/members`)
     .set(bearer(owner))

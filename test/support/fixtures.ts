@@ -73,3 +73,11 @@ export async function userBotChat(http: Http, botBody: Record<string, unknown> =
   const chatId = await openChat(http, user, bot);
   return { user, bot, chatId };
 }
+
+/** Consent: `user` accepts every group invitation waiting for them. */
+export async function acceptInvitations(http: Http, user: TestUser): Promise<void> {
+  const res = await http.get('/api/v1/invitations').set(bearer(user)).expect(200);
+  for (const { id } of res.body.invitations as { id: string }[]) {
+    await http.post(`/api/v1/invitations/${id}/accept`).set(bearer(user)).expect(200);
+  }
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameField } from '../names';
 
 /** Usernames: 3–32 of a-z, 0-9 and _, starting with a letter; case-insensitive. */
 export const USERNAME_RULE = /^[a-z][a-z0-9_]{2,31}$/;
@@ -21,7 +22,7 @@ export const password = z
 export const registerBody = z.object({
   username,
   password,
-  display_name: z.string().trim().min(1).max(64).optional(),
+  display_name: nameField(64).optional(),
 });
 
 export const loginBody = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameField } from '../names';
 
 export const PERMISSIONS = ['read_messages', 'send_messages'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -30,7 +31,7 @@ const avatar = z
   );
 
 export const registerBotBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  name: nameField(64),
   username: z
     .string()
     .trim()

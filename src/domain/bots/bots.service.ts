@@ -4,6 +4,14 @@ import type { Bot, User } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
+import {
+  afterCursor,
+  cursorOrder,
+  pageOf,
+  pageSize,
+  type Page,
+  type PageRequest,
+} from '../pagination';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
 import { BotAuthCache } from './auth-cache';
@@ -73,12 +81,16 @@ export class BotsService {
     }
   }
 
-  async listOwned(ownerId: string): Promise<BotWithUser[]> {
-    return this.db.bot.findMany({
-      where: { ownerId },
+  /** The owner's bots, oldest first, a page at a time. */
+  async listOwned(ownerId: string, page: PageRequest = {}): Promise<Page<BotWithUser>> {
+    const size = pageSize(page.limit);
+    const rows = await this.db.bot.findMany({
+      where: { ownerId, ...afterCursor(page.cursor, 'asc') },
       include: { user: true },
-      orderBy: { createdAt: 'asc' },
+      orderBy: cursorOrder('asc'),
+      take: size + 1,
     });
+    return pageOf(rows, size);
   }
 
   /** Owner only; someone else's bot is indistinguishable from a missing one. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameField } from '../names';
 
 const uuid = z.uuid('must be a UUID');
 
@@ -7,11 +8,7 @@ export const openChatBody = z.union(
     z.object({ bot_id: uuid }),
     z.object({
       type: z.literal('group'),
-      title: z
-        .string()
-        .trim()
-        .min(1, 'must not be empty')
-        .max(128, 'must be at most 128 characters'),
+      title: nameField(128),
       member_ids: z.array(uuid).max(200, 'at most 200 members').default([]),
       bot_ids: z.array(uuid).max(20, 'at most 20 bots').default([]),
     }),
@@ -26,6 +23,7 @@ export const addMemberBody = z.union([z.object({ bot_id: uuid }), z.object({ use
 export const chatQuery = z.object({ chat_id: z.string().max(64) });
 
 export type OpenChat = z.infer<typeof openChatBody>;
+export type NewGroup = Extract<OpenChat, { type: 'group' }>;
 export type NewMember = z.infer<typeof addMemberBody>;
 
 /** Telegram's sendChatAction values. */

@@ -7,7 +7,14 @@ import type { BotWithUser } from '../bots/bots.service';
 import { ChatsRepository } from './chats.repository';
 import type { ChatType, MessageRecord, Person } from '../messages/message';
 import { findInChat, personOf } from '../messages/message-query';
-import type { OpenChat, NewMember } from './chats.schemas';
+import {
+  afterCursor,
+  cursorOrder,
+  pageOf,
+  pageSize,
+  type Page,
+  type PageRequest,
+} from '../pagination';
 import { requireMember } from './membership';
 
 export interface ChatMember extends Person {
@@ -40,18 +47,18 @@ export interface Recipient {
   botPermissions: string[];
 }
 
-const memberInclude = {
+export const memberInclude = {
   members: {
     include: { user: { include: { botProfile: { select: { id: true, isActive: true } } } } },
     orderBy: { joinedAt: 'asc' as const },
   },
 };
 
-type ChatWithMembers = Chat & {
+export type ChatWithMembers = Chat & {
   members: { user: User & { botProfile: { id: string; isActive: boolean } | null } }[];
 };
 
-function toChatRecord(chat: ChatWithMembers): ChatRecord {
+export function toChatRecord(chat: ChatWithMembers): ChatRecord {
   return {
     id: chat.id,
     type: chat.type,
@@ -75,33 +82,8 @@ export class ChatsService {
     this.repo = new ChatsRepository(sql);
   }
 
-  /** `{bot_id}` → the private chat with that bot (created once); `{type:"group"}` → a new group. */
-  async open(user: User, body: OpenChat): Promise<{ chat: ChatRecord; created: boolean }> {
-    if ('bot_id' in body) return this.openPrivate(user, body.bot_id);
-    const botUsers = await this.botUserIds(body.bot_ids);
-    const memberIds = [...new Set([user.id, ...body.member_ids, ...botUsers])];
-    const found = await this.db.user.count({ where: { id: { in: memberIds } } });
-    if (found !== memberIds.length) throw appError('user_not_found');
-    const chat = await this.db.chat.create({
-      data: {
-        type: 'group',
-        title: body.title,
-        createdById: user.id,
-        members: { create: memberIds.map((userId) => ({ userId })) },
-      },
-      include: memberInclude,
-    });
-    return { chat: toChatRecord(chat), created: true };
-  }
-
-  private async botUserIds(botIds: string[]): Promise<string[]> {
-    if (botIds.length === 0) return [];
-    const bots = await this.db.bot.findMany({ where: { id: { in: botIds }, isActive: true } });
-    if (bots.length !== new Set(botIds).size) throw appError('bot_not_found');
-    return bots.map((b) => b.userId);
-  }
-
-  private async openPrivate(user: User, botId: string) {
+  /** The private chat with a bot, created on first use; `created` says which. */
+  async openPrivate(user: User, botId: string): Promise<{ chat: ChatRecord; created: boolean }> {
     const bot = await this.db.bot.findUnique({ where: { id: botId } });
     if (!bot || !bot.isActive) throw appError('bot_not_found');
     const privateKey = [user.id, bot.userId].sort().join(':');
@@ -132,24 +114,28 @@ export class ChatsService {
     }
   }
 
-  async list(user: User): Promise<ChatRecord[]> {
-    const chats = await this.db.chat.findMany({
-      where: { members: { some: { userId: user.id } } },
+  /** The person's chats, newest first, a page at a time. */
+  async list(user: User, page: PageRequest): Promise<Page<ChatRecord>> {
+    const size = pageSize(page.limit);
+    const rows = await this.db.chat.findMany({
+      where: { members: { some: { userId: user.id } }, ...afterCursor(page.cursor, 'desc') },
       include: memberInclude,
-      orderBy: { createdAt: 'desc' },
+      orderBy: cursorOrder('desc'),
+      take: size + 1,
     });
-    return chats.map(toChatRecord);
+    const { items, nextCursor } = pageOf(rows, size);
+    return { items: items.map(toChatRecord), nextCursor };
   }
 
   async get(user: User, chatId: string): Promise<ChatRecord> {
-    const chat = await this.loadWithMembers(chatId);
+    const chat = await this.load(chatId);
     if (!chat.members.some((m) => m.user.id === user.id)) throw appError('not_a_member');
     return toChatRecord(chat);
   }
 
   /** getChat: a chat the bot is a member of, with its pinned message. */
   async getForBot(bot: BotWithUser, chatId: string): Promise<BotChat> {
-    const chat = await this.loadWithMembers(chatId);
+    const chat = await this.load(chatId);
     if (!chat.members.some((m) => m.user.id === bot.userId)) throw appError('not_a_member');
     const pinned = chat.pinnedMessageId
       ? ((await findInChat(this.db, chat.id, chat.pinnedMessageId)) ?? null)
@@ -157,29 +143,8 @@ export class ChatsService {
     return { chat: toChatRecord(chat), pinned };
   }
 
-  async addMember(user: User, chatId: string, body: NewMember): Promise<ChatRecord> {
-    const chat = await this.loadWithMembers(chatId);
-    if (!chat.members.some((m) => m.user.id === user.id)) throw appError('not_a_member');
-    if (chat.type !== 'group') throw appError('not_a_group');
-    const newUserId =
-      'bot_id' in body
-        ? (await this.botUserIds([body.bot_id]))[0]!
-        : await this.userId(body.user_id);
-    await this.db.chatMember.upsert({
-      where: { chatId_userId: { chatId, userId: newUserId } },
-      create: { chatId, userId: newUserId },
-      update: {},
-    });
-    return toChatRecord(await this.loadWithMembers(chatId));
-  }
-
-  private async userId(id: string): Promise<string> {
-    const u = await this.db.user.findUnique({ where: { id }, select: { id: true } });
-    if (!u) throw appError('user_not_found');
-    return u.id;
-  }
-
-  private async loadWithMembers(chatId: string): Promise<ChatWithMembers> {
+  /** A chat with its members, whoever asks; 404 when there is none. */
+  async load(chatId: string): Promise<ChatWithMembers> {
     const chat = isUuid(chatId)
       ? await this.db.chat.findUnique({ where: { id: chatId }, include: memberInclude })
       : null;

@@ -27,6 +27,10 @@ export type UserEvent =
       text: string | null;
       showAlert: boolean;
     }
+  /** A member left a group (the leaver hears it too). */
+  | { kind: 'chat.member_left'; chatId: string; member: Person }
+  /** The group's creator removed a member (the removed member hears it too). */
+  | { kind: 'chat.member_removed'; chatId: string; member: Person; by: Person }
   | {
       kind: 'chat.action';
       chatId: string;

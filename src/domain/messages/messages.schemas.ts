@@ -7,7 +7,8 @@ import {
   photoMime,
   userMediaInput,
 } from '../media/media.schemas';
-import { buttons, payload } from './payload';
+import { nameField } from '../names';
+import { buttons, payload, userPayload } from './payload';
 
 export const MAX_CONTENT = 4096;
 
@@ -26,7 +27,7 @@ const replyTo = z.uuid('must be a UUID').optional();
 export const userMessageBody = z.object({
   /** Required, except with `media`, where it is the optional caption. */
   content: content.optional(),
-  payload: payload.optional(),
+  payload: userPayload.optional(),
   reply_to_message_id: replyTo,
   media: userMediaInput.optional(),
 });
@@ -60,11 +61,8 @@ export const sendDocumentBody = z.object({
   reply_to_message_id: replyTo,
 });
 
-export const forwardLabel = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters');
+/** The "forwarded from" label: a name as readers see it. */
+export const forwardLabel = nameField(128);
 
 export const forwardBody = z.object({
   chat_id: id,

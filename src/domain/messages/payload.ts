@@ -46,6 +46,25 @@ export const payload = z
   )
   .pipe(z.looseObject({ buttons: buttons.optional() }));
 
+/**
+ * Keys the server sets and readers trust (`is_bot` marks a bot's message): a person's message
+ * may not carry them, so nobody can pass for a bot.
+ */
+export const SERVER_PAYLOAD_KEYS = ['is_bot', 'is_command', 'command', 'via_bot'] as const;
+
+/** A person's payload: no server keys, and no buttons (a tap goes to a bot: only bots offer them). */
+export const userPayload = payload.superRefine((p, ctx) => {
+  for (const key of SERVER_PAYLOAD_KEYS) {
+    if (Object.hasOwn(p, key)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'is set by the server' });
+      return;
+    }
+  }
+  if (Object.hasOwn(p, 'buttons')) {
+    ctx.addIssue({ code: 'custom', path: ['buttons'], message: 'only bots may send buttons' });
+  }
+});
+
 /** The callback_data of every button on a message, for checking a tap. */
 export function callbackDataOf(p: unknown): Set<string> {
   const rows = (p as { buttons?: unknown })?.buttons;

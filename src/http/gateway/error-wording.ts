@@ -57,6 +57,7 @@ const OVERRIDES: Partial<Record<Reason, Word>> = {
     return use ? `message to ${use} not found` : 'message not found';
   },
   rate_limited: (e) => `retry after ${e.retryAfter ?? 1}`,
+  too_many_groups: (e) => `retry after ${e.retryAfter ?? 1}`,
 };
 
 /** Telegram's status: its own 400 for what names nothing, our status otherwise. */

@@ -1,10 +1,11 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../services';
-import { addMemberBody, openChatBody } from '../../domain/chats/chats.schemas';
+import { openChatBody } from '../../domain/chats/chats.schemas';
 import { feedQuery } from '../../domain/events/events.schemas';
 import { appError } from '../../domain/errors';
 import { userMediaDraft } from '../../domain/media/media.schemas';
 import { listQuery, tapBody, userMessageBody } from '../../domain/messages/messages.schemas';
+import { pageQuery } from '../../domain/pagination';
 import { parse } from '../../domain/validation';
 import { userOf } from '../context';
 import { pollSignal } from '../long-poll';
@@ -13,29 +14,38 @@ import { toChatView } from './chat-view';
 import { toMessengerEvent } from './event-view';
 import { toMessengerMessage } from './message-view';
 
-/** The messenger's user side: chats, messages, button taps, the event feed. */
-export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
+/**
+ * The messenger's user side: chats, messages, button taps, the event feed. `limitWrites`
+ * counts each person's message writes (http/rate-limit.ts).
+ */
+export function messengerRoutes(
+  s: Services,
+  shutdown: AbortSignal,
+  limitWrites: RequestHandler,
+): Router {
   const r = Router();
 
   r.post('/chats', async (req, res) => {
     const user = userOf(req);
-    const { chat, created } = await s.chats.open(user, parse(openChatBody, req.body));
+    const body = parse(openChatBody, req.body);
+    const { chat, created } =
+      'bot_id' in body
+        ? await s.chats.openPrivate(user, body.bot_id)
+        : { chat: await s.groups.create(user, body), created: true };
     res.status(created ? 201 : 200).json({ chat: toChatView(chat, user.id) });
   });
+  // Newest first, a page at a time; `chats` as before, `next_cursor` for the next page.
   r.get('/chats', async (req, res) => {
     const user = userOf(req);
-    const chats = await s.chats.list(user);
-    res.json({ chats: chats.map((c) => toChatView(c, user.id)) });
+    const page = await s.chats.list(user, parse(pageQuery, req.query));
+    res.json({
+      chats: page.items.map((c) => toChatView(c, user.id)),
+      next_cursor: page.nextCursor,
+    });
   });
   r.get('/chats/:chat_id', async (req, res) => {
     const user = userOf(req);
     const chat = await s.chats.get(user, req.params.chat_id);
-    res.json({ chat: toChatView(chat, user.id) });
-  });
-  r.post('/chats/:chat_id/members', async (req, res) => {
-    const user = userOf(req);
-    const body = parse(addMemberBody, req.body);
-    const chat = await s.chats.addMember(user, req.params.chat_id, body);
     res.json({ chat: toChatView(chat, user.id) });
   });
   r.get('/chats/:chat_id/messages', async (req, res) => {
@@ -44,12 +54,12 @@ export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
     const messages = await s.messages.list(user, req.params.chat_id, q);
     res.json({ messages: messages.map(toMessengerMessage) });
   });
-  r.post('/chats/:chat_id/messages', async (req, res) => {
+  r.post('/chats/:chat_id/messages', limitWrites, async (req, res) => {
     const user = userOf(req);
     const b = parse(userMessageBody, req.body);
     // Content is required, except with media, where it is the optional caption.
     if (b.content === undefined && !b.media) throw appError('missing_field', { field: 'content' });
-    const message = await s.messages.sendAsUser(user, req.params.chat_id, {
+    const message = await s.messages.sendAsUser(user, String(req.params.chat_id), {
       content: b.content ?? '',
       payload: b.payload,
       replyToId: b.reply_to_message_id,
@@ -57,7 +67,7 @@ export function messengerRoutes(s: Services, shutdown: AbortSignal): Router {
     });
     res.status(201).json({ message: toMessengerMessage(message) });
   });
-  r.post('/chats/:chat_id/messages/:message_id/callback', async (req, res) => {
+  r.post('/chats/:chat_id/messages/:message_id/callback', limitWrites, async (req, res) => {
     const user = userOf(req);
     const { chat_id, message_id } = req.params as Record<string, string>;
     const { callback_data } = parse(tapBody, req.body);

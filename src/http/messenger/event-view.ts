@@ -1,6 +1,7 @@
 // The event feed as the messenger reads it: `{id, type, data, created_at}`, data per kind.
 import type { FeedEvent } from '../../domain/events/event';
 import { summarizeReactions, toMessengerMessage, toPollView } from './message-view';
+import { toPersonView } from './user-view';
 
 export interface MessengerEvent {
   id: string;
@@ -50,6 +51,10 @@ function dataOf(e: FeedEvent): Record<string, unknown> {
         chat_id: e.chatId,
         message_id: e.messageId,
       };
+    case 'chat.member_left':
+      return { chat_id: e.chatId, user: toPersonView(e.member) };
+    case 'chat.member_removed':
+      return { chat_id: e.chatId, user: toPersonView(e.member), removed_by: toPersonView(e.by) };
     case 'chat.action':
       return {
         chat_id: e.chatId,

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../services';
 import { userEditBody } from '../../domain/messages/messages.schemas';
 import { voteBody } from '../../domain/polls/polls.schemas';
@@ -14,35 +14,36 @@ const refOf = (p: Record<string, string | string[]>) => ({
 });
 
 /** The messenger's user side beyond posting: edit, delete, react, vote, fetch media. */
-export function messageActionRoutes(s: Services): Router {
+export function messageActionRoutes(s: Services, limitWrites: RequestHandler): Router {
+  // Every write here reaches each member's feed: each counts against the writer's limit.
   const r = Router();
 
-  r.patch('/chats/:chat_id/messages/:message_id', async (req, res) => {
+  r.patch('/chats/:chat_id/messages/:message_id', limitWrites, async (req, res) => {
     const user = userOf(req);
     const { content } = parse(userEditBody, req.body);
     const message = await s.edits.editAsUser(user, refOf(req.params), content);
     res.json({ message: toMessengerMessage(message) });
   });
-  r.delete('/chats/:chat_id/messages/:message_id', async (req, res) => {
+  r.delete('/chats/:chat_id/messages/:message_id', limitWrites, async (req, res) => {
     const user = userOf(req);
     await s.edits.deleteAsUser(user, refOf(req.params));
     res.status(204).end();
   });
-  r.post('/chats/:chat_id/messages/:message_id/reactions', async (req, res) => {
+  r.post('/chats/:chat_id/messages/:message_id/reactions', limitWrites, async (req, res) => {
     const user = userOf(req);
     const { emoji } = parse(userReactionBody, req.body);
     const message = await s.reactions.setAsUser(user, refOf(req.params), emoji, true);
     res.json({ message: toMessengerMessage(message) });
   });
   // The emoji may come in the body or, for clients that send no body with DELETE, the query.
-  r.delete('/chats/:chat_id/messages/:message_id/reactions', async (req, res) => {
+  r.delete('/chats/:chat_id/messages/:message_id/reactions', limitWrites, async (req, res) => {
     const user = userOf(req);
     const body = req.body as { emoji?: unknown } | undefined;
     const { emoji } = parse(userReactionBody, body?.emoji === undefined ? req.query : body);
     const message = await s.reactions.setAsUser(user, refOf(req.params), emoji, false);
     res.json({ message: toMessengerMessage(message) });
   });
-  r.post('/chats/:chat_id/polls/:message_id/votes', async (req, res) => {
+  r.post('/chats/:chat_id/polls/:message_id/votes', limitWrites, async (req, res) => {
     const user = userOf(req);
     const { option_ids } = parse(voteBody, req.body);
     const { chatId, messageId } = refOf(req.params);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../../services';
 import { commandsOf } from '../../domain/bots/bots.service';
 import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
+import { pageQuery } from '../../domain/pagination';
 import { parse } from '../../domain/validation';
 import { authenticateUser } from '../auth';
 import { botOf, userOf } from '../context';
@@ -17,8 +18,10 @@ export function ownerRoutes({ accounts, bots }: Services): Router {
     const registered = await bots.register(userOf(req).id, parse(registerBotBody, req.body));
     res.status(201).json(registeredBotView(registered));
   });
+  // Oldest first, a page at a time; `bots` as before, `next_cursor` for the next page.
   r.get('/my-bots', asOwner, async (req, res) => {
-    res.json({ bots: (await bots.listOwned(userOf(req).id)).map(toPublicBot) });
+    const page = await bots.listOwned(userOf(req).id, parse(pageQuery, req.query));
+    res.json({ bots: page.items.map(toPublicBot), next_cursor: page.nextCursor });
   });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));
