@@ -68,7 +68,7 @@ export function createServices({ config, log, db, sql, bus, deliveryScheduler }:
     messages,
     edits,
     media,
-    reactions: new ReactionsService(db, sql, chats, fanout),
+    reactions: new ReactionsService(db, chats, fanout),
     polls: new PollsService(db, chats, messages, fanout),
     pins: new PinsService(db, chats, fanout),
     chatActions: new ChatActionsService(chats, fanout),

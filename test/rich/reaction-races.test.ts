@@ -1,0 +1,82 @@
+// The three-reactions-per-member cap under concurrency, and the Telegram form of
+// setMessageReaction replacing the bot's set in one transaction.
+import supertest from 'supertest';
+import { useTestPlatform } from '../support/platform';
+import { bearer, say, userBotChat, type TestBot } from '../support/fixtures';
+import { historyOf } from './support';
+
+const t = useTestPlatform();
+const gw = (bot: TestBot, method: string, body: object) =>
+  supertest(t.current.platform.gateway).post(`/bot${bot.telegramToken}/${method}`).send(body);
+
+const TWELVE = ['👍', '🔥', '🎉', '😀', '😢', '👀', '🙏', '💯', '🤔', '👏', '🥳', '😎'];
+
+type Summary = { emoji: string; user_ids: string[] }[];
+const mineIn = (reactions: Summary | undefined, userId: string) =>
+  (reactions ?? []).filter((r) => r.user_ids.includes(userId)).map((r) => r.emoji);
+
+describe('reaction cap under concurrency', () => {
+  it('12 concurrent emoji from one person leave exactly 3', async () => {
+    const { http } = t.current;
+    const { user, chatId } = await userBotChat(http);
+    const msg = await say(http, user, chatId, 'race me');
+    const url = `/api/v1/chats/${chatId}/messages/${msg.id}/reactions`;
+    const results = await Promise.all(
+      TWELVE.map((emoji) => http.post(url).set(bearer(user)).send({ emoji })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+    expect(results.filter((r) => r.status === 400)).toHaveLength(9);
+    const [m] = await historyOf(http, user, chatId);
+    expect(mineIn(m!.reactions as Summary, user.id)).toHaveLength(3);
+  });
+
+  it('12 concurrent set-reaction calls from one bot leave exactly 3', async () => {
+    const { http } = t.current;
+    const { user, bot, chatId } = await userBotChat(http);
+    const msg = await say(http, user, chatId, 'race me too');
+    await Promise.all(
+      TWELVE.map((emoji) =>
+        gw(bot, 'setMessageReaction', { chat_id: chatId, message_id: msg.id, emoji }),
+      ),
+    );
+    const [m] = await historyOf(http, user, chatId);
+    expect(mineIn(m!.reactions as Summary, bot.userId)).toHaveLength(3);
+  });
+});
+
+describe('setMessageReaction with a whole set (Telegram form)', () => {
+  it('replaces the set, refuses more than 3 without changing anything, and [] clears', async () => {
+    const { http } = t.current;
+    const { user, bot, chatId } = await userBotChat(http);
+    const msg = await say(http, user, chatId, 'react');
+    const ref = { chat_id: chatId, message_id: msg.id };
+    const set = (emojis: string[]) =>
+      gw(bot, 'setMessageReaction', {
+        ...ref,
+        reaction: emojis.map((emoji) => ({ type: 'emoji', emoji })),
+      });
+    const mine = async () =>
+      mineIn((await historyOf(http, user, chatId))[0]!.reactions as Summary, bot.userId);
+
+    await set(['👍', '🔥']).expect(200);
+    expect(await mine()).toEqual(['👍', '🔥']);
+    const tooMany = await set(['🎉', '😀', '😢', '👀']).expect(400);
+    expect(tooMany.body.description).toMatch(/at most 3 reactions/);
+    expect(await mine()).toEqual(['👍', '🔥']);
+    await set(['🔥', '🎉']).expect(200);
+    expect(await mine()).toEqual(['🔥', '🎉']);
+
+    // Concurrent replacements: one of them wins whole, never a mixture over the cap.
+    const sets = [
+      ['😀', '😢', '👀'],
+      ['🙏', '💯', '🤔'],
+      ['👏', '🥳', '😎'],
+    ];
+    await Promise.all(sets.map((s) => set(s).expect(200)));
+    const final = await mine();
+    expect(sets.map((s) => [...s].sort().join())).toContain([...final].sort().join());
+
+    await set([]).expect(200);
+    expect(await mine()).toEqual([]);
+  });
+});
