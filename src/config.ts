@@ -81,6 +81,8 @@ const schema = z.object({
    */
   CACHE_AUDIT_MS: z.coerce.number().int().min(100).max(3600000).default(60000),
   UPDATE_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** Bots one owner may have (BotFather's limit); registering one more is a 409. */
+  MAX_BOTS_PER_OWNER: z.coerce.number().int().min(1).max(100000).default(20),
   /** Requests per second per bot, across all processes and both dialects (0: no limit). */
   RATE_LIMIT_PER_BOT: z.coerce.number().int().min(0).max(100000).default(30),
   /** Largest gateway request (multipart uploads, base64 media), files held in memory. */

@@ -44,11 +44,13 @@ export const REASON_STATUS = {
   message_not_found: 404,
   poll_not_found: 404,
   media_not_found: 404,
+  avatar_not_found: 404,
   callback_not_found: 404,
   reply_target_not_found: 400,
   // State that refuses the change
   username_taken: 409,
   bot_username_taken: 409,
+  too_many_bots: 409,
   not_a_group: 400,
   message_not_editable: 400,
   message_has_no_buttons: 400,

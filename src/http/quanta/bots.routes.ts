@@ -5,6 +5,7 @@ import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas
 import { parse } from '../../domain/validation';
 import { authenticateUser } from '../auth';
 import { botOf, userOf } from '../context';
+import { sendMedia } from '../media-response';
 import { registeredBotView, toPublicBot } from './bot-view';
 
 /** The bot registry, for owners: JWT in `Authorization`, not a bot token. */
@@ -19,6 +20,9 @@ export function ownerRoutes({ accounts, bots }: Services): Router {
   });
   r.get('/my-bots', asOwner, async (req, res) => {
     res.json({ bots: (await bots.listOwned(userOf(req).id)).map(toPublicBot) });
+  });
+  r.get('/avatar/:bot_id', asOwner, async (req, res) => {
+    sendMedia(res, await bots.avatar(userOf(req).id, String(req.params.bot_id)));
   });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));
