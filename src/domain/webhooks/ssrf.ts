@@ -98,7 +98,7 @@ export function isPublicAddress(ip: string): boolean {
   // net.isIP accepts only canonical forms; anything else is not an address we can vouch for.
   if (net.isIP(bare) === 0) return false;
   const addr = ipaddr.parse(bare);
-  return addr instanceof ipaddr.IPv4 ? isPublicV4(addr) : isPublicV6(addr as ipaddr.IPv6);
+  return addr instanceof ipaddr.IPv4 ? isPublicV4(addr) : isPublicV6(addr);
 }
 
 // ── set-time validation ───────────────────────────────────────────────────────────────
