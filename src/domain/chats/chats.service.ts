@@ -7,6 +7,7 @@ import type { BotWithUser } from '../bots/bots.service';
 import { ChatsRepository } from './chats.repository';
 import type { ChatType, MessageRecord, Person } from '../messages/message';
 import { findInChat, personOf } from '../messages/message-query';
+import { canRead } from '../messages/bot-reading';
 import type { OpenChat, NewMember } from './chats.schemas';
 import { requireMember } from './membership';
 
@@ -151,9 +152,11 @@ export class ChatsService {
   async getForBot(bot: BotWithUser, chatId: string): Promise<BotChat> {
     const chat = await this.loadWithMembers(chatId);
     if (!chat.members.some((m) => m.user.id === bot.userId)) throw appError('not_a_member');
-    const pinned = chat.pinnedMessageId
-      ? ((await findInChat(this.db, chat.id, chat.pinnedMessageId)) ?? null)
-      : null;
+    // The pinned message is someone's text: only a reading bot gets it (the id stays).
+    const pinned =
+      chat.pinnedMessageId && canRead(bot)
+        ? ((await findInChat(this.db, chat.id, chat.pinnedMessageId)) ?? null)
+        : null;
     return { chat: toChatRecord(chat), pinned };
   }
 

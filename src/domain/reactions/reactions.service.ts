@@ -12,6 +12,7 @@ import { invalid } from '../errors';
 import type { Fanout } from '../messages/fanout';
 import type { MessageRef } from '../messages/edits.service';
 import type { MessageRecord, Person } from '../messages/message';
+import { readableBy } from '../messages/bot-reading';
 import { findLiveMessage, personOf } from '../messages/message-query';
 import { MAX_REACTIONS_PER_MEMBER } from './reactions.schemas';
 import { reactionsRepository as repo, type Toggled } from './reactions.repository';
@@ -33,7 +34,7 @@ export class ReactionsService {
     add: boolean,
   ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    return this.toggle(personOf(bot.user), ref, emoji, add);
+    return readableBy(bot, await this.toggle(personOf(bot.user), ref, emoji, add));
   }
 
   /**
@@ -44,11 +45,12 @@ export class ReactionsService {
     requirePermission(bot, 'send_messages');
     const wanted = [...new Set(emojis)];
     if (wanted.length > MAX_REACTIONS_PER_MEMBER) throw invalid('reaction', most);
-    return this.change(personOf(bot.user), ref, async (tx, messageId, actorId) => {
+    const changed = await this.change(personOf(bot.user), ref, async (tx, messageId, actorId) => {
       const { old, changed } = await repo.replace(tx, messageId, actorId, wanted);
       const kept = old.filter((e) => wanted.includes(e));
       return { old, changed, now: [...kept, ...wanted.filter((e) => !kept.includes(e))] };
     });
+    return readableBy(bot, changed);
   }
 
   /** POST (add) / DELETE (remove) /chats/:chat_id/messages/:message_id/reactions. */
