@@ -148,6 +148,8 @@ const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
       REDIS_URL: redis.url,
       LOG_LEVEL: 'warn',
       DATABASE_POOL_SIZE: '10',
+      // One owner registers every poller.
+      MAX_BOTS_PER_OWNER: '1000',
     });
     drop = testEnv.drop;
     api = await startPlatformProcess(testEnv.env, 'api');

@@ -40,6 +40,8 @@ describe('webhook worker SIGKILLed during a burst', () => {
       LOG_LEVEL: 'warn',
       WEBHOOK_RETRY_SCHEDULE: '0.2,0.2,0.2,0.2,0.2,0.5,1,1,1,1',
       WEBHOOK_TIMEOUT_MS: '10000',
+      // One owner registers every bot.
+      MAX_BOTS_PER_OWNER: '1000',
     });
     drop = testEnv.drop;
     const env = testEnv.env;

@@ -368,6 +368,14 @@ const quanta: RestEndpoint[] = [
     bases: () => [{}],
     accepts: NO_INPUT,
   }),
+  bot('GET', 'avatar/:bot_id', {
+    auth: 'user',
+    input: 'query',
+    fields: {},
+    bases: () => [{}],
+    params: { bot_id: (c) => c.bot.id },
+    accepts: NO_INPUT,
+  }),
   bot('DELETE', 'delete/:bot_id', {
     auth: 'user',
     input: 'none',
