@@ -90,6 +90,8 @@ const schema = z.object({
   GROUPS_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100000).default(50),
   /** Members of a group, bots and pending invitations included. */
   GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(100000).default(200),
+  /** Bots one owner may have (BotFather's limit); registering one more is a 409. */
+  MAX_BOTS_PER_OWNER: z.coerce.number().int().min(1).max(100000).default(20),
   /** Requests per second per bot, across all processes and both dialects (0: no limit). */
   RATE_LIMIT_PER_BOT: z.coerce.number().int().min(0).max(100000).default(30),
   /** Largest gateway request (multipart uploads, base64 media), files held in memory. */

@@ -69,7 +69,7 @@ export function createServices({ config, log, db, sql, bus, deliveryScheduler }:
       secret: config.JWT_SECRET,
       ttlSeconds: config.JWT_TTL,
     }),
-    bots: new BotsService(db, sql, bus),
+    bots: new BotsService(db, sql, bus, config.MAX_BOTS_PER_OWNER),
     chats,
     groups: new GroupsService(sql, chats, fanout, {
       perUserPerDay: config.GROUPS_PER_USER_PER_DAY,
@@ -79,7 +79,7 @@ export function createServices({ config, log, db, sql, bus, deliveryScheduler }:
     messages,
     edits,
     media,
-    reactions: new ReactionsService(db, sql, chats, fanout),
+    reactions: new ReactionsService(db, chats, fanout),
     polls: new PollsService(db, chats, messages, fanout),
     pins: new PinsService(db, chats, fanout),
     chatActions: new ChatActionsService(chats, fanout),

@@ -40,6 +40,8 @@ export async function createBenchEnv(extra: Record<string, string> = {}): Promis
     WEBHOOK_ALLOW_PRIVATE: 'true',
     // The benches measure the platform's capacity, not the per-bot quota (30 req/s).
     RATE_LIMIT_PER_BOT: '0',
+    // One owner registers every bench bot (up to 10,000).
+    MAX_BOTS_PER_OWNER: '100000',
     ...extra,
   };
   return {

@@ -45,6 +45,8 @@ describe('two api processes and one worker', () => {
     const testEnv = await createTestEnv({
       LOG_LEVEL: 'warn',
       WEBHOOK_RETRY_SCHEDULE: '0.2,0.2,0.2,0.2,0.2',
+      // One owner registers every bot of the file.
+      MAX_BOTS_PER_OWNER: '1000',
     });
     drop = testEnv.drop;
     const started = Date.now();

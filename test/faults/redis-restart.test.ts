@@ -150,6 +150,8 @@ const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
       DATABASE_POOL_SIZE: '10',
       // One account sends to 200 bots a round: load, not a person typing.
       USER_WRITES_PER_MINUTE: '0',
+      // One owner registers every poller.
+      MAX_BOTS_PER_OWNER: '1000',
     });
     drop = testEnv.drop;
     api = await startPlatformProcess(testEnv.env, 'api');

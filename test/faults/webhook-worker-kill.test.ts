@@ -42,6 +42,8 @@ describe('webhook worker SIGKILLed during a burst', () => {
       WEBHOOK_TIMEOUT_MS: '10000',
       // The burst is load on the worker, not a person typing: no per-person write limit.
       USER_WRITES_PER_MINUTE: '0',
+      // One owner registers every bot.
+      MAX_BOTS_PER_OWNER: '1000',
     });
     drop = testEnv.drop;
     const env = testEnv.env;

@@ -431,6 +431,14 @@ const quanta: RestEndpoint[] = [
     bases: (): Input[] => [{}, { limit: '2' }],
     accepts: `${CLAMPED}; an absent cursor is the first page`,
   }),
+  bot('GET', 'avatar/:bot_id', {
+    auth: 'user',
+    input: 'query',
+    fields: {},
+    bases: () => [{}],
+    params: { bot_id: (c) => c.bot.id },
+    accepts: NO_INPUT,
+  }),
   bot('DELETE', 'delete/:bot_id', {
     auth: 'user',
     input: 'none',

@@ -111,13 +111,17 @@ function printStats(stats: Fuzz['stats']): void {
   console.log(lines.join('\n'));
 }
 
+const PNG_1X1 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 const signJwt = (secret: string, claims: object) =>
   jwt.sign(claims, secret, { algorithm: 'HS256' });
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 async function buildContext(t: TestPlatform): Promise<Ctx> {
   const { http } = t;
-  const { user, bot, chatId } = await userBotChat(http);
+  // With an uploaded avatar, so GET /bot/avatar/:bot_id has bytes to serve.
+  const { user, bot, chatId } = await userBotChat(http, { avatar: PNG_1X1 });
   const peer = await registerUser(http);
   const group = await http
     .post('/api/v1/chats')

@@ -7,3 +7,9 @@ export function cachedBots(platform: Platform): number {
   const { cache } = platform.services.bots as unknown as { cache: BotAuthCache<unknown> };
   return cache.fingerprints().size;
 }
+
+/** Entries and estimated bytes the platform's key cache holds now. */
+export function botCacheStats(platform: Platform): { entries: number; bytes: number } {
+  const { cache } = platform.services.bots as unknown as { cache: BotAuthCache<unknown> };
+  return cache.stats();
+}

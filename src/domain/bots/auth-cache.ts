@@ -1,12 +1,16 @@
 // Bot API keys → bots, cached in process so a request costs no Postgres round trip for its
 // token. Trusted only while Redis is known to deliver every invalidation to this process.
+import { LRUCache } from 'lru-cache';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 
 /** Carries the id of a bot whose row changed or went away; every api process listens. */
 export const BOTS_CHANGED = 'bots:changed';
 
-/** Beyond this, the oldest entries go first (a bot re-caches on its next request). */
-const MAX_ENTRIES = 100_000;
+/**
+ * Beyond either bound the least recently used entries go (a bot re-caches on its next
+ * request): a count, and bytes as the caller estimates them, so large rows cannot pile up.
+ */
+export const CACHE_LIMITS = { maxEntries: 100_000, maxBytes: 64 * 1024 * 1024 };
 
 interface Entry<T> {
   value: T;
@@ -14,6 +18,8 @@ interface Entry<T> {
   /** md5 of the bot's and its user's rows when cached; the audit compares it. */
   fingerprint: string;
   generation: number;
+  /** Estimated bytes held (the value and its bookkeeping). */
+  size: number;
 }
 
 /** What put() compares with the cache's state when the read's result arrives. */
@@ -29,11 +35,21 @@ export interface StateBeforeRead {
  * arrived during the read, and the subscriber connection has not dropped since.
  */
 export class BotAuthCache<T> {
-  private readonly byDigest = new Map<string, Entry<T>>();
+  private readonly byDigest: LRUCache<string, Entry<T>>;
   private readonly digestsByBot = new Map<string, Set<string>>();
   private changes = 0;
 
-  constructor(private readonly bus: WakeupBus) {
+  constructor(
+    private readonly bus: WakeupBus,
+    limits = CACHE_LIMITS,
+  ) {
+    this.byDigest = new LRUCache<string, Entry<T>>({
+      max: limits.maxEntries,
+      maxSize: limits.maxBytes,
+      sizeCalculation: (e) => e.size,
+      // Evicted, replaced or deleted: the per-bot index must not keep the digest.
+      dispose: (e, digest) => this.unindex(e.botId, digest),
+    });
     // At once, not on the first request: entries are trusted only once Redis confirmed it.
     void bus.listen(BOTS_CHANGED, (msg) => this.onChange(msg));
   }
@@ -55,11 +71,21 @@ export class BotAuthCache<T> {
     };
   }
 
-  put(digest: string, botId: string, fingerprint: string, value: T, before: StateBeforeRead): void {
+  /** `bytes`: the caller's estimate of `value`'s size; an entry above the byte cap is not kept. */
+  put(
+    digest: string,
+    botId: string,
+    fingerprint: string,
+    value: T,
+    bytes: number,
+    before: StateBeforeRead,
+  ): void {
     const current = before.changes === this.changes && before.generation === this.bus.generation;
     if (!before.trusted || !current) return;
-    if (this.byDigest.size >= MAX_ENTRIES) this.evictDigest(this.byDigest.keys().next().value!);
-    this.byDigest.set(digest, { value, botId, fingerprint, generation: before.generation });
+    // Key, fingerprint and the two maps' entries, beside the value itself.
+    const size = Math.max(1, bytes + 512);
+    this.byDigest.set(digest, { value, botId, fingerprint, generation: before.generation, size });
+    if (!this.byDigest.has(digest)) return;
     let digests = this.digestsByBot.get(botId);
     if (!digests) this.digestsByBot.set(botId, (digests = new Set()));
     digests.add(digest);
@@ -81,7 +107,7 @@ export class BotAuthCache<T> {
   /** Drop a bot unless it was re-cached after `fingerprint` (the audit saw a stale one). */
   evictIfStale(botId: string, current: string | undefined): void {
     for (const digest of this.digestsByBot.get(botId) ?? []) {
-      if (this.byDigest.get(digest)?.fingerprint !== current) this.evictDigest(digest);
+      if (this.byDigest.peek(digest)?.fingerprint !== current) this.evictDigest(digest);
     }
   }
 
@@ -92,13 +118,19 @@ export class BotAuthCache<T> {
     for (const digest of this.digestsByBot.get(msg) ?? []) this.evictDigest(digest);
   }
 
+  /** Entries and their estimated bytes (for tests and the audit's log). */
+  stats(): { entries: number; bytes: number } {
+    return { entries: this.byDigest.size, bytes: this.byDigest.calculatedSize };
+  }
+
   private evictDigest(digest: string): void {
-    const e = this.byDigest.get(digest);
-    if (!e) return;
     this.byDigest.delete(digest);
-    const digests = this.digestsByBot.get(e.botId);
+  }
+
+  private unindex(botId: string, digest: string): void {
+    const digests = this.digestsByBot.get(botId);
     digests?.delete(digest);
-    if (digests?.size === 0) this.digestsByBot.delete(e.botId);
+    if (digests?.size === 0) this.digestsByBot.delete(botId);
   }
 
   private clear(): void {

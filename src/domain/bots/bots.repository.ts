@@ -1,7 +1,9 @@
-// The hot bot-key lookup and the cache audit's fingerprints (see auth-cache.ts).
+// The hot bot-key lookup and the cache audit's fingerprints (see auth-cache.ts); creating a
+// bot under its owner's cap, and deleting one so that its username is free again.
 import type { Bot, User } from '../../generated/prisma/client';
 import type { Sql } from '../../infra/db/prisma';
-import { statement } from '../../infra/db/statement';
+import { statement, withTransaction } from '../../infra/db/statement';
+import type { AvatarImage } from './avatar';
 import {
   BOT_COLUMNS,
   USER_COLUMNS,
@@ -29,6 +31,86 @@ const fingerprints = statement<{ ids: string[] }, { id: string; fingerprint: str
   FROM bots b JOIN users u ON u.id = b.user_id WHERE b.id = ANY(:ids::uuid[])`,
 );
 
+/** A bot to create: its user row, its bot row and, when uploaded, its avatar bytes. */
+export interface NewBotRow {
+  id: string;
+  ownerId: string;
+  username: string;
+  name: string;
+  description: string;
+  avatarUrl: string | null;
+  avatar: AvatarImage | null;
+  commands: unknown;
+  permissions: string[];
+  apiKeyHash: string;
+}
+
+// Serialises an owner's registrations (their bot count is read after this, then written):
+// NO KEY UPDATE, so rows that merely reference the owner (FOR KEY SHARE) are not held up.
+const lockOwner = statement<{ owner_id: string }, { id: string }>(
+  'bot-owner-lock',
+  `SELECT id FROM users WHERE id = :owner_id::uuid FOR NO KEY UPDATE`,
+);
+
+const countOwned = statement<{ owner_id: string }, { n: number }>(
+  'bots-owned-count',
+  `SELECT count(*)::int AS n FROM bots WHERE owner_id = :owner_id::uuid`,
+);
+
+const insert = statement<
+  {
+    id: string;
+    owner_id: string;
+    username: string;
+    name: string;
+    description: string;
+    avatar_url: string | null;
+    avatar_mime: string | null;
+    avatar_size: number | null;
+    avatar_sha256: string | null;
+    avatar_data: Buffer | null;
+    commands: string;
+    permissions: string[];
+    api_key_hash: string;
+  },
+  BotColumns & UserColumns
+>(
+  'bot-insert',
+  `
+WITH u AS (
+  INSERT INTO users (id, username, display_name, is_bot, updated_at)
+  VALUES (gen_random_uuid(), :username, :name, true, now())
+  RETURNING *
+), b AS (
+  INSERT INTO bots (id, owner_id, user_id, name, description, avatar_url, avatar_sha256,
+                    commands, permissions, api_key_hash, updated_at)
+  SELECT :id::uuid, :owner_id::uuid, u.id, :name, :description, :avatar_url,
+         :avatar_sha256::char(64), :commands::jsonb, :permissions::text[], :api_key_hash, now()
+    FROM u
+  RETURNING *
+), a AS (
+  INSERT INTO bot_avatars (bot_id, mime, size, sha256, data)
+  SELECT b.id, :avatar_mime::varchar, :avatar_size::int, :avatar_sha256::char(64),
+         :avatar_data::bytea
+    FROM b WHERE :avatar_data::bytea IS NOT NULL
+)
+SELECT ${BOT_COLUMNS}, ${USER_COLUMNS} FROM b JOIN u ON u.id = b.user_id`,
+);
+
+// The bot's user row stays (its messages keep their sender), under a name no one can
+// choose by accident: the username is free for a new bot at once.
+const remove = statement<{ bot_id: string; owner_id: string }, { id: string }>(
+  'bot-delete',
+  `
+WITH b AS (
+  DELETE FROM bots WHERE id = :bot_id::uuid AND owner_id = :owner_id::uuid RETURNING user_id
+)
+UPDATE users u
+   SET username = 'deleted_' || substr(replace(u.id::text, '-', ''), 1, 24), updated_at = now()
+  FROM b WHERE u.id = b.user_id
+RETURNING u.id`,
+);
+
 export class BotsRepository {
   constructor(private readonly sql: Sql) {}
 
@@ -39,6 +121,39 @@ export class BotsRepository {
     const row = await byKeyDigest.first(this.sql, { digest });
     if (!row) return undefined;
     return { bot: { ...botFromRow(row), user: userFromRow(row) }, fingerprint: row.fingerprint };
+  }
+
+  /**
+   * Creates the bot unless its owner already has `max` (then undefined), under a lock on the
+   * owner's row so that concurrent registrations cannot pass the cap together.
+   */
+  async create(row: NewBotRow, max: number): Promise<(Bot & { user: User }) | undefined> {
+    return withTransaction(this.sql, async (client) => {
+      await lockOwner.run(client, { owner_id: row.ownerId });
+      const [owned] = await countOwned.run(client, { owner_id: row.ownerId });
+      if ((owned?.n ?? 0) >= max) return undefined;
+      const created = await insert.first(client, {
+        id: row.id,
+        owner_id: row.ownerId,
+        username: row.username,
+        name: row.name,
+        description: row.description,
+        avatar_url: row.avatarUrl,
+        avatar_mime: row.avatar?.mime ?? null,
+        avatar_size: row.avatar?.size ?? null,
+        avatar_sha256: row.avatar?.sha256 ?? null,
+        avatar_data: row.avatar?.data ?? null,
+        commands: JSON.stringify(row.commands),
+        permissions: row.permissions,
+        api_key_hash: row.apiKeyHash,
+      });
+      return created && { ...botFromRow(created), user: userFromRow(created) };
+    });
+  }
+
+  /** Deletes the owner's bot and frees its username; false when there is no such bot. */
+  async delete(ownerId: string, botId: string): Promise<boolean> {
+    return (await remove.run(this.sql, { bot_id: botId, owner_id: ownerId })).length > 0;
   }
 
   /** Bot id → fingerprint, for those of `ids` that still exist. */

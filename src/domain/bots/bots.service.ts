@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db, Sql } from '../../infra/db/prisma';
 import type { Bot, User } from '../../generated/prisma/client';
 import { appError } from '../errors';
@@ -13,10 +13,17 @@ import {
   type PageRequest,
 } from '../pagination';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
+import type { MediaFile } from '../media/media.service';
 import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
 import { BotAuthCache } from './auth-cache';
+import { avatarInput } from './avatar';
 import { BotsRepository } from './bots.repository';
-import type { BotCommand, Permission, RegisterBotCommand } from './bots.schemas';
+import {
+  PERMISSIONS,
+  type BotCommand,
+  type Permission,
+  type RegisterBotCommand,
+} from './bots.schemas';
 
 export type BotWithUser = Bot & { user: User };
 
@@ -49,29 +56,36 @@ export class BotsService {
     private readonly db: Db,
     sql: Sql,
     bus: WakeupBus,
+    /** MAX_BOTS_PER_OWNER. */
+    private readonly maxPerOwner: number,
   ) {
     this.cache = new BotAuthCache(bus);
     this.repo = new BotsRepository(sql);
   }
 
+  /** 409 `too_many_bots` once the owner has MAX_BOTS_PER_OWNER bots. */
   async register(ownerId: string, body: RegisterBotCommand): Promise<RegisteredBot> {
     const apiKey = newApiKey();
+    const avatar = body.avatar === undefined ? undefined : avatarInput(body.avatar);
     for (let attempt = 0; ; attempt++) {
       const username = body.username ?? derivedUsername(body.name);
       try {
-        const bot = await this.db.bot.create({
-          data: {
-            owner: { connect: { id: ownerId } },
-            user: { create: { username, displayName: body.name, isBot: true } },
+        const bot = await this.repo.create(
+          {
+            id: randomUUID(),
+            ownerId,
+            username,
             name: body.name,
             description: body.description ?? '',
-            avatar: body.avatar ?? null,
+            avatarUrl: avatar && 'url' in avatar ? avatar.url : null,
+            avatar: avatar && 'image' in avatar ? avatar.image : null,
             commands: body.commands ?? [],
-            ...(body.permissions && { permissions: body.permissions }),
+            permissions: body.permissions ?? [...PERMISSIONS],
             apiKeyHash: hashApiKey(apiKey),
           },
-          include: { user: true },
-        });
+          this.maxPerOwner,
+        );
+        if (!bot) throw appError('too_many_bots', { detail: String(this.maxPerOwner) });
         return { bot, apiKey, telegramToken: telegramToken(bot.numericId, apiKey) };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -93,12 +107,49 @@ export class BotsService {
     return pageOf(rows, size);
   }
 
-  /** Owner only; someone else's bot is indistinguishable from a missing one. */
+  /**
+   * Owner only; someone else's bot is indistinguishable from a missing one. Its username is
+   * free again at once (its user row stays, renamed, so its messages keep their sender).
+   */
   async delete(ownerId: string, botId: string): Promise<void> {
     if (!isUuid(botId)) throw appError('bot_not_found');
-    const { count } = await this.db.bot.deleteMany({ where: { id: botId, ownerId } });
-    if (count === 0) throw appError('bot_not_found');
+    if (!(await this.repo.delete(ownerId, botId))) throw appError('bot_not_found');
     await this.cache.invalidate(botId);
+  }
+
+  /**
+   * An uploaded avatar, for the bot's owner and for people who share a chat with the bot;
+   * anyone else (and a bot without one) gets a 404, as for a missing bot.
+   */
+  async avatar(viewerId: string, botId: string): Promise<MediaFile> {
+    const a = isUuid(botId)
+      ? await this.db.botAvatar.findFirst({
+          where: {
+            botId,
+            bot: {
+              OR: [
+                { ownerId: viewerId },
+                {
+                  user: {
+                    memberships: {
+                      some: { chat: { members: { some: { userId: viewerId } } } },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        })
+      : null;
+    if (!a) throw appError('avatar_not_found');
+    return {
+      kind: 'photo',
+      mime: a.mime,
+      fileName: null,
+      size: a.size,
+      sha256: a.sha256,
+      data: Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength),
+    };
   }
 
   /**
@@ -120,7 +171,14 @@ export class BotsService {
     const before = this.cache.stateBeforeRead();
     const found = await this.repo.byKeyDigest(digest);
     if (!found) return undefined;
-    this.cache.put(digest, found.bot.id, found.fingerprint, found.bot, before);
+    this.cache.put(
+      digest,
+      found.bot.id,
+      found.fingerprint,
+      found.bot,
+      approxBytes(found.bot),
+      before,
+    );
     return found.bot;
   }
 
@@ -155,6 +213,12 @@ export class BotsService {
     await this.cache.invalidate(bot.id);
     return updated;
   }
+}
+
+/** What a cached bot holds, roughly: its strings and JSON, two bytes a character. */
+function approxBytes(bot: BotWithUser): number {
+  const json = JSON.stringify(bot, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+  return json.length * 2;
 }
 
 export function requirePermission(bot: Bot, permission: Permission): void {

@@ -7,6 +7,7 @@ import { isUuid } from '../ids';
 import type { ChatsService } from '../chats/chats.service';
 import type { Fanout } from '../messages/fanout';
 import type { MessageEditsService } from '../messages/edits.service';
+import { readableBy } from '../messages/bot-reading';
 import { messageInclude, personOf, toRecord } from '../messages/message-query';
 import type { MessagesService } from '../messages/messages.service';
 import { callbackDataOf } from '../messages/payload';
@@ -61,7 +62,7 @@ export class CallbacksService {
       callbackId: cb.id,
       from: personOf(user),
       data,
-      message: toRecord(found),
+      message: readableBy(bot, toRecord(found)),
     };
     await this.fanout.write(null, [{ botId: bot.id, update }], []);
     return cb.id;

@@ -15,6 +15,7 @@ import {
   type Page,
   type PageRequest,
 } from '../pagination';
+import { canRead } from '../messages/bot-reading';
 import { requireMember } from './membership';
 
 export interface ChatMember extends Person {
@@ -137,9 +138,11 @@ export class ChatsService {
   async getForBot(bot: BotWithUser, chatId: string): Promise<BotChat> {
     const chat = await this.load(chatId);
     if (!chat.members.some((m) => m.user.id === bot.userId)) throw appError('not_a_member');
-    const pinned = chat.pinnedMessageId
-      ? ((await findInChat(this.db, chat.id, chat.pinnedMessageId)) ?? null)
-      : null;
+    // The pinned message is someone's text: only a reading bot gets it (the id stays).
+    const pinned =
+      chat.pinnedMessageId && canRead(bot)
+        ? ((await findInChat(this.db, chat.id, chat.pinnedMessageId)) ?? null)
+        : null;
     return { chat: toChatRecord(chat), pinned };
   }
 

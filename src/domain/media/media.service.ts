@@ -31,7 +31,7 @@ export interface MediaFile {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Leading bytes of each photo type: a photo must be what it says it is. */
-const MAGIC: Record<string, (b: Buffer) => boolean> = {
+export const MAGIC: Record<string, (b: Buffer) => boolean> = {
   'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
   'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])),
   'image/gif': (b) => /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1')),

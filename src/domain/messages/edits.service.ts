@@ -11,6 +11,7 @@ import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import type { Fanout, TxStep } from './fanout';
 import type { InlineButton, MessageRecord, Person } from './message';
+import { readableBy } from './bot-reading';
 import { findLiveMessage, loadMessage, personOf } from './message-query';
 import { messageUpdate } from './messages.service';
 import { messagesRepository } from './messages.repository';
@@ -39,7 +40,7 @@ export class MessageEditsService {
   /** edit-message: the text of one of the bot's messages. */
   async editAsBot(bot: BotWithUser, ref: MessageRef, content: string): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    return this.editText(personOf(bot.user), ref, content);
+    return readableBy(bot, await this.editText(personOf(bot.user), ref, content));
   }
 
   /** PATCH /chats/:chat_id/messages/:message_id. */
@@ -82,7 +83,7 @@ export class MessageEditsService {
         [],
         eventsForPeople(members, { kind: 'message.edited', message: shown }),
       );
-      return { ...message, content, editedAt };
+      return readableBy(bot, { ...message, content, editedAt });
     };
   }
 
@@ -114,7 +115,7 @@ export class MessageEditsService {
     requirePermission(bot, 'send_messages');
     const { members, message } = await this.locateOwn(personOf(bot.user), ref, 'edit');
     const edited = await this.update(message.id, { payload: withButtons(message, buttons) });
-    return this.announceBotEdit(members, edited);
+    return readableBy(bot, await this.announceBotEdit(members, edited));
   }
 
   /** The text and the keyboard of a bot's message, as one change. */
@@ -128,7 +129,7 @@ export class MessageEditsService {
     const { members, message } = await this.locateEditable(personOf(bot.user), ref);
     const payload = withButtons(message, buttons);
     const edited = await this.update(message.id, { content, editedAt: new Date(), payload });
-    return this.announceBotEdit(members, edited);
+    return readableBy(bot, await this.announceBotEdit(members, edited));
   }
 
   /** A bot's change reaches people only (bots never see bots). */

@@ -10,6 +10,7 @@ import { INLINE_MEDIA_MAX_BYTES } from '../media/media-meta';
 import type { MediaInput, MediaService } from '../media/media.service';
 import type { MessageUpdate } from '../updates/update';
 import { botCommand } from './bot-command';
+import { readableBy } from './bot-reading';
 import { Fanout, newMessageId, type NewMedia, type NewPoll, type WriteStep } from './fanout';
 import type { MessagePayload, MessageRecord, Person } from './message';
 import type { MessageRef } from './edits.service';
@@ -60,7 +61,9 @@ export class MessagesService {
   ): Promise<WriteStep<MessageRecord>> {
     requirePermission(bot, 'send_messages');
     const payload = { ...draft.payload, is_bot: true };
-    return this.prepareSend(personOf(bot.user), chatId, { ...draft, payload });
+    const write = await this.prepareSend(personOf(bot.user), chatId, { ...draft, payload });
+    // The quoted message is another's text: only a reading bot gets it back.
+    return async (out) => readableBy(bot, await write(out));
   }
 
   /** Every check and read of a send: the returned step only writes. */
@@ -135,8 +138,9 @@ export class MessagesService {
     };
   }
 
-  /** A live message of a chat the bot is in (forwardMessage's source). */
+  /** A live message of a chat the bot is in (forwardMessage's source): needs read_messages. */
   async readAsBot(bot: BotWithUser, ref: MessageRef): Promise<MessageRecord> {
+    requirePermission(bot, 'read_messages');
     await this.chats.audience(ref.chatId, bot.userId);
     return findLiveMessage(this.db, ref.chatId, ref.messageId);
   }

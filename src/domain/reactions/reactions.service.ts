@@ -1,7 +1,8 @@
 // Emoji reactions on messages, toggled by people (messenger) and bots (set-reaction).
 // A person's change reaches the chat's bots as `message_reaction` with the person's old and
 // new reactions; every change reaches people as `message.reaction`.
-import type { Db, Sql } from '../../infra/db/prisma';
+import type { Db } from '../../infra/db/prisma';
+import type { Queryable } from '../../infra/db/statement';
 import type { User } from '../../generated/prisma/client';
 import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
@@ -11,21 +12,19 @@ import { invalid } from '../errors';
 import type { Fanout } from '../messages/fanout';
 import type { MessageRef } from '../messages/edits.service';
 import type { MessageRecord, Person } from '../messages/message';
-import { findLiveMessage, loadMessage, personOf } from '../messages/message-query';
+import { readableBy } from '../messages/bot-reading';
+import { findLiveMessage, personOf } from '../messages/message-query';
 import { MAX_REACTIONS_PER_MEMBER } from './reactions.schemas';
-import { ReactionsRepository } from './reactions.repository';
+import { reactionsRepository as repo, type Toggled } from './reactions.repository';
+
+const most = `at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`;
 
 export class ReactionsService {
-  private readonly repo: ReactionsRepository;
-
   constructor(
     private readonly db: Db,
-    sql: Sql,
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
-  ) {
-    this.repo = new ReactionsRepository(sql);
-  }
+  ) {}
 
   /** set-reaction: the Koto toggle (add true adds, false removes). */
   async setAsBot(
@@ -35,7 +34,23 @@ export class ReactionsService {
     add: boolean,
   ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    return this.toggle(personOf(bot.user), ref, emoji, add);
+    return readableBy(bot, await this.toggle(personOf(bot.user), ref, emoji, add));
+  }
+
+  /**
+   * setMessageReaction (Telegram): the bot's reactions on the message become exactly
+   * `emojis`, in one transaction: a refusal changes nothing.
+   */
+  async replaceAsBot(bot: BotWithUser, ref: MessageRef, emojis: string[]): Promise<MessageRecord> {
+    requirePermission(bot, 'send_messages');
+    const wanted = [...new Set(emojis)];
+    if (wanted.length > MAX_REACTIONS_PER_MEMBER) throw invalid('reaction', most);
+    const changed = await this.change(personOf(bot.user), ref, async (tx, messageId, actorId) => {
+      const { old, changed } = await repo.replace(tx, messageId, actorId, wanted);
+      const kept = old.filter((e) => wanted.includes(e));
+      return { old, changed, now: [...kept, ...wanted.filter((e) => !kept.includes(e))] };
+    });
+    return readableBy(bot, changed);
   }
 
   /** POST (add) / DELETE (remove) /chats/:chat_id/messages/:message_id/reactions. */
@@ -48,13 +63,6 @@ export class ReactionsService {
     return this.toggle(personOf(user), ref, emoji, add);
   }
 
-  /** The emoji one member has put on a message, oldest first. */
-  async mine(person: string, ref: MessageRef): Promise<string[]> {
-    await this.chats.audience(ref.chatId, person);
-    const message = await findLiveMessage(this.db, ref.chatId, ref.messageId);
-    return message.reactions.filter((r) => r.userId === person).map((r) => r.emoji);
-  }
-
   /**
    * Idempotent: adding a reaction already there (or removing one that is not) changes
    * nothing and notifies nobody; the answer is the message either way.
@@ -65,25 +73,45 @@ export class ReactionsService {
     emoji: string,
     add: boolean,
   ): Promise<MessageRecord> {
+    return this.change(actor, ref, async (tx, messageId, actorId) => {
+      const { old, changed } = add
+        ? await repo.add(tx, messageId, actorId, emoji, MAX_REACTIONS_PER_MEMBER)
+        : await repo.remove(tx, messageId, actorId, emoji);
+      if (add && !changed && !old.includes(emoji)) throw invalid('emoji', most);
+      return { old, changed, now: add ? [...old, emoji] : old.filter((e) => e !== emoji) };
+    });
+  }
+
+  /**
+   * One member's change to their reactions, its update to the chat's reading bots (for a
+   * person's change) and its event to people, in one transaction. The member's reactions
+   * are locked first, so concurrent changes of the same member apply one after another.
+   */
+  private async change(
+    actor: Person,
+    ref: MessageRef,
+    write: (
+      tx: Queryable,
+      messageId: string,
+      actorId: string,
+    ) => Promise<Toggled & { now: string[] }>,
+  ): Promise<MessageRecord> {
     const { chatType, members } = await this.chats.audience(ref.chatId, actor.id);
     const message = await findLiveMessage(this.db, ref.chatId, ref.messageId);
-    const { old, changed } = add
-      ? await this.repo.add(message.id, actor.id, emoji, MAX_REACTIONS_PER_MEMBER)
-      : await this.repo.remove(message.id, actor.id, emoji);
-    if (add && !changed && !old.includes(emoji)) {
-      throw invalid('emoji', `at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`);
-    }
-    const reloaded = await loadMessage(this.db, message.id);
-    if (!changed) return reloaded;
-    const now = add ? [...old, emoji] : old.filter((e) => e !== emoji);
-    const at = new Date();
-    const change = { chatId: ref.chatId, messageId: message.id, actor, old, new: now };
-    const updates = (actor.isBot ? [] : readingBots(members)).map((b) => ({
-      botId: b.botId,
-      update: { kind: 'message_reaction' as const, ...change, chatType, at },
-    }));
-    const event = { kind: 'message.reaction' as const, ...change, reactions: reloaded.reactions };
-    await this.fanout.write(null, updates, eventsForPeople(members, event));
-    return reloaded;
+    return this.fanout.atomically(async (tx) => {
+      await repo.lock(tx.client, message.id, actor.id);
+      const { old, changed, now } = await write(tx.client, message.id, actor.id);
+      const reloaded = { ...message, reactions: await repo.ofMessage(tx.client, message.id) };
+      if (!changed) return reloaded;
+      const at = new Date();
+      const change = { chatId: ref.chatId, messageId: message.id, actor, old, new: now };
+      const updates = (actor.isBot ? [] : readingBots(members)).map((b) => ({
+        botId: b.botId,
+        update: { kind: 'message_reaction' as const, ...change, chatType, at },
+      }));
+      const event = { kind: 'message.reaction' as const, ...change, reactions: reloaded.reactions };
+      await tx.write(null, updates, eventsForPeople(members, event));
+      return reloaded;
+    });
   }
 }

@@ -30,14 +30,18 @@ import ipaddr from 'ipaddr.js';
 export const SSRF_BLOCKED = 'ERR_SSRF_BLOCKED';
 const MAX_URL_LENGTH = 2048;
 
+/**
+ * The message reaches the bot owner (webhook attempts, last_error_message), so it names
+ * neither the host nor what it resolved to: otherwise the webhook is a DNS oracle for the
+ * internal network. The address stays on the error for the platform's own logs.
+ */
 export class SsrfBlockedError extends Error {
   readonly code = SSRF_BLOCKED;
   constructor(
     readonly address: string,
     readonly host: string,
   ) {
-    const target = host === address ? address : `${host} (${address})`;
-    super(`refusing to connect to ${target}: not a public address`);
+    super('refusing to connect: the webhook host is not a public address');
     this.name = 'SsrfBlockedError';
   }
 }

@@ -1,5 +1,6 @@
 import { commandsOf, type BotWithUser, type RegisteredBot } from '../../domain/bots/bots.service';
 import type { BotCommand } from '../../domain/bots/bots.schemas';
+import { botAvatarUrl } from '../../domain/bots/avatar';
 
 /** A bot as the Quanta API shows it to its owner and to itself (never the key digest). */
 export interface PublicBot {
@@ -9,6 +10,7 @@ export interface PublicBot {
   name: string;
   username: string;
   description: string;
+  /** An http(s) URL, or the path of the uploaded image (owner and chat members, JWT). */
   avatar: string | null;
   is_active: boolean;
   commands: BotCommand[];
@@ -23,7 +25,7 @@ export const toPublicBot = (b: BotWithUser): PublicBot => ({
   name: b.name,
   username: b.user.username,
   description: b.description,
-  avatar: b.avatar,
+  avatar: b.avatarUrl ?? (b.avatarSha256 && botAvatarUrl(b.id, b.avatarSha256)),
   is_active: b.isActive,
   commands: commandsOf(b),
   permissions: b.permissions,

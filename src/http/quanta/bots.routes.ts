@@ -6,6 +6,7 @@ import { pageQuery } from '../../domain/pagination';
 import { parse } from '../../domain/validation';
 import { authenticateUser } from '../auth';
 import { botOf, userOf } from '../context';
+import { sendMedia } from '../media-response';
 import { registeredBotView, toPublicBot } from './bot-view';
 
 /** The bot registry, for owners: JWT in `Authorization`, not a bot token. */
@@ -22,6 +23,9 @@ export function ownerRoutes({ accounts, bots }: Services): Router {
   r.get('/my-bots', asOwner, async (req, res) => {
     const page = await bots.listOwned(userOf(req).id, parse(pageQuery, req.query));
     res.json({ bots: page.items.map(toPublicBot), next_cursor: page.nextCursor });
+  });
+  r.get('/avatar/:bot_id', asOwner, async (req, res) => {
+    sendMedia(res, await bots.avatar(userOf(req).id, String(req.params.bot_id)));
   });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { chatAction } from '../../../domain/chats/chats.schemas';
 import { appError, invalid } from '../../../domain/errors';
 import { forwardLabel } from '../../../domain/messages/messages.schemas';
-import { emoji, MAX_REACTIONS_PER_MEMBER } from '../../../domain/reactions/reactions.schemas';
+import { emoji } from '../../../domain/reactions/reactions.schemas';
 import { parse } from '../../../domain/validation';
 import { buttonsFrom } from '../markup';
 import { tgMessage } from '../shapes';
@@ -85,8 +85,6 @@ export const unpinChatMessage: Method = async ({ bot, params, services }) => {
   return true;
 };
 
-const most = `at most ${MAX_REACTIONS_PER_MEMBER} reactions per message`;
-
 const reactionArgs = z.object({
   ...ref,
   emoji: emoji.optional(),
@@ -96,7 +94,7 @@ const reactionArgs = z.object({
 
 /**
  * Koto: `{emoji, add?}` toggles one reaction. Telegram: `reaction` is the bot's whole new
- * set (empty: none), so the bot's current emoji are diffed against it.
+ * set (empty: none), replaced in one transaction.
  */
 export const setMessageReaction: Method = async ({ bot, params, services }) => {
   const a = parse(reactionArgs, params);
@@ -105,18 +103,10 @@ export const setMessageReaction: Method = async ({ bot, params, services }) => {
     await services.reactions.setAsBot(bot, target, a.emoji, a.add);
     return true;
   }
-  const wanted = [...new Set((a.reaction ?? []).map(emojiOf))];
-  // Checked whole before the first write: a bad emoji must not leave the others changed.
-  parse(z.object({ reaction: z.array(emoji).max(MAX_REACTIONS_PER_MEMBER, most) }), {
-    reaction: wanted,
+  const { reaction } = parse(z.object({ reaction: z.array(emoji) }), {
+    reaction: (a.reaction ?? []).map(emojiOf),
   });
-  const current = await services.reactions.mine(bot.userId, target);
-  for (const e of current.filter((c) => !wanted.includes(c))) {
-    await services.reactions.setAsBot(bot, target, e, false);
-  }
-  for (const e of wanted.filter((w) => !current.includes(w))) {
-    await services.reactions.setAsBot(bot, target, e, true);
-  }
+  await services.reactions.replaceAsBot(bot, target, reaction);
   return true;
 };
 
