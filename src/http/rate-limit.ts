@@ -4,10 +4,11 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { AppError } from '../domain/errors';
+import { rateLimited, type Surface } from '../infra/metrics';
 
 export interface BotRateLimiter {
   /** Count one request for the bot; throws a 429 AppError (with retryAfter) over the limit. */
-  consume(botId: string): Promise<void>;
+  consume(botId: string, surface: Surface): Promise<void>;
 }
 
 /**
@@ -15,6 +16,12 @@ export interface BotRateLimiter {
  * key prefix, so the counters sit under REDIS_PREFIX. If Redis is unreachable (or not yet
  * connected), a per-process counter stands in rather than failing or delaying every bot request.
  */
+const refused = {
+  quanta: rateLimited.labels('quanta'),
+  gateway: rateLimited.labels('gateway'),
+  messenger: rateLimited.labels('messenger'),
+};
+
 export function createBotRateLimiter(redis: Redis, perSecond: number): BotRateLimiter {
   if (perSecond === 0) return { consume: async () => {} };
   const opts = { points: perSecond, duration: 1, keyPrefix: 'ratelimit:bot' };
@@ -26,11 +33,12 @@ export function createBotRateLimiter(redis: Redis, perSecond: number): BotRateLi
     insuranceLimiter: new RateLimiterMemory(opts),
   });
   return {
-    async consume(botId) {
+    async consume(botId, surface) {
       try {
         await limiter.consume(botId);
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
+        refused[surface].inc();
         const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
         throw new AppError('rate_limited', { retryAfter });
       }
