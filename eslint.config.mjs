@@ -38,6 +38,15 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // The example receivers are plain Node scripts, run as they are.
+    files: ['examples/**'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'Buffer', 'console', 'fetch', 'URL'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // supertest types `res.body` as `any` by design, and the tests read it everywhere; the
     // no-unsafe-* family would flag every such read. Every other rule applies to tests.
     files: ['test/**'],

@@ -6,4 +6,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/setup.sh
 npm run build
-exec npm start
+npm start &
+server=$!
+# Ctrl-C / SIGTERM reach the server, which shuts down gracefully; its exit code is ours.
+trap 'kill -TERM "$server" 2>/dev/null || true' INT TERM
+scripts/dev-ready.sh "$server" || true
+status=0
+wait "$server" || status=$?
+# A trapped signal ends `wait` early: wait again for the server's own exit.
+if kill -0 "$server" 2>/dev/null; then wait "$server" || status=$?; fi
+exit "$status"

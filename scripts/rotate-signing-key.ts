@@ -19,7 +19,22 @@ async function main() {
   }
 }
 
+/** DATABASE_URL as it may be shown: without its password. */
+function shownUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+// One line, not a stack: the usual cause is a database that is not up or not migrated.
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  if (err instanceof ConfigError) console.error(err.message);
+  else {
+    const first = (err instanceof Error ? err.message : String(err)).trim().split('\n')[0];
+    const url = shownUrl(loadConfig().DATABASE_URL);
+    console.error(
+      `keys:rotate failed: ${first} (DATABASE_URL=${url}; is PostgreSQL up and migrated? npm run db:migrate)`,
+    );
+  }
   process.exit(1);
 });

@@ -44,6 +44,10 @@ const schema = z.object({
   PORT: port.default(8080),
   GATEWAY_PORT: port.default(8090),
   HOST: z.string().default('0.0.0.0'),
+  /** Prometheus `GET /metrics`, on its own listener in every role (0: any free port). */
+  METRICS_PORT: port.default(9464),
+  /** Loopback unless told otherwise: metrics are for the scraper, not the internet. */
+  METRICS_HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')

@@ -18,6 +18,7 @@ import { startWebhookDelivery } from './worker/webhooks/start';
 import { quantaDelivery } from './http/quanta/delivery';
 import { gatewayDelivery } from './http/gateway/delivery';
 import { startCacheAudit } from './domain/cache-audit';
+import { startMetricsServer, watchPool, watchQueue } from './infra/metrics';
 
 export interface Platform extends Infra {
   services: Services;
@@ -25,7 +26,7 @@ export interface Platform extends Infra {
   /** The gateway dialect, served at the root of GATEWAY_PORT. */
   gateway: Express;
   /** Start the listeners and workers the role asks for; resolves with the bound ports. */
-  start(): Promise<{ port?: number; gatewayPort?: number }>;
+  start(): Promise<{ port?: number; gatewayPort?: number; metricsPort: number }>;
   /** Stop accepting, release parked polls, finish in-flight work (bounded), close clients. */
   stop(): Promise<void>;
 }
@@ -101,7 +102,17 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
     api,
     gateway,
     async start() {
-      const bound: { port?: number; gatewayPort?: number } = {};
+      const metrics = await startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
+      servers.push(metrics.server);
+      log.info({ port: metrics.port, host: config.METRICS_HOST }, 'metrics listening');
+      const unwatch = [
+        watchPool(infra.sql),
+        watchQueue(() => webhookQueue.queue.getJobCountByTypes('wait', 'delayed', 'prioritized')),
+      ];
+      stoppers.push(() => Promise.resolve(unwatch.forEach((stop) => stop())));
+      const bound: { port?: number; gatewayPort?: number; metricsPort: number } = {
+        metricsPort: metrics.port,
+      };
       if (config.ROLE !== 'api') {
         stoppers.push(await startMaintenance(infra));
         // Gateway-set webhooks POST Telegram-shaped updates and may answer with a method call.

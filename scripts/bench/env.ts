@@ -87,6 +87,7 @@ export async function startServer(
         ROLE: role,
         PORT: String(port),
         GATEWAY_PORT: String(gatewayPort),
+        METRICS_PORT: '0',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },

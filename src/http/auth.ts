@@ -31,7 +31,7 @@ export const authenticateAndRateLimitBot =
     const token = req.get('x-bot-token')?.trim();
     if (token) {
       req.bot = await bots.authenticate(token);
-      await limiter.consume(req.bot.id);
+      await limiter.consume(req.bot.id, 'quanta');
     }
     next();
   };

@@ -5,11 +5,12 @@ import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { AppError } from '../domain/errors';
+import { rateLimited, type Surface } from '../infra/metrics';
 import { userOf } from './context';
 
 export interface RateLimiter {
   /** Count one request for `key`; throws a 429 AppError (with retryAfter) over the limit. */
-  consume(key: string): Promise<void>;
+  consume(key: string, surface: Surface): Promise<void>;
 }
 
 /** Kept by its old name: the bot dialects take a limiter keyed by bot id. */
@@ -26,6 +27,12 @@ interface LimitOptions {
  * prefix, so the counters sit under REDIS_PREFIX. If Redis is unreachable (or not yet
  * connected), a per-process counter stands in rather than failing or delaying every request.
  */
+const refused = {
+  quanta: rateLimited.labels('quanta'),
+  gateway: rateLimited.labels('gateway'),
+  messenger: rateLimited.labels('messenger'),
+};
+
 export function createRateLimiter(redis: Redis, o: LimitOptions): RateLimiter {
   if (o.points === 0) return { consume: async () => {} };
   const opts = { points: o.points, duration: o.durationS, keyPrefix: o.keyPrefix };
@@ -37,11 +44,12 @@ export function createRateLimiter(redis: Redis, o: LimitOptions): RateLimiter {
     insuranceLimiter: new RateLimiterMemory(opts),
   });
   return {
-    async consume(key) {
+    async consume(key, surface) {
       try {
         await limiter.consume(key);
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
+        refused[surface].inc();
         const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
         throw new AppError('rate_limited', { retryAfter });
       }
@@ -64,7 +72,7 @@ export function userWriteLimit(redis: Redis, perMinute: number): RequestHandler 
     keyPrefix: 'ratelimit:user-write',
   });
   return async (req, _res, next) => {
-    await limiter.consume(userOf(req).id);
+    await limiter.consume(userOf(req).id, 'messenger');
     next();
   };
 }

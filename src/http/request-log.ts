@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../infra/logger';
+import { httpRequestDuration, type Surface } from '../infra/metrics';
 
 /** Gateway URLs may carry the token (`/bot<token>/method`); keep it out of logs. */
 export const scrubUrl = (url: string) =>
@@ -16,24 +17,96 @@ const requestId = (req: IncomingMessage) => {
 };
 
 const STARTED = Symbol('requestStarted');
+const ROUTE = Symbol('metricsRoute');
+interface MatchedRoute {
+  path: string | string[];
+}
 type Logged = ServerResponse & {
-  req: IncomingMessage & { originalUrl?: string };
+  req: IncomingMessage & { originalUrl?: string; route?: MatchedRoute };
   [STARTED]?: number;
+  [ROUTE]?: string;
 };
+
+/** Names the route of a request Express does not route itself (the gateway's method). */
+export function routeAs(res: ServerResponse, route: string): void {
+  (res as Logged)[ROUTE] = route;
+}
+
+/** Full route patterns by Express route object: built once, never from ids or tokens. */
+const patterns = new WeakMap<MatchedRoute, string>();
+
+function routeLabel(res: Logged): string {
+  const named = res[ROUTE];
+  if (named !== undefined) return named;
+  const { route, originalUrl = '' } = res.req;
+  if (!route) return 'unmatched';
+  let pattern = patterns.get(route);
+  if (pattern === undefined) {
+    pattern = fullPattern(route.path, originalUrl);
+    if (typeof route.path === 'string' && pattern !== 'unmatched') patterns.set(route, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * The mount prefix + the route's pattern. Not `req.baseUrl`: Express resets it when an error
+ * leaves a router. Mounts hold no parameters, so the path's segments before those the pattern
+ * matched are the mount.
+ */
+function fullPattern(path: string | string[], url: string): string {
+  // Lower case: routing ignores case, and the label must not vary with the client's.
+  const segments = url.split('?', 1)[0]!.toLowerCase().replace(/\/+$/, '').split('/');
+  const candidates = typeof path === 'string' ? [path] : path;
+  for (const p of candidates) {
+    if (p === '/') return segments.join('/') || '/';
+    const own = p.toLowerCase().split('/').slice(1);
+    if (own.length >= segments.length) continue;
+    const tail = segments.slice(segments.length - own.length);
+    if (own.every((seg, i) => seg.startsWith(':') || seg === tail[i])) {
+      return segments.slice(0, segments.length - own.length).join('/') + p;
+    }
+  }
+  return 'unmatched';
+}
+
+/** Status codes as label strings, made once. */
+const STATUS: readonly string[] = Array.from({ length: 600 }, (_, i) => String(i));
+
+/** The API a request on the main listener speaks, by its mount; undefined for health. */
+function surfaceOf(url: string): Surface | undefined {
+  if (url.startsWith('/api/v1/bot/') || url === '/api/v1/bot') return 'quanta';
+  if (url.startsWith('/gateway/')) return 'gateway';
+  if (url.startsWith('/api/v1/')) return 'messenger';
+  return undefined;
+}
 
 /**
  * Request logs carry method, scrubbed URL, status, timing and request id, never headers or
  * bodies: both may hold tokens and passwords. The line is pino-http's, written once, on
  * whichever of finish / close / error comes first; a request holds only its start time, not
- * pino-http's ~1.2 KB (docs/performance.md).
+ * pino-http's ~1.2 KB (docs/performance.md). The same timing feeds
+ * `http_request_duration_seconds`; `surface` fixes the API (the gateway's own listener),
+ * otherwise the path's mount tells it.
  */
-export function requestLog(log: Logger): RequestHandler {
+export function requestLog(log: Logger, surface?: Surface): RequestHandler {
   function logResponse(this: Logged, err?: Error): void {
     const start = this[STARTED];
     if (start === undefined) return;
     this[STARTED] = undefined;
     this.off('finish', logResponse).off('close', logResponse).off('error', logResponse);
     const { req } = this;
+    const elapsed = performance.now() - start;
+    const face = surface ?? surfaceOf(req.originalUrl ?? req.url ?? '');
+    if (face) {
+      httpRequestDuration
+        .labels(
+          face,
+          routeLabel(this),
+          req.method ?? '',
+          STATUS[this.statusCode] ?? String(this.statusCode),
+        )
+        .observe(elapsed / 1000);
+    }
     const fields = {
       req: {
         id: requestId(req),
@@ -41,7 +114,7 @@ export function requestLog(log: Logger): RequestHandler {
         url: scrubUrl(req.originalUrl ?? req.url ?? ''),
       },
       res: { statusCode: this.statusCode },
-      responseTime: Date.now() - start,
+      responseTime: Math.round(elapsed),
     };
     if (err || this.statusCode >= 500) {
       const error = err ?? new Error(`failed with status code ${this.statusCode}`);
@@ -53,7 +126,7 @@ export function requestLog(log: Logger): RequestHandler {
   }
   return (req, res, next) => {
     if (req.url !== '/health') {
-      (res as Logged)[STARTED] = Date.now();
+      (res as Logged)[STARTED] = performance.now();
       res.on('finish', logResponse).on('close', logResponse).on('error', logResponse);
     }
     next();

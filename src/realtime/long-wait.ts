@@ -1,6 +1,6 @@
 // The long-poll loop shared by bot updates and the messenger event feed:
 // listen first, then read, then wait — so a wakeup between read and wait is never lost.
-import { PRESENCE_PREFIX, type WakeupBus } from './wakeup-bus';
+import { PRESENCE_PREFIX, publishedAt, type WakeupBus } from './wakeup-bus';
 
 export interface LongWaitOptions<T> {
   bus: WakeupBus;
@@ -22,18 +22,27 @@ export interface LongWaitOptions<T> {
   logStillEmpty?: () => boolean;
   /** Called with who took over: another waiter's id, or e.g. `webhook`. */
   onTakenOver?: (by: string) => Error;
+  /** Counts waiters while they sleep (a gauge). */
+  onPark?: { inc(): void; dec(): void };
+  /** A waiter that slept answers a batch a stamped wakeup announced (see `stamped`). */
+  onWokenAnswer?: (publishedAtMs: number) => void;
 }
 
 export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
   let signalled = false;
   let takenOver: string | undefined;
   let wake: (() => void) | undefined;
+  /** When the first wakeup not yet followed by a read was published, if it says. */
+  let wokenBy: number | undefined;
+  let parked = false;
   const ownTakeover = `${TAKEOVER}${o.exclusiveId}`;
   const onMessage = (msg: string) => {
     const by = takeoverBy(msg);
     if (by !== undefined) {
       if (!o.exclusiveId || msg === ownTakeover) return;
       takenOver = by;
+    } else if (wokenBy === undefined && o.onWokenAnswer) {
+      wokenBy = publishedAt(msg);
     }
     signalled = true;
     wake?.();
@@ -48,15 +57,24 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
     for (;;) {
       if (takenOver && o.onTakenOver) throw o.onTakenOver(takenOver);
       if (o.signal.aborted) return []; // client gone or shutting down: read nothing more
+      const announcedAt = wokenBy;
       const batch: T[] = skipRead && !signalled ? [] : await readFresh();
       skipRead = false;
       // A batch already read (and maybe consumed) is delivered even if a newer poll took
       // over meanwhile: only a waiter with nothing in hand steps aside.
-      if (batch.length > 0) return batch;
+      if (batch.length > 0) {
+        if (parked && announcedAt !== undefined) o.onWokenAnswer?.(announcedAt);
+        return batch;
+      }
       if (takenOver && o.onTakenOver) throw o.onTakenOver(takenOver);
       const left = deadline - Date.now();
       if (left <= 0 || o.signal.aborted) return batch;
-      if (!signalled) await sleepUntilWoken(left, (fn) => (wake = fn));
+      if (!signalled) {
+        parked = true;
+        o.onPark?.inc();
+        await sleepUntilWoken(left, (fn) => (wake = fn));
+        o.onPark?.dec();
+      }
       wake = undefined;
       if (o.signal.aborted) return [];
       // Subscribed throughout and never signalled: nothing new, so no re-read (timeouts stay
@@ -70,6 +88,7 @@ export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
 
   function readFresh(): Promise<T[]> {
     signalled = false;
+    wokenBy = undefined;
     return o.read();
   }
 }

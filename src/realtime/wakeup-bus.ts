@@ -25,6 +25,23 @@ const MAX_DEFERRED = 10_000;
  */
 export const PRESENCE_PREFIX = '~';
 
+/** News that says when it was published, so a woken waiter can time the wake (`update@ms`). */
+export const stamped = (message: string) => `${message}@${Date.now()}`;
+
+/** The publish time (epoch ms) a stamped message carries; undefined for others. */
+export function publishedAt(message: string): number | undefined {
+  const at = message.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const ms = Number(message.slice(at + 1));
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** A message without its stamp: repeats of one wakeup are one wakeup. */
+const unstamped = (message: string) => {
+  const at = message.lastIndexOf('@');
+  return at < 0 ? message : message.slice(0, at);
+};
+
 export class WakeupBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   /** In-flight SUBSCRIBE per channel, so concurrent listeners share one round trip. */
@@ -216,7 +233,7 @@ export class WakeupBus {
   private defer(messages: [name: string, message: string][]): void {
     for (const [name, message] of messages) {
       if (message.startsWith(PRESENCE_PREFIX)) continue;
-      const key = `${name}\n${message}`;
+      const key = `${name}\n${unstamped(message)}`;
       this.deferred.delete(key); // re-insert: Map order is age order
       this.deferred.set(key, [name, message]);
       if (this.deferred.size > MAX_DEFERRED) {

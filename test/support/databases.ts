@@ -12,11 +12,41 @@ export function urlFor(database: string): string {
   return url.toString();
 }
 
+/**
+ * Every database the suite makes is named after DATABASE_URL's database (`quanta` →
+ * `quanta_t_…`, `quanta_tpl_…`), so two projects or checkouts sharing one server each keep
+ * to their own names. Lower-cased, only [a-z0-9_], short enough for Postgres' 63 characters.
+ */
+export function suitePrefix(url = BASE_URL): string {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 32);
+}
+
+export const TEST_DB_PREFIX = `${suitePrefix()}_t_`;
+export const TEMPLATE_PREFIX = `${suitePrefix()}_tpl_`;
+
+// The names the suite makes: `<prefix>_t_<unix seconds>_<8 hex>`, `<prefix>_tpl_<16 hex>`
+// (the prefix holds no regex metacharacters).
+const TEST_DB = new RegExp(`^${TEST_DB_PREFIX}(\\d{10})_[0-9a-f]{8}$`);
+const TEMPLATE_DB = new RegExp(`^${TEMPLATE_PREFIX}[0-9a-f]{16}$`);
+
+/** When the suite made `name` (unix seconds), if it is a test file's database; else undefined. */
+export function testDatabaseBorn(name: string): number | undefined {
+  const m = TEST_DB.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Whether `name` is one of the suite's template databases. */
+export const isSuiteTemplate = (name: string) => TEMPLATE_DB.test(name);
+
 /** Named after the migrations it holds, so a changed migration builds a new template. */
 export function templateName(): string {
   const h = createHash('sha256');
   for (const m of readMigrations()) h.update(m.name).update(m.checksum);
-  return `quanta_tpl_${h.digest('hex').slice(0, 16)}`;
+  return `${TEMPLATE_PREFIX}${h.digest('hex').slice(0, 16)}`;
 }
 
 export async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
@@ -28,8 +58,6 @@ export async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     await c.end();
   }
 }
-
-export const TEST_DB_PREFIX = 'quanta_t_';
 
 /** A fresh, migrated database for one test file. */
 export async function createTestDatabase(): Promise<{ name: string; url: string }> {

@@ -35,6 +35,7 @@ export async function createTestEnv(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     GATEWAY_PORT: '0',
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     SHUTDOWN_TIMEOUT_MS: '2000',
     WEBHOOK_ALLOW_HTTP: 'true',

@@ -2,6 +2,7 @@
 // token. Trusted only while Redis is known to deliver every invalidation to this process.
 import { LRUCache } from 'lru-cache';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
+import { cache } from '../../infra/metrics';
 
 /** Carries the id of a bot whose row changed or went away; every api process listens. */
 export const BOTS_CHANGED = 'bots:changed';
@@ -56,9 +57,12 @@ export class BotAuthCache<T> {
 
   get(digest: string): T | undefined {
     const e = this.byDigest.get(digest);
-    if (!e) return undefined;
-    if (e.generation === this.bus.generation && this.bus.watching(BOTS_CHANGED)) return e.value;
-    this.clear();
+    if (e && e.generation === this.bus.generation && this.bus.watching(BOTS_CHANGED)) {
+      cache.botAuth.hit.inc();
+      return e.value;
+    }
+    cache.botAuth.miss.inc();
+    if (e) this.clear();
     return undefined;
   }
 

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { Sql } from '../../infra/db/prisma';
 import { withTransaction, type Queryable } from '../../infra/db/statement';
-import type { WakeupBus } from '../../realtime/wakeup-bus';
+import { stamped, type WakeupBus } from '../../realtime/wakeup-bus';
+import { updatesWritten } from '../../infra/metrics';
 import type { MediaMeta } from '../media/media-meta';
 import type { Logger } from '../../infra/logger';
 import type { DeliveryScheduler } from '../webhooks/webhooks.service';
@@ -127,14 +128,16 @@ export class Fanout {
       'user',
     );
     const pushed = await writeFanout(db, message, updates, events);
+    if (updates.length > 0) updatesWritten.inc(updates.length);
     // Bots with a webhook get a delivery job; the rest (long-pollers) a wakeup.
     const viaWebhook = new Set(pushed.map((b) => b.botId));
     return async () => {
+      const update = stamped('update');
       await Promise.all([
         this.bus.publish([
           ...updates
             .filter((u) => !viaWebhook.has(u.botId))
-            .map((u): [string, string] => [botChannel(u.botId), 'update']),
+            .map((u): [string, string] => [botChannel(u.botId), update]),
           ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
         ]),
         this.scheduleWebhookDelivery(pushed),

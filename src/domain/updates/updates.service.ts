@@ -6,6 +6,7 @@ import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait } from '../../realtime/long-wait';
 import { appError } from '../errors';
+import { cache, parkedPolls, wakeLatency } from '../../infra/metrics';
 import type { Bot } from '../../generated/prisma/client';
 import { requirePermission } from '../bots/bots.service';
 import { botChannel } from '../messages/fanout';
@@ -43,6 +44,10 @@ export function pollOptions(q: z.infer<typeof pollQuery>, defaultTimeout: number
   };
 }
 
+/** A parked poll answered because of a wakeup published at `publishedAt` (epoch ms). */
+const observeWake = (publishedAt: number) =>
+  wakeLatency.observe(Math.max(0, Date.now() - publishedAt) / 1000);
+
 export class UpdatesService {
   private readonly quiet: QuietInboxes;
   private readonly repo: UpdatesRepository;
@@ -75,6 +80,7 @@ export class UpdatesService {
     // Quiet: no webhook was set since the last check either (setting one is news on the
     // channel). Should news land before the listener is in, check then, before reading.
     const quietAtStart = this.quiet.isQuiet(botId, key);
+    (quietAtStart ? cache.quietInbox.hit : cache.quietInbox.miss).inc();
     if (!quietAtStart) await this.refuseIfWebhook(botId);
     let webhookUnchecked = false;
     const channel = botChannel(botId);
@@ -101,6 +107,8 @@ export class UpdatesService {
       signal,
       exclusiveId: randomUUID(),
       onTakenOver: (by) => appError(by === 'webhook' ? 'webhook_active' : 'poll_superseded'),
+      onPark: parkedPolls,
+      onWokenAnswer: observeWake,
     });
     if (signal.aborted && batch.length > 0 && o.offset === undefined) {
       await this.unconsume(botId, batch);

@@ -30,18 +30,23 @@ import ipaddr from 'ipaddr.js';
 export const SSRF_BLOCKED = 'ERR_SSRF_BLOCKED';
 const MAX_URL_LENGTH = 2048;
 
+/** Said after each refusal a setting would lift, so the reader knows which one. */
+const ALLOW_PRIVATE_HINT = ' (set WEBHOOK_ALLOW_PRIVATE=true for local development)';
+const ALLOW_HTTP_HINT = ' (set WEBHOOK_ALLOW_HTTP=true for local development)';
+
 /**
  * The message reaches the bot owner (webhook attempts, last_error_message), so it names
  * neither the host nor what it resolved to: otherwise the webhook is a DNS oracle for the
  * internal network. The address stays on the error for the platform's own logs.
  */
+
 export class SsrfBlockedError extends Error {
   readonly code = SSRF_BLOCKED;
   constructor(
     readonly address: string,
     readonly host: string,
   ) {
-    super('refusing to connect: the webhook host is not a public address');
+    super(`refusing to connect: the webhook host is not a public address${ALLOW_PRIVATE_HINT}`);
     this.name = 'SsrfBlockedError';
   }
 }
@@ -127,14 +132,16 @@ export function checkWebhookUrl(
   }
   const httpOk = opts.allowHttp && parsed.protocol === 'http:';
   if (parsed.protocol !== 'https:' && !httpOk) {
-    return opts.allowHttp ? 'url must use https or http' : 'url must use https';
+    return opts.allowHttp ? 'url must use https or http' : `url must use https${ALLOW_HTTP_HINT}`;
   }
   if (parsed.username || parsed.password) return 'url must not contain credentials';
   if (opts.allowPrivate) return null;
   const host = parsed.hostname;
   const isLiteral = net.isIP(host.replace(/^\[|\]$/g, '')) !== 0;
-  if (isLiteral && !isPublicAddress(host)) return `url host ${host} is not a public address`;
-  if (isLocalhostName(host)) return `url host ${host} is not a public address`;
+  if (isLiteral && !isPublicAddress(host)) {
+    return `url host ${host} is not a public address${ALLOW_PRIVATE_HINT}`;
+  }
+  if (isLocalhostName(host)) return `url host ${host} is not a public address${ALLOW_PRIVATE_HINT}`;
   return null;
 }
 

@@ -7,7 +7,7 @@ import { gatewayRouter } from './router';
 /** The gateway listener (GATEWAY_PORT): the Telegram-compatible dialect at the root. */
 export function createGatewayApp(infra: Infra, services: Services, shutdown: AbortSignal): Express {
   const { config, log, redis } = infra;
-  const app = baseApp(config, log);
+  const app = baseApp(config, log, 'gateway');
   app.use(
     gatewayRouter({
       services,

@@ -9,7 +9,8 @@ import { bearerToken } from '../auth';
 import { pollSignal } from '../long-poll';
 import type { BotRateLimiter } from '../rate-limit';
 import { gatewayErrorHandler, noteMethod } from './envelope';
-import { METHODS } from './methods';
+import { METHOD_NAMES, METHODS } from './methods';
+import { routeAs } from '../request-log';
 import { bodyParsers, readParams, sizeToBytes } from './params';
 
 export interface GatewayDeps {
@@ -50,12 +51,15 @@ export function gatewayRouter(d: GatewayDeps): Router {
 
   r.use(async (req, res) => {
     const t = target(req.path);
+    const name = t?.method.toLowerCase();
+    // Known names only: an arbitrary path must not become a metrics label.
+    routeAs(res, (name && METHOD_NAMES.get(name)) ?? 'unknown');
     const token = t?.token ?? bearerToken(req.get('authorization'));
     if (!token) throw appError('missing_bot_token');
     const bot = await d.services.bots.authenticate(token);
-    await d.limiter.consume(bot.id);
+    await d.limiter.consume(bot.id, 'gateway');
     if (t) noteMethod(req, t.method);
-    const method = t && METHODS.get(t.method.toLowerCase());
+    const method = name === undefined ? undefined : METHODS.get(name);
     if (!method) throw appError('method_not_found');
     for (const p of parsers) await run(p, req, res);
     const params = await readParams(req, limitBytes);

@@ -10,7 +10,8 @@ import type { WebhooksService } from '../../domain/webhooks/webhooks.service';
 import type { SigningKeysService } from '../../domain/webhooks/signing-keys';
 import { DeliveryRepository, type WebhookRow } from '../../domain/webhooks/delivery.repository';
 import { webhookHeaders } from '../../domain/webhooks/signature';
-import { classify, parseRetryAfter, retryDelayMs } from './retry-policy';
+import { classify, parseRetryAfter, retryDelayMs, type Outcome } from './retry-policy';
+import { webhookDeliveries, webhookDeliveryDuration } from '../../infra/metrics';
 import type { SendResult, WebhookSender } from './sender';
 import type { HeldLock } from './bot-lock';
 
@@ -41,6 +42,14 @@ function failureText(r: SendResult): string {
     return `HTTP ${r.status} (redirects are not followed)`;
   return `HTTP ${r.status}`;
 }
+
+/** Attempts by outcome; `retry` is a failure with another attempt to come. */
+const deliveries: Record<Outcome, { inc(): void }> = {
+  delivered: webhookDeliveries.labels('delivered'),
+  gone: webhookDeliveries.labels('gone'),
+  give_up: webhookDeliveries.labels('given_up'),
+  retry: webhookDeliveries.labels('retry'),
+};
 
 export class Drainer {
   private readonly repo: DeliveryRepository;
@@ -103,6 +112,8 @@ export class Drainer {
     const r = await this.d.sender.send(w.url, body, headers);
     const failures = w.failure_count + 1;
     const outcome = classify(r.status, failures, this.d.schedule);
+    webhookDeliveryDuration.observe(r.durationMs / 1000);
+    deliveries[outcome].inc();
     if (outcome === 'delivered') {
       await this.record(botId, w, u, failures, r, { ack: true, failureCount: 0 });
       if (dialect.onReply && r.body) await this.runReply(dialect, botId, r.body);

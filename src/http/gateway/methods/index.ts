@@ -47,3 +47,8 @@ const table: Record<string, Method> = {
 export const METHODS: ReadonlyMap<string, Method> = new Map(
   Object.entries(table).map(([name, fn]) => [name.toLowerCase(), fn]),
 );
+
+/** Lower-cased name → the name as Telegram spells it (metrics label requests with it). */
+export const METHOD_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.keys(table).map((name) => [name.toLowerCase(), name]),
+);
