@@ -1,12 +1,18 @@
 import express, { type Express } from 'express';
 import type { Infra, Services } from '../../services';
+import { EdgeLimits } from '../edge-limits';
 import { requestLog } from '../request-log';
 import { securityHeaders } from '../security-headers';
 import { createBotRateLimiter } from '../rate-limit';
 import { gatewayRouter } from './router';
 
 /** The gateway listener (GATEWAY_PORT): the Telegram-compatible dialect at the root. */
-export function createGatewayApp(infra: Infra, services: Services, shutdown: AbortSignal): Express {
+export function createGatewayApp(
+  infra: Infra,
+  services: Services,
+  shutdown: AbortSignal,
+  limits: EdgeLimits = new EdgeLimits(infra.config),
+): Express {
   const { config, log, redis } = infra;
   const app = express();
   app.disable('x-powered-by');
@@ -21,6 +27,7 @@ export function createGatewayApp(infra: Infra, services: Services, shutdown: Abo
       log,
       bodyLimit: config.GATEWAY_BODY_LIMIT,
       shutdown,
+      limits,
     }),
   );
   return app;

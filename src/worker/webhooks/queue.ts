@@ -25,7 +25,9 @@ export class WebhookQueue implements DeliveryScheduler {
 
   constructor(config: Config) {
     this.queue = new Queue<DrainJob>(WEBHOOK_QUEUE, {
-      connection: bullConnection(config),
+      // Adding jobs fails fast while Redis is away (no offline queue, no endless retries of a
+      // command cut off mid-flight): the sweep finds what was not queued.
+      connection: { ...bullConnection(config), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
       prefix: bullPrefix(config),
     });
   }
