@@ -60,19 +60,34 @@ describe('long-poll limits', () => {
   const log: string[] = [];
   afterAll(() => console.log(`poll limits:\n  ${log.join('\n  ')}`));
 
-  it("one user's 1,500 feed polls: a few park, the rest are refused at once with 429", async () => {
+  it("one user's 1,500 feed polls: a few park at a time, the rest are refused at once with 429", async () => {
     const user = await registerUser(p.http);
     const started = Date.now();
+    let flooding = true;
+    let mostParked = 0;
+    const sampler = (async () => {
+      while (flooding) {
+        mostParked = Math.max(mostParked, p.platform.limits.inUse.parkedPolls);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
     const answers = await Promise.all(
       [...Array(1500)].map(() => get(p.port, '/api/v1/events?timeout=3', bearer(user))),
     );
+    flooding = false;
+    await sampler;
     const by = tally(answers);
     const refused = answers.filter((a) => a.status === 429);
     log.push(
       `1,500 feed polls of one user in ${Date.now() - started} ms: ${JSON.stringify(by)}; ` +
-        `slowest refusal ${Math.max(...refused.map((a) => a.ms))} ms`,
+        `at most ${mostParked} parked at once; slowest refusal ${Math.max(...refused.map((a) => a.ms))} ms`,
     );
-    expect(by).toEqual({ 200: PER_USER, 429: 1500 - PER_USER });
+    // A parked poll ends by its 3 s timeout; under load the flood may outlast it, and new
+    // polls then park in the freed slots: never more than the user's share at once.
+    expect(mostParked).toBeLessThanOrEqual(PER_USER);
+    expect((by[200] ?? 0) + (by[429] ?? 0)).toBe(1500);
+    expect(by[200]).toBeGreaterThanOrEqual(PER_USER);
+    expect(by[429]).toBeGreaterThan(1400);
     for (const a of refused) expect(Number(a.retryAfter)).toBeGreaterThan(0);
     expect(p.platform.limits.inUse.parkedPolls).toBe(0);
   }, 30000);

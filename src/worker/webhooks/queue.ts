@@ -55,8 +55,13 @@ export class WebhookQueue implements DeliveryScheduler {
     );
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    try {
+      await this.queue.close();
+    } catch {
+      // Redis away: QUIT cannot be sent without an offline queue; drop the connection instead.
+      await this.queue.disconnect();
+    }
   }
 }
 
