@@ -53,6 +53,13 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/quanta'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** Postgres cancels a statement running longer than this (its statement_timeout; 0: off). */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3600000).default(5000),
+  /**
+   * How long the client waits for any answer (pg query_timeout; 0: forever): a Postgres that
+   * stops answering without closing connections then gives 503s, not hung requests.
+   */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3600000).default(6000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
@@ -68,6 +75,26 @@ const schema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)?$/i, 'use bytes or a size like 1mb')
     .default('1mb'),
+  /** Sign-up and sign-in bodies, the only ones read without a credential. */
+  SIGN_IN_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)?$/i, 'use bytes or a size like 16kb')
+    .default('16kb'),
+  /** A body declared larger than this (or of unknown length) needs a large-body slot. */
+  LARGE_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256 * 1024),
+  /** Large bodies read or held at once per process; beyond it 503 with Retry-After. */
+  LARGE_BODY_CONCURRENCY: z.coerce.number().int().min(1).max(10000).default(8),
+  /**
+   * Long polls (Quanta /updates, gateway getUpdates, messenger /events) open at once per
+   * process; beyond it 503 with Retry-After. Keep it well below the process's open-file limit.
+   */
+  LONG_POLL_MAX_PARKED: z.coerce.number().int().min(1).max(1000000).default(5000),
+  /** Messenger /events polls open at once per user and process; beyond it 429. */
+  FEED_POLLS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
   /** Largest photo/document (decoded bytes); media routes accept JSON bodies that fit it. */
   MEDIA_MAX_BYTES: z.coerce
     .number()

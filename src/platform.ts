@@ -10,6 +10,7 @@ import { createRedis } from './infra/redis';
 import { WakeupBus } from './realtime/wakeup-bus';
 import { createApiApp } from './http/app';
 import { createAppServer } from './http/server';
+import { EdgeLimits } from './http/edge-limits';
 import { createGatewayApp } from './http/gateway/app';
 import { createServices, type Infra, type Services } from './services';
 import { startMaintenance } from './worker/maintenance';
@@ -17,11 +18,14 @@ import { WebhookQueue } from './worker/webhooks/queue';
 import { startWebhookDelivery } from './worker/webhooks/start';
 import { quantaDelivery } from './http/quanta/delivery';
 import { gatewayDelivery } from './http/gateway/delivery';
+import { createBotRateLimiter } from './http/rate-limit';
 import { startCacheAudit } from './domain/cache-audit';
 import { startMetricsServer, watchPool, watchQueue } from './infra/metrics';
 
 export interface Platform extends Infra {
   services: Services;
+  /** Per-process bounds on large bodies and parked polls, shared by both listeners. */
+  limits: EdgeLimits;
   api: Express;
   /** The gateway dialect, served at the root of GATEWAY_PORT. */
   gateway: Express;
@@ -60,7 +64,10 @@ function createInfra(
   config: Config,
   log: Logger,
 ): { infra: Infra; webhookQueue: WebhookQueue; closeRedis: () => void } {
-  const { db, sql } = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log);
+  const { db, sql } = createDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log, {
+    statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    queryMs: config.DATABASE_QUERY_TIMEOUT_MS,
+  });
   const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX });
   // Pub/sub channels are prefixed by the bus itself (ioredis keyPrefix does not cover them).
   const sub = createRedis(config.REDIS_URL);
@@ -91,14 +98,17 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
   const { infra, webhookQueue, closeRedis } = createInfra(config, log);
   const services = createServices(infra);
   const shutdown = new AbortController();
-  const api = createApiApp(infra, services, shutdown.signal);
-  const gateway = createGatewayApp(infra, services, shutdown.signal);
+  // One set of edge limits for both listeners: the bounds are per process.
+  const limits = new EdgeLimits(config);
+  const api = createApiApp(infra, services, shutdown.signal, limits);
+  const gateway = createGatewayApp(infra, services, shutdown.signal, limits);
   const servers: Server[] = [];
   const stoppers: (() => Promise<void>)[] = [];
 
   return {
     ...infra,
     services,
+    limits,
     api,
     gateway,
     async start() {
@@ -118,7 +128,11 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
         // Gateway-set webhooks POST Telegram-shaped updates and may answer with a method call.
         const dialects = {
           quanta: quantaDelivery,
-          gateway: gatewayDelivery(services, shutdown.signal),
+          gateway: gatewayDelivery(
+            services,
+            createBotRateLimiter(infra.redis, config.RATE_LIMIT_PER_BOT),
+            shutdown.signal,
+          ),
         };
         stoppers.push(startWebhookDelivery(infra, services, webhookQueue, dialects));
       }

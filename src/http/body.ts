@@ -1,5 +1,6 @@
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { appError } from '../domain/errors';
+import type { EdgeLimits } from './edge-limits';
 
 /**
  * How deeply request JSON may nest. JSON.parse copes with any depth, but the recursive code
@@ -23,10 +24,11 @@ export function nestedTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
 export const tooDeep = () => appError('json_too_deep', { detail: String(MAX_JSON_DEPTH) });
 
 /**
- * JSON bodies up to the configured limit. Any JSON content type is parsed; a body sent
- * without a content type is tried as JSON too, since curl users often forget the header.
+ * JSON bodies up to the configured limit, a large one only with a slot (EdgeLimits). Any JSON
+ * content type is parsed; a body sent without a content type is tried as JSON too, since curl
+ * users often forget the header.
  */
-export const jsonBody = (limit: string): RequestHandler => {
+export const jsonBody = (limit: string, limits: EdgeLimits): RequestHandler => {
   const parse = express.json({
     limit,
     strict: true,
@@ -35,12 +37,28 @@ export const jsonBody = (limit: string): RequestHandler => {
       return ct === undefined || /^application\/([\w.+-]+\+)?json/i.test(ct);
     },
   });
-  return (req, res, next) =>
+  return (req, res, next) => {
+    limits.admitBody(req, res);
     parse(req, res, (err?: unknown) => {
       if (err) return next(err);
       next(nestedTooDeep(req.body) ? tooDeep() : undefined);
     });
+  };
 };
+
+/**
+ * `read` only for a request whose credential the prefix's auth step accepted: nobody gets a
+ * body read (or parsed) before that; without one, the handler's userOf/botOf answers 401.
+ */
+export const bodyAfterAuth =
+  (read: RequestHandler, authenticated: (req: Request) => boolean): RequestHandler =>
+  (req, res, next) => {
+    if (!authenticated(req)) return next();
+    read(req, res, next);
+  };
+
+export const hasBot = (req: Request) => req.bot !== undefined;
+export const hasUser = (req: Request) => req.user !== undefined;
 
 /**
  * The JSON body limit for routes that carry inline media: base64 is 4/3 of the bytes, plus
@@ -48,3 +66,13 @@ export const jsonBody = (limit: string): RequestHandler => {
  */
 export const mediaBodyLimit = (mediaMaxBytes: number): number =>
   Math.ceil((mediaMaxBytes * 4) / 3) + 64 * 1024;
+
+/** The JSON readers an API mounts after its auth step. */
+export interface BodyReaders {
+  /** Up to BODY_LIMIT. */
+  json: RequestHandler;
+  /** Routes whose JSON may carry inline base64 media. */
+  media: RequestHandler;
+  /** Sign-up and sign-in, read without a credential: small. */
+  signIn: RequestHandler;
+}

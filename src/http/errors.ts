@@ -67,6 +67,7 @@ const UNAVAILABLE_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up or shutting down
   '53300', // too_many_connections
+  '57014', // query_canceled: statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS) ran out
 ]);
 
 /** Prisma's driver-adapter error kinds for the same situations (its `code` is P2010). */
@@ -95,7 +96,7 @@ function isUnavailable(err: unknown): boolean {
     if (isUnavailableCode(e.code)) return true;
     const text = `${e.name ?? ''} ${e.message ?? ''}`;
     if (
-      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|DatabaseNotReachable|Can't reach database|timeout exceeded when trying to connect|Stream isn't writeable|Connection is closed|Cannot use a pool after calling end|Client was closed/i.test(
+      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|DatabaseNotReachable|Can't reach database|timeout exceeded when trying to connect|Query read timeout|Stream isn't writeable|Connection is closed|Cannot use a pool after calling end|Client was closed/i.test(
         text,
       )
     ) {

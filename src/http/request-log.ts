@@ -4,11 +4,24 @@ import type { RequestHandler } from 'express';
 import type { Logger } from '../infra/logger';
 import { httpRequestDuration, type Surface } from '../infra/metrics';
 
-/** Gateway URLs may carry the token (`/bot<token>/method`); keep it out of logs. */
-export const scrubUrl = (url: string) =>
-  url
-    .replace(/\/bot[^/?]+/i, '/bot[redacted]')
-    .replace(/([?&](token|api_key)=)[^&]*/gi, '$1[redacted]');
+/** Query parameters logged with their values: paging and polling, never texts or secrets. */
+const LOGGED_PARAMS = new Set(['offset', 'limit', 'timeout', 'after', 'before']);
+
+/**
+ * What a log may say of a URL: its path, with a gateway token (`/bot<token>/method`) redacted,
+ * and the allow-listed query parameters only. Any other parameter may be a secret_token, a
+ * message text or a token (the gateway takes every method's parameters from the query).
+ */
+export function scrubUrl(url: string): string {
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).replace(/\/bot[^/]+/i, '/bot[redacted]');
+  if (q < 0) return path;
+  const kept = new URLSearchParams();
+  for (const [name, value] of new URLSearchParams(url.slice(q + 1))) {
+    if (LOGGED_PARAMS.has(name)) kept.append(name, value);
+  }
+  return kept.size > 0 ? `${path}?${kept.toString()}` : path;
+}
 
 /** The client's x-request-id when it is a plain token, else a fresh one. */
 const requestId = (req: IncomingMessage) => {

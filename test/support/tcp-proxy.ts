@@ -1,7 +1,8 @@
 // A TCP proxy that a test can "unplug": down() makes the target look dead to whoever
 // connects through the proxy (existing connections reset, new ones refused), up() brings it
 // back on the same port. Used to stop PostgreSQL for one platform without touching the
-// machine's shared server.
+// machine's shared server. blackhole() makes it stop answering instead, with every
+// connection left open (a hung server or a dropped route), until forward() again.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 export class TcpProxy {
@@ -9,6 +10,9 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   /** Connections accepted since start (both directions count as one). */
   accepted = 0;
+  /** Client/upstream pairs, for blackhole() and forward(). */
+  private readonly pairs = new Set<[client: Socket, upstream: Socket]>();
+  private holding = false;
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -62,8 +66,35 @@ export class TcpProxy {
     await closed;
   }
 
+  /**
+   * The target stops answering but nothing is closed: bytes stop flowing both ways on every
+   * open connection, and new connections are accepted and held without reaching the target.
+   */
+  blackhole(): void {
+    this.holding = true;
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  /** Bytes flow again, held ones included. */
+  forward(): void {
+    if (!this.holding) return; // already flowing: piping twice would duplicate bytes
+    this.holding = false;
+    for (const [client, upstream] of this.pairs) this.join(client, upstream);
+  }
+
   async close(): Promise<void> {
+    this.forward();
     await this.down();
+  }
+
+  private join(client: Socket, upstream: Socket): void {
+    client.pipe(upstream);
+    upstream.pipe(client);
   }
 
   private pipe(client: Socket): void {
@@ -79,7 +110,14 @@ export class TcpProxy {
         (s === client ? upstream : client).destroy();
       });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    const pair: [Socket, Socket] = [client, upstream];
+    this.pairs.add(pair);
+    client.once('close', () => this.pairs.delete(pair));
+    if (this.holding) {
+      client.pause();
+      upstream.pause();
+    } else {
+      this.join(client, upstream);
+    }
   }
 }

@@ -133,19 +133,20 @@ export class Fanout {
     const viaWebhook = new Set(pushed.map((b) => b.botId));
     return async () => {
       const update = stamped('update');
-      await Promise.all([
-        this.bus.publish([
-          ...updates
-            .filter((u) => !viaWebhook.has(u.botId))
-            .map((u): [string, string] => [botChannel(u.botId), update]),
-          ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
-        ]),
-        this.scheduleWebhookDelivery(pushed),
+      // Not awaited: the answer waits for the commit, never for the queue (Redis may be
+      // away; the worker's sweep re-schedules what was not queued).
+      if (pushed.length > 0) void this.scheduleWebhookDelivery(pushed);
+      // The bus defers what it cannot publish while Redis is away, without waiting.
+      await this.bus.publish([
+        ...updates
+          .filter((u) => !viaWebhook.has(u.botId))
+          .map((u): [string, string] => [botChannel(u.botId), update]),
+        ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
       ]);
     };
   }
 
-  /** Never fails the write: the update is committed; the worker's sweep re-schedules it. */
+  /** Never fails: the update is committed; the worker's sweep re-schedules it. */
   private async scheduleWebhookDelivery(bots: WebhookBot[]): Promise<void> {
     try {
       await this.webhooks.scheduleDelivery(bots);

@@ -1,11 +1,17 @@
 import type { Express } from 'express';
 import type { Infra, Services } from '../../services';
 import { baseApp } from '../base-app';
+import { EdgeLimits } from '../edge-limits';
 import { createBotRateLimiter } from '../rate-limit';
 import { gatewayRouter } from './router';
 
 /** The gateway listener (GATEWAY_PORT): the Telegram-compatible dialect at the root. */
-export function createGatewayApp(infra: Infra, services: Services, shutdown: AbortSignal): Express {
+export function createGatewayApp(
+  infra: Infra,
+  services: Services,
+  shutdown: AbortSignal,
+  limits: EdgeLimits = new EdgeLimits(infra.config),
+): Express {
   const { config, log, redis } = infra;
   const app = baseApp(config, log, 'gateway');
   app.use(
@@ -15,6 +21,7 @@ export function createGatewayApp(infra: Infra, services: Services, shutdown: Abo
       log,
       bodyLimit: config.GATEWAY_BODY_LIMIT,
       shutdown,
+      limits,
     }),
   );
   return app;

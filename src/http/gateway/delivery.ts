@@ -3,13 +3,18 @@
 // "sendMessage", ...}`) is run as that bot, as Telegram does (telegraf relies on it).
 import type { DeliveryDialect } from '../../worker/webhooks/drain';
 import type { Services } from '../../services';
+import type { BotRateLimiter } from '../rate-limit';
 import { METHODS } from './methods';
 import { tgUpdate } from './shapes';
 
 /** Reads that make no sense as a reply (their result would be thrown away). */
 const NOT_AS_REPLY = new Set(['getupdates', 'getme', 'getchat', 'getwebhookinfo', 'getmycommands']);
 
-export function gatewayDelivery(services: Services, shutdown: AbortSignal): DeliveryDialect {
+export function gatewayDelivery(
+  services: Services,
+  limiter: BotRateLimiter,
+  shutdown: AbortSignal,
+): DeliveryDialect {
   return {
     // The same shape getUpdates returns.
     format: tgUpdate,
@@ -27,6 +32,8 @@ export function gatewayDelivery(services: Services, shutdown: AbortSignal): Deli
       if (!method || NOT_AS_REPLY.has(name.toLowerCase())) {
         throw new Error(`method ${name} cannot be run from a webhook reply`);
       }
+      // A call like any other: it counts against the bot's rate limit (over it, not run).
+      await limiter.consume(botId, 'gateway');
       const bot = await services.bots.get(botId);
       await method({ bot, params, services, signal: shutdown, style: 'telegram' });
     },

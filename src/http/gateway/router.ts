@@ -6,6 +6,7 @@ import { appError } from '../../domain/errors';
 import type { Logger } from '../../infra/logger';
 import type { Services } from '../../services';
 import { bearerToken } from '../auth';
+import type { EdgeLimits } from '../edge-limits';
 import { pollSignal } from '../long-poll';
 import type { BotRateLimiter } from '../rate-limit';
 import { gatewayErrorHandler, noteMethod } from './envelope';
@@ -20,6 +21,8 @@ export interface GatewayDeps {
   /** GATEWAY_BODY_LIMIT: the largest body, uploads included. */
   bodyLimit: string;
   shutdown: AbortSignal;
+  /** Large bodies and parked getUpdates, bounded per process. */
+  limits: EdgeLimits;
 }
 
 const BOT_PATH = /^\/bot([^/]+)\/([^/]*)\/?$/;
@@ -61,6 +64,9 @@ export function gatewayRouter(d: GatewayDeps): Router {
     if (t) noteMethod(req, t.method);
     const method = name === undefined ? undefined : METHODS.get(name);
     if (!method) throw appError('method_not_found');
+    // The body is read only now, after the token and the rate limit.
+    d.limits.admitBody(req, res);
+    if (method === METHODS.get('getupdates')) d.limits.admitPoll(res);
     for (const p of parsers) await run(p, req, res);
     const params = await readParams(req, limitBytes);
     const signal = pollSignal(res, d.shutdown);

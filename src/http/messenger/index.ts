@@ -1,6 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../services';
 import { authenticateUser } from '../auth';
+import { bodyAfterAuth, hasUser, type BodyReaders } from '../body';
+import type { EdgeLimits } from '../edge-limits';
 import { accountRoutes, signInRoutes } from './auth.routes';
 import { messengerRoutes } from './chats.routes';
 import { groupRoutes } from './groups.routes';
@@ -8,16 +10,28 @@ import { messageActionRoutes } from './message-actions.routes';
 
 /**
  * The messenger API, mounted at /api/v1: JWT authenticated once, after sign-up and sign-in;
- * `limitWrites` bounds each person's message writes.
+ * bodies are read after that step (sign-in's own, small, before it); `limitWrites` bounds each
+ * person's message writes.
  */
 export function messengerApi(
   s: Services,
+  {
+    limits,
+    bodies,
+    limitWrites,
+  }: { limits: EdgeLimits; bodies: BodyReaders; limitWrites: RequestHandler },
   shutdown: AbortSignal,
-  limitWrites: RequestHandler,
 ): Router {
   const r = Router();
+  r.post(['/auth/register', '/auth/login'], bodies.signIn);
   r.use('/auth', signInRoutes(s.accounts));
   r.use(authenticateUser(s.accounts));
+  r.post('/chats/:chat_id/messages', bodyAfterAuth(bodies.media, hasUser));
+  r.use(bodyAfterAuth(bodies.json, hasUser));
+  r.get(
+    '/events',
+    limits.pollGate((req) => ({ authenticated: hasUser(req), userId: req.user?.id })),
+  );
   r.use('/auth', accountRoutes());
   r.use(messengerRoutes(s, shutdown, limitWrites));
   r.use(groupRoutes(s));

@@ -1,21 +1,22 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../services';
 import { commandsOf } from '../../domain/bots/bots.service';
 import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
 import { pageQuery } from '../../domain/pagination';
 import { parse } from '../../domain/validation';
 import { authenticateUser } from '../auth';
+import { bodyAfterAuth, hasUser } from '../body';
 import { botOf, userOf } from '../context';
 import { sendMedia } from '../media-response';
 import { registeredBotView, toPublicBot } from './bot-view';
 
 /** The bot registry, for owners: JWT in `Authorization`, not a bot token. */
-export function ownerRoutes({ accounts, bots }: Services): Router {
+export function ownerRoutes({ accounts, bots }: Services, body: RequestHandler): Router {
   const r = Router();
   // Per route: under the bot prefix, other requests may carry an unrelated Authorization.
   const asOwner = authenticateUser(accounts);
 
-  r.post('/register', asOwner, async (req, res) => {
+  r.post('/register', asOwner, bodyAfterAuth(body, hasUser), async (req, res) => {
     const registered = await bots.register(userOf(req).id, parse(registerBotBody, req.body));
     res.status(201).json(registeredBotView(registered));
   });

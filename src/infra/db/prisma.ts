@@ -15,12 +15,17 @@ export function createDatabase(
   databaseUrl: string,
   poolSize: number,
   log: Logger,
+  timeouts: { statementMs: number; queryMs: number } = { statementMs: 0, queryMs: 0 },
 ): { db: Db; sql: Sql } {
   const sql = new Pool({
     connectionString: databaseUrl,
     max: poolSize,
     // Fail fast when Postgres is away instead of queueing requests until they hang.
     connectionTimeoutMillis: 3000,
+    // Postgres cancels a runaway statement itself; the client deadline covers a Postgres (or
+    // network) that stops answering without closing the connection (0 leaves either off).
+    ...(timeouts.statementMs > 0 && { statement_timeout: timeouts.statementMs }),
+    ...(timeouts.queryMs > 0 && { query_timeout: timeouts.queryMs }),
   });
   // An idle client's connection dropping (Postgres restart) must not crash the process; the
   // pool replaces the client on the next checkout.

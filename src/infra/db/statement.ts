@@ -58,6 +58,13 @@ export function statement<P extends object, R extends QueryResultRow = Record<st
 }
 
 /**
+ * pg's client-side deadline (query_timeout) ran out: the statement got no answer, and its
+ * connection still owes one. pg gives this failure no code, only these words.
+ */
+export const isQueryTimeout = (err: unknown): boolean =>
+  err instanceof Error && err.message === 'Query read timeout';
+
+/**
  * BEGIN, `fn` on one client, COMMIT; ROLLBACK when `fn` throws. What must happen only once
  * the writes are durable (wakeups) runs after this returns.
  */
@@ -73,6 +80,12 @@ export async function withTransaction<T>(
     await client.query('COMMIT');
     return result;
   } catch (err) {
+    // No answer came: a ROLLBACK would queue behind the one still owed (another full
+    // timeout). Closing the connection rolls the transaction back as well.
+    if (isQueryTimeout(err)) {
+      broken = err as Error;
+      throw err;
+    }
     try {
       await client.query('ROLLBACK');
     } catch (rollbackErr) {

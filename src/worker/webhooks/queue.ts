@@ -25,7 +25,9 @@ export class WebhookQueue implements DeliveryScheduler {
 
   constructor(config: Config) {
     this.queue = new Queue<DrainJob>(WEBHOOK_QUEUE, {
-      connection: bullConnection(config),
+      // Adding jobs fails fast while Redis is away (no offline queue, no endless retries of a
+      // command cut off mid-flight): the sweep finds what was not queued.
+      connection: { ...bullConnection(config), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
       prefix: bullPrefix(config),
     });
   }
@@ -53,8 +55,13 @@ export class WebhookQueue implements DeliveryScheduler {
     );
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    try {
+      await this.queue.close();
+    } catch {
+      // Redis away: QUIT cannot be sent without an offline queue; drop the connection instead.
+      await this.queue.disconnect();
+    }
   }
 }
 
