@@ -40,6 +40,10 @@ export async function createBenchEnv(extra: Record<string, string> = {}): Promis
     WEBHOOK_ALLOW_PRIVATE: 'true',
     // The benches measure the platform's capacity, not the per-bot quota (30 req/s).
     RATE_LIMIT_PER_BOT: '0',
+    // Fixtures register users 20 at a time from one address.
+    REGISTRATIONS_PER_IP_PER_HOUR: '0',
+    PASSWORD_HASH_PER_CLIENT: '64',
+    PASSWORD_HASH_QUEUE: '64',
     ...extra,
   };
   return {

@@ -49,9 +49,12 @@ export const fcParams = (key: string, runs = RUNS): fc.Parameters<unknown> => ({
 /** Per endpoint test: room for the runs plus a shrink on failure. */
 export const FUZZ_TIMEOUT = 120_000;
 
-/** The platform under fuzz: rate limit off (429s would mask everything), strict webhooks, small media. */
+/** The platform under fuzz: rate limits off (429s would mask everything), strict webhooks, small media. */
 export const FUZZ_ENV = {
   RATE_LIMIT_PER_BOT: '0',
+  LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: '0',
+  LOGIN_FAILURES_PER_IP_PER_DAY: '0',
+  LOGIN_FAILURES_BEFORE_BACKOFF: '0',
   WEBHOOK_ALLOW_HTTP: 'false',
   WEBHOOK_ALLOW_PRIVATE: 'false',
   MEDIA_MAX_BYTES: '65536',
