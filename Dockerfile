@@ -11,6 +11,8 @@ RUN npm run db:generate && npm run build
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# Said, not left to the default: a container must listen beyond its own loopback.
+ENV HOST=0.0.0.0
 WORKDIR /app
 # The whole build tree, dev dependencies included: `npm run db:migrate` runs the TypeScript
 # migrator with tsx, and the app finds its root (and migrations) via package.json.

@@ -43,7 +43,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port.default(8080),
   GATEWAY_PORT: port.default(8090),
-  HOST: z.string().default('0.0.0.0'),
+  /** Defaulted in loadConfig: loopback unless NODE_ENV is production. */
+  HOST: z.string().min(1),
   /** Prometheus `GET /metrics`, on its own listener in every role (0: any free port). */
   METRICS_PORT: port.default(9464),
   /** Loopback unless told otherwise: metrics are for the scraper, not the internet. */
@@ -104,11 +105,32 @@ const schema = z.object({
     .default(10 * 1024 * 1024),
   /** Trust X-Forwarded-For from this many proxies (0: none). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Login attempts per client address per minute, right or wrong (0: no limit). */
+  LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(30),
+  /** Wrong passwords per client address per day, across processes (0: no limit). */
+  LOGIN_FAILURES_PER_IP_PER_DAY: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  /**
+   * Consecutive wrong passwords for one username from one address before each further try
+   * waits 1 s, 2 s, 4 s … up to an hour (0: no back-off).
+   */
+  LOGIN_FAILURES_BEFORE_BACKOFF: z.coerce.number().int().min(0).max(1000).default(5),
+  /** Accounts created per client address per hour, across processes (0: no limit). */
+  REGISTRATIONS_PER_IP_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).default(10),
+  /**
+   * scrypt hashes (32 MiB, ~0.1 s each) running at once per process. They share libuv's
+   * 4-thread pool with DNS lookups and file I/O, so keep this below 4.
+   */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Hashes waiting for a slot per process; beyond it, 429 with Retry-After at once. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
+  /** Hashes one client address may have running or waiting per process. */
+  PASSWORD_HASH_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(1),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000).default(10000),
   /**
    * How often an api process checks its in-memory caches (bot keys, quiet inboxes) against
-   * Postgres, with one statement each: the bound on staleness should a Redis invalidation be
-   * lost (say, the process that deleted a bot died before publishing it).
+   * Postgres, with one statement each, and how long a verified JWT is trusted before Redis is
+   * asked again whether it was logged out: the bound on staleness should a Redis invalidation
+   * be lost (say, the process that deleted a bot died before publishing it).
    */
   CACHE_AUDIT_MS: z.coerce.number().int().min(100).max(3600000).default(60000),
   UPDATE_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
@@ -177,7 +199,12 @@ export function loadConfig(env: Env = process.env, secretsFile = DEV_SECRETS_FIL
   // Empty strings mean "unset", as in most .env tooling.
   const clean: Env = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const production = clean.NODE_ENV === 'production';
-  const input = production ? clean : { ...clean, ...devSecrets(clean, secretsFile) };
+  // Outside production, listen on loopback unless told otherwise: a development machine on
+  // a shared network should not serve the API to it. Containers set HOST=0.0.0.0.
+  const defaults: Env = { HOST: production ? '0.0.0.0' : '127.0.0.1' };
+  const input: Env = production
+    ? { ...defaults, ...clean }
+    : { ...defaults, ...clean, ...devSecrets(clean, secretsFile) };
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   // One line per variable: its first problem is the one to fix first.

@@ -4,6 +4,10 @@ import type { Logger } from './infra/logger';
 import type { Redis } from './infra/redis';
 import type { WakeupBus } from './realtime/wakeup-bus';
 import { AccountsService } from './domain/accounts/accounts.service';
+import { HashSlots } from './domain/accounts/hash-slots';
+import { PasswordHasher } from './domain/accounts/password';
+import { SignInLimits } from './domain/accounts/sign-in-limits';
+import { UserTokens } from './domain/accounts/user-tokens';
 import { BotsService } from './domain/bots/bots.service';
 import { CallbacksService } from './domain/callbacks/callbacks.service';
 import { ChatsService } from './domain/chats/chats.service';
@@ -57,7 +61,32 @@ export interface Infra {
   deliveryScheduler: DeliveryScheduler;
 }
 
-export function createServices({ config, log, db, sql, bus, deliveryScheduler }: Infra): Services {
+function createAccounts({ config, log, db, sql, redis, bus }: Infra): AccountsService {
+  const jwt = { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL };
+  return new AccountsService(db, sql, {
+    tokens: new UserTokens(jwt, redis, bus, log, config.CACHE_AUDIT_MS),
+    limits: new SignInLimits(redis, {
+      attemptsPerIpPerMinute: config.LOGIN_ATTEMPTS_PER_IP_PER_MINUTE,
+      failuresPerIpPerDay: config.LOGIN_FAILURES_PER_IP_PER_DAY,
+      failuresBeforeBackoff: config.LOGIN_FAILURES_BEFORE_BACKOFF,
+      registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
+    }),
+    hasher: new PasswordHasher(
+      new HashSlots({
+        concurrency: config.PASSWORD_HASH_CONCURRENCY,
+        queue: config.PASSWORD_HASH_QUEUE,
+        perClient: config.PASSWORD_HASH_PER_CLIENT,
+        maxWaitMs: MAX_HASH_WAIT_MS,
+      }),
+    ),
+  });
+}
+
+/** A backstop on the wait for a hash slot; the queue's length bounds it well before this. */
+const MAX_HASH_WAIT_MS = 2000;
+
+export function createServices(infra: Infra): Services {
+  const { config, log, db, sql, bus, deliveryScheduler } = infra;
   const fanout = new Fanout(sql, bus, deliveryScheduler, log);
   const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
@@ -65,10 +94,7 @@ export function createServices({ config, log, db, sql, bus, deliveryScheduler }:
   const edits = new MessageEditsService(db, chats, fanout);
   const messages = new MessagesService(db, chats, fanout, media);
   return {
-    accounts: new AccountsService(db, sql, {
-      secret: config.JWT_SECRET,
-      ttlSeconds: config.JWT_TTL,
-    }),
+    accounts: createAccounts(infra),
     bots: new BotsService(db, sql, bus, config.MAX_BOTS_PER_OWNER),
     chats,
     groups: new GroupsService(sql, chats, fanout, {

@@ -42,6 +42,10 @@ export async function createBenchEnv(extra: Record<string, string> = {}): Promis
     RATE_LIMIT_PER_BOT: '0',
     // One owner registers every bench bot (up to 10,000).
     MAX_BOTS_PER_OWNER: '100000',
+    // Fixtures register users 20 at a time from one address.
+    REGISTRATIONS_PER_IP_PER_HOUR: '0',
+    PASSWORD_HASH_PER_CLIENT: '64',
+    PASSWORD_HASH_QUEUE: '64',
     ...extra,
   };
   return {

@@ -31,8 +31,27 @@ describe('config', () => {
       LOG_LEVEL: 'info',
       ROLE: 'all',
       JWT_TTL: 604800,
+      LOGIN_ATTEMPTS_PER_IP_PER_MINUTE: 30,
+      LOGIN_FAILURES_PER_IP_PER_DAY: 100,
+      LOGIN_FAILURES_BEFORE_BACKOFF: 5,
+      REGISTRATIONS_PER_IP_PER_HOUR: 10,
+      PASSWORD_HASH_CONCURRENCY: 2,
+      PASSWORD_HASH_QUEUE: 8,
+      PASSWORD_HASH_PER_CLIENT: 1,
     });
     expect(c.MASTER_KEY).toHaveLength(32);
+  });
+
+  it('listens on loopback by default except in production; HOST still says where', () => {
+    const host = (env: Record<string, string>) => loadConfig({ ...strong, ...env }, tmpFile()).HOST;
+    expect(host({})).toBe('127.0.0.1');
+    expect(host({ NODE_ENV: 'development' })).toBe('127.0.0.1');
+    expect(host({ NODE_ENV: 'test' })).toBe('127.0.0.1');
+    expect(host({ NODE_ENV: 'production' })).toBe('0.0.0.0');
+    expect(host({ NODE_ENV: 'development', HOST: '0.0.0.0' })).toBe('0.0.0.0');
+    expect(host({ NODE_ENV: 'production', HOST: '127.0.0.1' })).toBe('127.0.0.1');
+    // Empty means unset, as for every variable.
+    expect(host({ NODE_ENV: 'development', HOST: '' })).toBe('127.0.0.1');
   });
 
   it('generates development secrets once and keeps them', () => {
@@ -75,6 +94,9 @@ describe('config', () => {
     ['LOG_LEVEL', 'loud'],
     ['ROLE', 'both'],
     ['JWT_TTL', 'forever'],
+    ['PASSWORD_HASH_CONCURRENCY', '0'],
+    ['PASSWORD_HASH_PER_CLIENT', '0'],
+    ['LOGIN_FAILURES_PER_IP_PER_DAY', '-1'],
   ])('names the bad variable %s=%s', (name, value) => {
     const p = problems({ ...strong, [name]: value });
     expect(p).toHaveLength(1);

@@ -16,8 +16,17 @@ import {
 import { formEncode, jsonBytes, send, useFuzzPlatform, Wire, type Fuzz } from './harness';
 import type { Input } from './arbitraries';
 
-/** Routes outside the catalogue on purpose: liveness and readiness take no input at all. */
-const INFRASTRUCTURE = ['GET /health', 'GET /ready'];
+/**
+ * Routes outside the catalogue on purpose: liveness and readiness take no input at all; logout
+ * and logout-all take none either, and their valid call would end the fuzz user's session for
+ * every endpoint after it (test/accounts/tokens.test.ts covers them).
+ */
+const INFRASTRUCTURE = [
+  'GET /health',
+  'GET /ready',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/logout-all',
+];
 
 describe('the catalogue covers every route', () => {
   const f = useFuzzPlatform();

@@ -93,7 +93,9 @@ const messenger: RestEndpoint[] = [
       password: { kind: 'password', required: true },
       display_name: { kind: 'text' },
     },
-    bases: () => [{ username: 'fuzz_newcomer', password: 'pw-12345678', display_name: 'Fuzz' }],
+    bases: () => [
+      { username: 'fuzz_newcomer', password: 'fuzz-newcomer-pw-1', display_name: 'Fuzz' },
+    ],
     accepts: `display_name is free text (${FREE_TEXT}); the first such account is created, later ones are 409`,
   },
   {

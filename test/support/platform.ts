@@ -40,6 +40,9 @@ export async function createTestEnv(
     SHUTDOWN_TIMEOUT_MS: '2000',
     WEBHOOK_ALLOW_HTTP: 'true',
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    // Test files register users by the dozen from one address; the sign-in limit tests
+    // turn this back on.
+    REGISTRATIONS_PER_IP_PER_HOUR: '0',
     ...overrides,
   };
   return {

@@ -1,11 +1,13 @@
 import type { Db, Sql } from '../../infra/db/prisma';
 import type { User } from '../../generated/prisma/client';
-import { appError } from '../errors';
+import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import { isUniqueViolation } from '../db-errors';
 import type { LoginCommand, RegisterCommand } from './accounts.schemas';
-import { dummyHash, hashPassword, verifyPassword } from './password';
-import { cachedVerifier, signUserToken, type JwtSettings } from './jwt';
+import type { PasswordHasher } from './password';
+import { guessablePassword } from './password-policy';
+import type { AttemptOutcome, SignInLimits } from './sign-in-limits';
+import type { UserTokens } from './user-tokens';
 import { AccountsRepository } from './accounts.repository';
 
 /** A signed-in account: the user and the JWT that names it. */
@@ -14,21 +16,43 @@ export interface Session {
   token: string;
 }
 
+export interface AccountsDeps {
+  tokens: UserTokens;
+  limits: SignInLimits;
+  hasher: PasswordHasher;
+}
+
+/**
+ * `client` names where a request comes from (its address, as the edge sees it): the sign-in
+ * limits and the hashing share are counted per client.
+ */
 export class AccountsService {
-  private readonly verify: (token: string) => string;
   private readonly repo: AccountsRepository;
+  private readonly tokens: UserTokens;
+  private readonly limits: SignInLimits;
+  private readonly hasher: PasswordHasher;
 
   constructor(
     private readonly db: Db,
     sql: Sql,
-    private readonly jwt: JwtSettings,
+    deps: AccountsDeps,
   ) {
-    this.verify = cachedVerifier(jwt);
     this.repo = new AccountsRepository(sql);
+    ({ tokens: this.tokens, limits: this.limits, hasher: this.hasher } = deps);
   }
 
-  async register(body: RegisterCommand): Promise<Session> {
-    const passwordHash = await hashPassword(body.password);
+  async register(body: RegisterCommand, client: string): Promise<Session> {
+    const counted = await this.limits.beginRegistration(client);
+    // After the limit: scoring costs up to tens of milliseconds of CPU.
+    const weak = guessablePassword(body.password, [body.username, body.display_name ?? '']);
+    if (weak) throw invalid('password', weak);
+    let passwordHash: string;
+    try {
+      passwordHash = await this.hasher.hash(body.password, client);
+    } catch (err) {
+      await counted.refund();
+      throw err;
+    }
     try {
       const user = await this.db.user.create({
         data: {
@@ -37,27 +61,49 @@ export class AccountsService {
           passwordHash,
         },
       });
-      return { user, token: signUserToken(this.jwt, user.id) };
+      return { user, token: this.tokens.issue(user.id, user.tokenVersion) };
     } catch (err) {
       if (isUniqueViolation(err)) throw appError('username_taken');
       throw err;
     }
   }
 
-  async login(body: LoginCommand): Promise<Session> {
-    const user = await this.db.user.findUnique({ where: { username: body.username } });
-    // Same work and the same answer whether the user is unknown or the password wrong.
-    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash));
-    if (!user || !user.passwordHash || !ok) throw appError('bad_credentials');
-    return { user, token: signUserToken(this.jwt, user.id) };
+  async login(body: LoginCommand, client: string): Promise<Session> {
+    const attempt = await this.limits.beginLogin(client, body.username);
+    let outcome: AttemptOutcome = 'not_checked';
+    try {
+      const user = await this.db.user.findUnique({ where: { username: body.username } });
+      // Same work and the same answer whether the user is unknown or the password wrong.
+      const ok = await this.hasher.verify(body.password, user?.passwordHash, client);
+      outcome = user && ok ? 'succeeded' : 'failed';
+      if (!user || !ok) throw appError('bad_credentials');
+      return { user, token: this.tokens.issue(user.id, user.tokenVersion) };
+    } finally {
+      await attempt.end(outcome);
+    }
   }
 
-  /** The account behind a JWT; a token for a deleted account is as bad as a forged one. */
+  /**
+   * The account behind a JWT. A token for a deleted account, one logged out, and one older
+   * than the account's last "sign out everywhere" are as bad as a forged one.
+   */
   async authenticate(token: string): Promise<User> {
-    const id = this.verify(token);
-    if (!isUuid(id)) throw appError('invalid_user_token');
-    const user = await this.repo.userById(id);
-    if (!user || user.isBot) throw appError('invalid_user_token');
+    const claims = await this.tokens.verify(token);
+    if (!isUuid(claims.userId)) throw appError('invalid_user_token');
+    const user = await this.repo.userById(claims.userId);
+    if (!user || user.isBot || user.tokenVersion !== claims.version) {
+      throw appError('invalid_user_token');
+    }
     return user;
+  }
+
+  /** End this token, at once and in every process. */
+  async logout(token: string): Promise<void> {
+    await this.tokens.revoke(token, await this.tokens.verify(token));
+  }
+
+  /** End every token the user holds, this one included. */
+  async logoutEverywhere(userId: string): Promise<void> {
+    await this.repo.bumpTokenVersion(userId);
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { HashSlots } from './hash-slots';
 
 const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -38,3 +39,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * so "unknown user" and "wrong password" take the same time.
  */
 export const dummyHash = hashPassword(randomBytes(16).toString('hex'));
+
+/** Password hashing within the process's hash slots (see hash-slots.ts), shared per client. */
+export class PasswordHasher {
+  constructor(private readonly slots: HashSlots) {}
+
+  hash(password: string, client: string): Promise<string> {
+    return this.slots.run(client, () => hashPassword(password));
+  }
+
+  /** Without a stored hash (an unknown user) the check still runs, against `dummyHash`. */
+  async verify(password: string, stored: string | null | undefined, client: string) {
+    const against = stored ?? (await dummyHash);
+    const ok = await this.slots.run(client, () => verifyPassword(password, against));
+    return ok && Boolean(stored);
+  }
+}

@@ -3,7 +3,7 @@ import type { Bot, User } from '../../generated/prisma/client';
 
 export const USER_COLUMNS = `u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
   u.password_hash AS u_password_hash, u.is_bot AS u_is_bot, u.created_at AS u_created_at,
-  u.updated_at AS u_updated_at`;
+  u.updated_at AS u_updated_at, u.token_version AS u_token_version`;
 
 export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS b_user_id,
   b.name AS b_name, b.description AS b_description, b.avatar_url AS b_avatar_url,
@@ -21,6 +21,7 @@ export interface UserColumns {
   u_is_bot: boolean;
   u_created_at: Date;
   u_updated_at: Date;
+  u_token_version: number;
 }
 
 /** What BOT_COLUMNS selects. */
@@ -51,6 +52,7 @@ export function userFromRow(r: UserColumns): User {
     isBot: r.u_is_bot,
     createdAt: r.u_created_at,
     updatedAt: r.u_updated_at,
+    tokenVersion: r.u_token_version,
   };
 }
 

@@ -32,7 +32,7 @@ export function messengerApi(
     '/events',
     limits.pollGate((req) => ({ authenticated: hasUser(req), userId: req.user?.id })),
   );
-  r.use('/auth', accountRoutes());
+  r.use('/auth', accountRoutes(s.accounts));
   r.use(messengerRoutes(s, shutdown, limitWrites));
   r.use(groupRoutes(s));
   r.use(messageActionRoutes(s, limitWrites));

@@ -1,0 +1,44 @@
+// Refuses passwords an attacker would try early: the common-password lists, keyboard walks,
+// repeats, dates, l33t variants of those, and the account's own names.
+//
+// Library choice: zxcvbn-ts (maintained TypeScript port of Dropbox's zxcvbn, one small
+// dependency, no install scripts). `language-common` ships the breached-password and
+// diceware lists and the keyboard graphs; scoring does not depend on a UI language.
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+
+/**
+ * zxcvbn's scale: 3 is "safely unguessable: moderate protection from an offline slow-hash
+ * scenario" (≥ 10^8 guesses), the level its authors suggest for sign-up.
+ */
+const MIN_SCORE = 3;
+
+/**
+ * Only this many characters are scored: matching grows faster than linearly with length
+ * (~60 ms of blocking CPU for 64 adversarial characters), and anything longer that passes
+ * the other rules is long enough.
+ */
+const SCORED_LENGTH = 64;
+
+let estimator: ZxcvbnFactory | undefined;
+
+/** Built on first use: loading the dictionaries costs ~30 ms and ~20 MB. */
+function strength(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    dictionary,
+    graphs: adjacencyGraphs,
+    maxLength: SCORED_LENGTH,
+  });
+  return estimator;
+}
+
+/**
+ * Why `password` is too easy to guess, in the words of the other password rules; undefined
+ * when it is not. `related` are the account's own words (username, display name), which an
+ * attacker tries first.
+ */
+export function guessablePassword(password: string, related: string[]): string | undefined {
+  const { score } = strength().check(password, related);
+  if (score >= MIN_SCORE) return undefined;
+  return 'is too easy to guess (a common password, a pattern, or close to the username)';
+}
