@@ -25,7 +25,7 @@ function expectRetryAfter(res: { status: number; headers: Record<string, string>
 }
 
 describe('consecutive wrong passwords (per username and address)', () => {
-  const t = useTestPlatform({ TRUST_PROXY: '1' });
+  const t = useTestPlatform({ TRUST_PROXY: '1', PASSWORD_HASH_PER_CLIENT: '1' });
   let victim: TestUser;
 
   beforeAll(async () => {

@@ -25,7 +25,7 @@ describe('names on the wire', () => {
   const register = (display_name: string) =>
     t.current.http
       .post('/api/v1/auth/register')
-      .send({ username: uniqueName(), password: 'pw-12345678', display_name });
+      .send({ username: uniqueName(), password: 'correct horse battery staple 9', display_name });
 
   it('stores display names normalised, and refuses ones with nothing visible', async () => {
     const ok = await register('\u202E𝐀𝐝𝐦𝐢𝐧\u200B').expect(201);

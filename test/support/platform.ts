@@ -43,6 +43,9 @@ export async function createTestEnv(
     // Test files register users by the dozen from one address; the sign-in limit tests
     // turn this back on.
     REGISTRATIONS_PER_IP_PER_HOUR: '0',
+    // ...and several at once (fixtures register in parallel); the hash-slot tests set these.
+    PASSWORD_HASH_PER_CLIENT: '64',
+    PASSWORD_HASH_QUEUE: '64',
     ...overrides,
   };
   return {

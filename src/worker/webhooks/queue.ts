@@ -3,6 +3,7 @@
 // cannot swallow the signal for an update committed after its last read; the per-bot lock
 // keeps one drainer per bot, and a job that finds the lock taken comes back shortly.
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { Redis as IORedis } from 'ioredis';
 import type { Config } from '../../config';
 import type { Logger } from '../../infra/logger';
 import type { Redis } from '../../infra/redis';
@@ -22,12 +23,19 @@ const jobOpts = { removeOnComplete: true, removeOnFail: 1000, attempts: 1 };
 
 export class WebhookQueue implements DeliveryScheduler {
   readonly queue: Queue<DrainJob>;
+  /** Ours, not BullMQ's: closing must not wait on a connection still settling. */
+  private readonly connection: IORedis;
 
   constructor(config: Config) {
+    // Adding jobs fails fast while Redis is away (no offline queue, no endless retries of a
+    // command cut off mid-flight): the sweep finds what was not queued.
+    this.connection = new IORedis({
+      ...bullConnection(config),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
     this.queue = new Queue<DrainJob>(WEBHOOK_QUEUE, {
-      // Adding jobs fails fast while Redis is away (no offline queue, no endless retries of a
-      // command cut off mid-flight): the sweep finds what was not queued.
-      connection: { ...bullConnection(config), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+      connection: this.connection,
       prefix: bullPrefix(config),
     });
   }
@@ -55,13 +63,18 @@ export class WebhookQueue implements DeliveryScheduler {
     );
   }
 
+  /**
+   * Redis away, or its connection not yet settled after a restart: QUIT may fail or never be
+   * answered, so a close that has not finished within a moment drops the connection instead.
+   */
   async close(): Promise<void> {
-    try {
-      await this.queue.close();
-    } catch {
-      // Redis away: QUIT cannot be sent without an offline queue; drop the connection instead.
-      await this.queue.disconnect();
-    }
+    const closed = this.queue.close().then(
+      () => true,
+      () => false,
+    );
+    const waited = new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref());
+    await Promise.race([closed, waited]);
+    this.connection.disconnect();
   }
 }
 
