@@ -5,19 +5,16 @@ import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
-import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
+import { hashApiKey, newApiKey, parseBotToken, tokensFor, type BotTokens } from './api-key';
 import { BotAuthCache } from './auth-cache';
 import { BotsRepository } from './bots.repository';
 import type { BotCommand, Permission, RegisterBotCommand } from './bots.schemas';
 
 export type BotWithUser = Bot & { user: User };
 
-/** A new bot with its credentials: the key is shown once, here, and stored only as a digest. */
-export interface RegisteredBot {
+/** A bot with its new key: the key is shown once, here, and stored only as a digest. */
+export interface RegisteredBot extends BotTokens {
   bot: BotWithUser;
-  apiKey: string;
-  /** The same key in Telegram's `<digits>:<secret>` spelling. */
-  telegramToken: string;
 }
 
 /** The bot's command menu; the column is only ever written from the `commands` schema. */
@@ -64,7 +61,7 @@ export class BotsService {
           },
           include: { user: true },
         });
-        return { bot, apiKey, telegramToken: telegramToken(bot.numericId, apiKey) };
+        return { bot, ...tokensFor(bot.numericId, apiKey) };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         if (body.username) throw appError('bot_username_taken');
@@ -90,7 +87,27 @@ export class BotsService {
   }
 
   /**
-   * The bot behind an API key (or its Telegram form, whose digits must match too), or 401.
+   * A new key for the owner's bot; the old one is refused at once, here and (through the
+   * invalidation) in every other process.
+   */
+  async rotateKey(ownerId: string, botId: string): Promise<RegisteredBot> {
+    if (!isUuid(botId)) throw appError('bot_not_found');
+    const apiKey = newApiKey();
+    const { count } = await this.db.bot.updateMany({
+      where: { id: botId, ownerId },
+      data: { apiKeyHash: hashApiKey(apiKey) },
+    });
+    if (count === 0) throw appError('bot_not_found');
+    await this.cache.invalidate(botId);
+    const bot = await this.db.bot.findUniqueOrThrow({
+      where: { id: botId },
+      include: { user: true },
+    });
+    return { bot, ...tokensFor(bot.numericId, apiKey) };
+  }
+
+  /**
+   * The bot behind a key in any spelling (the Telegram one's digits must match too), or 401.
    * Looked up by digest, from the in-process cache when it can be trusted (see auth-cache).
    * Unknown keys are not cached: a bad token always costs its caller a lookup.
    */

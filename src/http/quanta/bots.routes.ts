@@ -20,6 +20,10 @@ export function ownerRoutes({ accounts, bots }: Services): Router {
   r.get('/my-bots', asOwner, async (req, res) => {
     res.json({ bots: (await bots.listOwned(userOf(req).id)).map(toPublicBot) });
   });
+  r.post('/:bot_id/rotate-key', asOwner, async (req, res) => {
+    const rotated = await bots.rotateKey(userOf(req).id, String(req.params.bot_id));
+    res.json(registeredBotView(rotated));
+  });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));
     res.json({ ok: true });
