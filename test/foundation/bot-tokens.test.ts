@@ -41,7 +41,7 @@ describe('bot token spellings', () => {
     expect(tokens.api_key).toMatch(/^bot_[A-Za-z0-9_-]{43}$/);
     expect(tokens.koto_token).toBe(`kbot_${secret}`);
     const [digits, rest] = tokens.telegram_token.split(':');
-    expect(digits).toMatch(/^\d+$/);
+    expect(digits).toMatch(/^\d{9,16}$/);
     expect(rest).toBe(secret);
   });
 

@@ -4,6 +4,7 @@ import type { Bot, User } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
+import { newTgId } from '../users/tg-id';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { hashApiKey, newApiKey, parseBotToken, tokensFor, type BotTokens } from './api-key';
 import { BotAuthCache } from './auth-cache';
@@ -51,7 +52,7 @@ export class BotsService {
         const bot = await this.db.bot.create({
           data: {
             owner: { connect: { id: ownerId } },
-            user: { create: { username, displayName: body.name, isBot: true } },
+            user: { create: { username, displayName: body.name, isBot: true, tgId: newTgId() } },
             name: body.name,
             description: body.description ?? '',
             avatar: body.avatar ?? null,
@@ -61,7 +62,7 @@ export class BotsService {
           },
           include: { user: true },
         });
-        return { bot, ...tokensFor(bot.numericId, apiKey) };
+        return { bot, ...tokensFor(bot.user.tgId, apiKey) };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         if (body.username) throw appError('bot_username_taken');
@@ -103,7 +104,7 @@ export class BotsService {
       where: { id: botId },
       include: { user: true },
     });
-    return { bot, ...tokensFor(bot.numericId, apiKey) };
+    return { bot, ...tokensFor(bot.user.tgId, apiKey) };
   }
 
   /**
@@ -116,7 +117,7 @@ export class BotsService {
     if (!parsed) throw appError('invalid_bot_token');
     const digest = hashApiKey(parsed.key);
     const bot = this.cache.get(digest) ?? (await this.lookup(digest));
-    const digitsMatch = parsed.numericId === undefined || parsed.numericId === bot?.numericId;
+    const digitsMatch = parsed.numericId === undefined || parsed.numericId === bot?.user.tgId;
     if (!bot || !bot.isActive || !digitsMatch) throw appError('invalid_bot_token');
     return bot;
   }

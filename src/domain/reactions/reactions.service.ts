@@ -65,7 +65,7 @@ export class ReactionsService {
     emoji: string,
     add: boolean,
   ): Promise<MessageRecord> {
-    const { chatType, members } = await this.chats.audience(ref.chatId, actor.id);
+    const { chatType, chatTgId, members } = await this.chats.audience(ref.chatId, actor.id);
     const message = await findLiveMessage(this.db, ref.chatId, ref.messageId);
     const { old, changed } = add
       ? await this.repo.add(message.id, actor.id, emoji, MAX_REACTIONS_PER_MEMBER)
@@ -80,7 +80,14 @@ export class ReactionsService {
     const change = { chatId: ref.chatId, messageId: message.id, actor, old, new: now };
     const updates = (actor.isBot ? [] : readingBots(members)).map((b) => ({
       botId: b.botId,
-      update: { kind: 'message_reaction' as const, ...change, chatType, at },
+      update: {
+        kind: 'message_reaction' as const,
+        ...change,
+        chatType,
+        chatTgId,
+        messageNumber: message.number,
+        at,
+      },
     }));
     const event = { kind: 'message.reaction' as const, ...change, reactions: reloaded.reactions };
     await this.fanout.write(null, updates, eventsForPeople(members, event));

@@ -4,15 +4,18 @@
 import type { DeliveryDialect } from '../../worker/webhooks/drain';
 import type { Services } from '../../services';
 import { METHODS } from './methods';
+import { idShapes, withInternalIds } from './ids';
 import { tgUpdate } from './shapes';
+
+const TELEGRAM_IDS = idShapes('telegram');
 
 /** Reads that make no sense as a reply (their result would be thrown away). */
 const NOT_AS_REPLY = new Set(['getupdates', 'getme', 'getchat', 'getwebhookinfo', 'getmycommands']);
 
 export function gatewayDelivery(services: Services, shutdown: AbortSignal): DeliveryDialect {
   return {
-    // The same shape getUpdates returns.
-    format: tgUpdate,
+    // The same shape getUpdates returns on the Telegram form, which is what libraries use.
+    format: (update) => tgUpdate(TELEGRAM_IDS, update),
     async onReply(botId, body) {
       let call: unknown;
       try {
@@ -28,7 +31,15 @@ export function gatewayDelivery(services: Services, shutdown: AbortSignal): Deli
         throw new Error(`method ${name} cannot be run from a webhook reply`);
       }
       const bot = await services.bots.get(botId);
-      await method({ bot, params, services, signal: shutdown, style: 'telegram' });
+      const args = await withInternalIds(services, bot, 'telegram', params);
+      await method({
+        bot,
+        params: args,
+        services,
+        signal: shutdown,
+        style: 'telegram',
+        ids: TELEGRAM_IDS,
+      });
     },
   };
 }

@@ -9,6 +9,7 @@ import { bearerToken } from '../auth';
 import { pollSignal } from '../long-poll';
 import type { BotRateLimiter } from '../rate-limit';
 import { gatewayErrorHandler, noteMethod } from './envelope';
+import { idShapes, withInternalIds } from './ids';
 import { METHODS } from './methods';
 import { bodyParsers, readParams, sizeToBytes } from './params';
 
@@ -58,10 +59,11 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const method = t && METHODS.get(t.method.toLowerCase());
     if (!method) throw appError('method_not_found');
     for (const p of parsers) await run(p, req, res);
-    const params = await readParams(req, limitBytes);
-    const signal = pollSignal(res, d.shutdown);
     const style = t?.token ? 'telegram' : 'koto';
-    const result = await method({ bot, params, services: d.services, signal, style });
+    const params = await withInternalIds(d.services, bot, style, await readParams(req, limitBytes));
+    const signal = pollSignal(res, d.shutdown);
+    const ids = idShapes(style);
+    const result = await method({ bot, params, services: d.services, signal, style, ids });
     res.json({ ok: true, result });
   });
   r.use(gatewayErrorHandler(d.log));
