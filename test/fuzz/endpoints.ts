@@ -441,6 +441,15 @@ const quanta: RestEndpoint[] = [
     params: { bot_id: (c) => c.bot.id },
     accepts: NO_INPUT,
   }),
+  bot('POST', ':bot_id/rotate-key', {
+    auth: 'user',
+    input: 'none',
+    fields: {},
+    bases: () => [{}],
+    params: { bot_id: (c) => c.victimBotId },
+    accepts:
+      'takes no body: the valid path gives the victim bot a new key (404 once it is deleted)',
+  }),
   bot('DELETE', 'delete/:bot_id', {
     auth: 'user',
     input: 'none',

@@ -2,13 +2,17 @@ import supertest from 'supertest';
 import { useTestPlatform } from '../support/platform';
 import { bearer, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
 import type { TestBot } from '../support/fixtures';
+import { messageUuid, tgIdOf } from '../support/internals';
 
 const t = useTestPlatform();
 const gw = () => supertest(t.current.platform.gateway);
 const post = (bot: TestBot, method: string, body: object = {}) =>
   gw().post(`/bot${bot.telegramToken}/${method}`).send(body);
 
-const UUID = /^[0-9a-f-]{36}$/;
+// The Telegram form shows integer ids (issue 14): a user or bot its random tg_id, a private
+// chat its person's, a message its number in the chat; the messenger API keeps UUIDs.
+const tgId = (userId: string) => tgIdOf(t.current.platform, userId);
+const uuidOf = (chatId: string, n: number) => messageUuid(t.current.platform, chatId, n);
 
 describe('gateway: auth, routing and the envelope', () => {
   it('hands out a Telegram-form token at registration, accepted wherever the key is', async () => {
@@ -45,7 +49,7 @@ describe('gateway: auth, routing and the envelope', () => {
     const expected = {
       ok: true,
       result: expect.objectContaining({
-        id: bot.userId,
+        id: await tgId(bot.userId),
         is_bot: true,
         first_name: 'Test Bot',
         username: bot.username,
@@ -59,7 +63,11 @@ describe('gateway: auth, routing and the envelope', () => {
       .post('/gateway/getMe')
       .set('authorization', `Bearer ${bot.apiKey}`)
       .expect(200);
-    expect(onApiPort.body).toEqual(expected);
+    // The Koto form: the same bot, as its Koto id.
+    expect(onApiPort.body).toEqual({
+      ok: true,
+      result: expect.objectContaining({ id: expect.stringMatching(/^bot-[0-9a-z]+$/) }),
+    });
     await supertest(platform.api).get(`/gateway/bot${bot.telegramToken}/getMe`).expect(200);
   });
 
@@ -108,10 +116,15 @@ describe('gateway: sendMessage', () => {
     expect(res.body.ok).toBe(true);
     const m = res.body.result;
     expect(m).toEqual({
-      message_id: expect.stringMatching(UUID),
+      message_id: 1,
       date: expect.any(Number),
-      chat: { id: chatId, type: 'private' },
-      from: { id: bot.userId, is_bot: true, first_name: 'Test Bot', username: bot.username },
+      chat: { id: await tgId(user.id), type: 'private' },
+      from: {
+        id: await tgId(bot.userId),
+        is_bot: true,
+        first_name: 'Test Bot',
+        username: bot.username,
+      },
       text: 'Choose',
       reply_markup: {
         inline_keyboard: [
@@ -152,7 +165,12 @@ describe('gateway: sendMessage', () => {
     expect(res.body.result.reply_to_message).toMatchObject({
       message_id: asked.id,
       text: 'question?',
-      from: { id: user.id, is_bot: false, username: user.username },
+      // The Koto form's ids: KOTO-… for people.
+      from: {
+        id: expect.stringMatching(/^KOTO-[0-9A-Z]+$/),
+        is_bot: false,
+        username: user.username,
+      },
     });
   });
 
@@ -257,24 +275,25 @@ describe('gateway: getUpdates', () => {
     const res = await gw().get(`/bot${bot.telegramToken}/getUpdates?timeout=0`).expect(200);
     expect(res.body.ok).toBe(true);
     const [a, b] = res.body.result;
+    const userTgId = await tgId(user.id);
     expect(a).toEqual({
       update_id: 1,
       message: {
-        message_id: first.id,
+        message_id: 1,
         date: expect.any(Number),
-        chat: { id: chatId, type: 'private' },
-        from: { id: user.id, is_bot: false, first_name: user.username, username: user.username },
+        chat: { id: userTgId, type: 'private' },
+        from: { id: userTgId, is_bot: false, first_name: user.username, username: user.username },
         text: '/start ref-42',
         entities: [{ type: 'bot_command', offset: 0, length: 6 }],
       },
     });
     expect(b.update_id).toBe(2);
     expect(b.message.entities).toBeUndefined();
-    expect(b.message.message_id).toBe(reply.body.message.id);
+    expect(await uuidOf(chatId, b.message.message_id)).toBe(reply.body.message.id);
     expect(b.message.reply_to_message).toMatchObject({
-      message_id: first.id,
+      message_id: 1,
       text: '/start ref-42',
-      from: { id: user.id },
+      from: { id: userTgId },
     });
   });
 
@@ -288,7 +307,9 @@ describe('gateway: getUpdates', () => {
     }).expect(200);
     for (const c of ['one', 'two', 'three']) await say(http, user, chatId, c);
     await http
-      .post(`/api/v1/chats/${chatId}/messages/${sent.body.result.message_id}/callback`)
+      .post(
+        `/api/v1/chats/${chatId}/messages/${await uuidOf(chatId, sent.body.result.message_id)}/callback`,
+      )
       .set(bearer(user))
       .send({ callback_data: 'a' })
       .expect(202);
@@ -307,13 +328,13 @@ describe('gateway: getUpdates', () => {
     }).expect(200);
     expect(cb.body.result).toHaveLength(1);
     expect(cb.body.result[0].callback_query).toMatchObject({
-      from: { id: user.id },
-      chat: { id: chatId, type: 'private' },
+      from: { id: await tgId(user.id) },
+      chat: { id: await tgId(user.id), type: 'private' },
       message_id: sent.body.result.message_id,
       data: 'a',
       message: {
         message_id: sent.body.result.message_id,
-        from: { id: bot.userId, is_bot: true, first_name: 'Test Bot' },
+        from: { id: await tgId(bot.userId), is_bot: true, first_name: 'Test Bot' },
         text: 'tap',
         reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] },
       },
@@ -377,7 +398,7 @@ describe('gateway: callbacks, edits, commands, chats, webhook info', () => {
     }).expect(200);
     const messageId = sent.body.result.message_id;
     const tap = await http
-      .post(`/api/v1/chats/${chatId}/messages/${messageId}/callback`)
+      .post(`/api/v1/chats/${chatId}/messages/${await uuidOf(chatId, messageId)}/callback`)
       .set(bearer(user))
       .send({ callback_data: 'yes' })
       .expect(202);
@@ -415,7 +436,10 @@ describe('gateway: callbacks, edits, commands, chats, webhook info', () => {
       edit_date: expect.any(Number),
     });
     const history = await http.get(`/api/v1/chats/${chatId}/messages`).set(bearer(user));
-    expect(history.body.messages[0]).toMatchObject({ id: messageId, content: 'You chose yes' });
+    expect(history.body.messages[0]).toMatchObject({
+      id: await uuidOf(chatId, messageId),
+      content: 'You chose yes',
+    });
   });
 
   it('refuses edits of missing, misplaced and foreign messages', async () => {
@@ -483,13 +507,23 @@ describe('gateway: callbacks, edits, commands, chats, webhook info', () => {
     const { user, bot, chatId } = await userBotChat(http);
     const res = await post(bot, 'getChat', { chat_id: chatId }).expect(200);
     expect(res.body.result).toEqual({
-      id: chatId,
+      id: await tgId(user.id),
       type: 'private',
       first_name: user.username,
       username: user.username,
       members: expect.arrayContaining([
-        { id: user.id, is_bot: false, first_name: user.username, username: user.username },
-        { id: bot.userId, is_bot: true, first_name: 'Test Bot', username: bot.username },
+        {
+          id: await tgId(user.id),
+          is_bot: false,
+          first_name: user.username,
+          username: user.username,
+        },
+        {
+          id: await tgId(bot.userId),
+          is_bot: true,
+          first_name: 'Test Bot',
+          username: bot.username,
+        },
       ]),
     });
     const other = await userBotChat(http);

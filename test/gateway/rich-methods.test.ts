@@ -5,11 +5,15 @@ import supertest from 'supertest';
 import { useTestPlatform } from '../support/platform';
 import { bearer, say, userBotChat } from '../support/fixtures';
 import type { TestBot } from '../support/fixtures';
+import { messageUuid, tgIdOf } from '../support/internals';
 
 const t = useTestPlatform();
 const gw = () => supertest(t.current.platform.gateway);
 const post = (bot: TestBot, method: string, body: object = {}) =>
   gw().post(`/bot${bot.telegramToken}/${method}`).send(body);
+// The Telegram form's integer ids (issue 14) against the messenger API's UUIDs.
+const tgId = (userId: string) => tgIdOf(t.current.platform, userId);
+const uuidOf = (chatId: string, n: number) => messageUuid(t.current.platform, chatId, n);
 const updates = async (bot: TestBot) =>
   (await post(bot, 'getUpdates', { timeout: 0 }).expect(200)).body.result;
 
@@ -193,14 +197,16 @@ describe('gateway: changing and relaying messages', () => {
       type: 'regular',
     });
     await http
-      .post(`/api/v1/chats/${chatId}/polls/${sent.body.result.message_id}/votes`)
+      .post(
+        `/api/v1/chats/${chatId}/polls/${await uuidOf(chatId, sent.body.result.message_id)}/votes`,
+      )
       .set(bearer(user))
       .send({ option_ids: [1] })
       .expect(200);
     const [u] = await updates(bot);
     expect(u.poll_answer).toMatchObject({
       poll_id: poll.id,
-      user: { id: user.id, is_bot: false, username: user.username },
+      user: { id: await tgId(user.id), is_bot: false, username: user.username },
       option_ids: [1],
     });
   });
@@ -246,9 +252,9 @@ describe('gateway: changing and relaying messages', () => {
       .expect(200);
     const ups = await updates(bot);
     expect(ups.at(-1).message_reaction).toMatchObject({
-      chat: { id: chatId, type: 'private' },
-      message_id: msg.id,
-      user: { id: user.id },
+      chat: { id: await tgId(user.id), type: 'private' },
+      message_id: 1,
+      user: { id: await tgId(user.id) },
       old_reaction: [],
       new_reaction: [{ type: 'emoji', emoji: '🎉' }],
     });
@@ -271,7 +277,7 @@ describe('gateway: changing and relaying messages', () => {
     const [first, second] = await updates(bot);
     expect(first.message.text).toBe('/start typo');
     expect(second.edited_message).toMatchObject({
-      message_id: msg.id,
+      message_id: first.message.message_id,
       text: '/start fixed',
       edit_date: expect.any(Number),
       entities: [{ type: 'bot_command', offset: 0, length: 6 }],

@@ -2,6 +2,7 @@
 // Webhooks signatures and the secret token headers; a method call in the reply body is run;
 // and library webhook handlers (grammY's webhookCallback checking the secret token,
 // telegraf's webhook reply) receiving real deliveries.
+import { tgIdOf } from '../support/internals';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -66,7 +67,7 @@ describe('gateway webhooks', () => {
         .post(`/bot${bot.telegramToken}/setWebhook`)
         .send({ url: receiver.url, secret_token: 'shh_123' })
         .expect(200);
-      const sent = await say(p.http, user, chatId, '/start hooked');
+      await say(p.http, user, chatId, '/start hooked');
       const [got] = await receiver.waitFor(1);
       expect(got!.headers['x-telegram-bot-api-secret-token']).toBe('shh_123');
       expect(got!.headers['x-bot-webhook-secret']).toBe('shh_123');
@@ -75,10 +76,16 @@ describe('gateway webhooks', () => {
       expect(JSON.parse(got!.body)).toEqual({
         update_id: 1,
         message: {
-          message_id: sent.id,
+          message_id: 1,
           date: expect.any(Number),
-          chat: { id: chatId, type: 'private' },
-          from: { id: user.id, is_bot: false, first_name: user.username, username: user.username },
+          // The Telegram form's integer ids (issue 14).
+          chat: { id: await tgIdOf(p.platform, user.id), type: 'private' },
+          from: {
+            id: await tgIdOf(p.platform, user.id),
+            is_bot: false,
+            first_name: user.username,
+            username: user.username,
+          },
           text: '/start hooked',
           entities: [{ type: 'bot_command', offset: 0, length: 6 }],
         },
@@ -131,7 +138,7 @@ describe('gateway webhooks', () => {
       const attempts = await p.http.get('/api/v1/bot/webhook/attempts').set(botAuth(tb));
       expect(JSON.parse(attempts.body.attempts[0].response_body)).toEqual({
         method: 'sendChatAction',
-        chat_id: chatId,
+        chat_id: await tgIdOf(p.platform, user.id),
         action: 'typing',
       });
       const feed = await p.http.get('/api/v1/events?timeout=0').set(bearer(user));

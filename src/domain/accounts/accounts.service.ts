@@ -1,3 +1,4 @@
+import { newTgId } from '../users/tg-id';
 import type { Db, Sql } from '../../infra/db/prisma';
 import type { User } from '../../generated/prisma/client';
 import { appError, invalid } from '../errors';
@@ -59,6 +60,7 @@ export class AccountsService {
           username: body.username,
           displayName: body.display_name ?? body.username,
           passwordHash,
+          tgId: newTgId(),
         },
       });
       return { user, token: this.tokens.issue(user.id, user.tokenVersion) };

@@ -1,22 +1,36 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+// One secret, three spellings: `bot_<secret>` (Quanta), `kbot_<secret>` (Koto) and
+// `<digits>:<secret>` (Telegram, for client libraries that check the token's shape). Only the
+// digest of the Quanta spelling is stored, so every spelling is looked up by the same digest.
+
+const SECRET = '[A-Za-z0-9_-]{43}';
+
 /** `bot_` + 32 random bytes, base64url: 256 bits, shown to the owner once. */
 export const newApiKey = () => `bot_${randomBytes(32).toString('base64url')}`;
 
 /** Only this digest is stored. */
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
-export const looksLikeApiKey = (key: string) => /^bot_[A-Za-z0-9_-]{43}$/.test(key);
+/** The key in every spelling a client may use. */
+export interface BotTokens {
+  apiKey: string;
+  kotoToken: string;
+  /** `<numeric id>:<secret>`: the digits are the bot's numeric id, checked on use. */
+  telegramToken: string;
+}
 
-/**
- * The key in the Telegram token shape, `<numeric id>:<key without "bot_">`, for client
- * libraries that insist on it. Same secret, so it is looked up by the same digest.
- */
-export const telegramToken = (numericId: bigint, key: string) => `${numericId}:${key.slice(4)}`;
+export function tokensFor(numericId: bigint, apiKey: string): BotTokens {
+  const secret = apiKey.slice('bot_'.length);
+  return { apiKey, kotoToken: `kbot_${secret}`, telegramToken: `${numericId}:${secret}` };
+}
 
-/** A token in either form → the key it carries and, for the Telegram form, the id it claims. */
+const SPELLINGS = new RegExp(`^(?:k?bot_|(\\d{1,19}):)(${SECRET})$`);
+
+/** A token in any spelling → the key it carries and, for the Telegram one, the id it claims. */
 export function parseBotToken(token: string): { key: string; numericId?: bigint } | undefined {
-  if (looksLikeApiKey(token)) return { key: token };
-  const m = /^(\d{1,18}):([A-Za-z0-9_-]{43})$/.exec(token);
-  return m ? { key: `bot_${m[2]}`, numericId: BigInt(m[1]!) } : undefined;
+  const m = SPELLINGS.exec(token);
+  if (!m) return undefined;
+  const key = `bot_${m[2]}`;
+  return m[1] === undefined ? { key } : { key, numericId: BigInt(m[1]) };
 }

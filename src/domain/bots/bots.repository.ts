@@ -43,6 +43,8 @@ export interface NewBotRow {
   commands: unknown;
   permissions: string[];
   apiKeyHash: string;
+  /** The bot user's id on the Telegram form (users.tg_id). */
+  tgId: bigint;
 }
 
 // Serialises an owner's registrations (their bot count is read after this, then written):
@@ -72,14 +74,15 @@ const insert = statement<
     commands: string;
     permissions: string[];
     api_key_hash: string;
+    tg_id: string;
   },
   BotColumns & UserColumns
 >(
   'bot-insert',
   `
 WITH u AS (
-  INSERT INTO users (id, username, display_name, is_bot, updated_at)
-  VALUES (gen_random_uuid(), :username, :name, true, now())
+  INSERT INTO users (id, username, display_name, is_bot, tg_id, updated_at)
+  VALUES (gen_random_uuid(), :username, :name, true, :tg_id::bigint, now())
   RETURNING *
 ), b AS (
   INSERT INTO bots (id, owner_id, user_id, name, description, avatar_url, avatar_sha256,
@@ -146,6 +149,7 @@ export class BotsRepository {
         commands: JSON.stringify(row.commands),
         permissions: row.permissions,
         api_key_hash: row.apiKeyHash,
+        tg_id: String(row.tgId),
       });
       return created && { ...botFromRow(created), user: userFromRow(created) };
     });

@@ -14,7 +14,8 @@ import {
 } from '../pagination';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import type { MediaFile } from '../media/media.service';
-import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
+import { newTgId } from '../users/tg-id';
+import { hashApiKey, newApiKey, parseBotToken, tokensFor, type BotTokens } from './api-key';
 import { BotAuthCache } from './auth-cache';
 import { avatarInput } from './avatar';
 import { BotsRepository } from './bots.repository';
@@ -27,12 +28,9 @@ import {
 
 export type BotWithUser = Bot & { user: User };
 
-/** A new bot with its credentials: the key is shown once, here, and stored only as a digest. */
-export interface RegisteredBot {
+/** A bot with its new key: the key is shown once, here, and stored only as a digest. */
+export interface RegisteredBot extends BotTokens {
   bot: BotWithUser;
-  apiKey: string;
-  /** The same key in Telegram's `<digits>:<secret>` spelling. */
-  telegramToken: string;
 }
 
 /** The bot's command menu; the column is only ever written from the `commands` schema. */
@@ -75,6 +73,7 @@ export class BotsService {
             id: randomUUID(),
             ownerId,
             username,
+            tgId: newTgId(),
             name: body.name,
             description: body.description ?? '',
             avatarUrl: avatar && 'url' in avatar ? avatar.url : null,
@@ -86,7 +85,7 @@ export class BotsService {
           this.maxPerOwner,
         );
         if (!bot) throw appError('too_many_bots', { detail: String(this.maxPerOwner) });
-        return { bot, apiKey, telegramToken: telegramToken(bot.numericId, apiKey) };
+        return { bot, ...tokensFor(bot.user.tgId, apiKey) };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         if (body.username) throw appError('bot_username_taken');
@@ -153,7 +152,27 @@ export class BotsService {
   }
 
   /**
-   * The bot behind an API key (or its Telegram form, whose digits must match too), or 401.
+   * A new key for the owner's bot; the old one is refused at once, here and (through the
+   * invalidation) in every other process.
+   */
+  async rotateKey(ownerId: string, botId: string): Promise<RegisteredBot> {
+    if (!isUuid(botId)) throw appError('bot_not_found');
+    const apiKey = newApiKey();
+    const { count } = await this.db.bot.updateMany({
+      where: { id: botId, ownerId },
+      data: { apiKeyHash: hashApiKey(apiKey) },
+    });
+    if (count === 0) throw appError('bot_not_found');
+    await this.cache.invalidate(botId);
+    const bot = await this.db.bot.findUniqueOrThrow({
+      where: { id: botId },
+      include: { user: true },
+    });
+    return { bot, ...tokensFor(bot.user.tgId, apiKey) };
+  }
+
+  /**
+   * The bot behind a key in any spelling (the Telegram one's digits must match too), or 401.
    * Looked up by digest, from the in-process cache when it can be trusted (see auth-cache).
    * Unknown keys are not cached: a bad token always costs its caller a lookup.
    */
@@ -162,7 +181,7 @@ export class BotsService {
     if (!parsed) throw appError('invalid_bot_token');
     const digest = hashApiKey(parsed.key);
     const bot = this.cache.get(digest) ?? (await this.lookup(digest));
-    const digitsMatch = parsed.numericId === undefined || parsed.numericId === bot?.numericId;
+    const digitsMatch = parsed.numericId === undefined || parsed.numericId === bot?.user.tgId;
     if (!bot || !bot.isActive || !digitsMatch) throw appError('invalid_bot_token');
     return bot;
   }

@@ -5,6 +5,8 @@ import { statement } from '../../infra/db/statement';
 
 export interface RecipientRow {
   chat_type: ChatType;
+  /** int8, as text. */
+  chat_tg_id: string;
   user_id: string;
   username: string;
   is_bot: boolean;
@@ -15,7 +17,7 @@ export interface RecipientRow {
 const recipients = statement<{ chat_id: string }, RecipientRow>(
   'recipients',
   `
-SELECT c.type::text AS chat_type, u.id AS user_id, u.username, u.is_bot, b.id AS bot_id, b.permissions
+SELECT c.type::text AS chat_type, c.tg_id AS chat_tg_id, u.id AS user_id, u.username, u.is_bot, b.id AS bot_id, b.permissions
   FROM chats c
   JOIN chat_members cm ON cm.chat_id = c.id
   JOIN users u ON u.id = cm.user_id

@@ -26,6 +26,8 @@ export interface ChatMember extends Person {
 export interface ChatRecord {
   id: string;
   type: ChatType;
+  /** The chat's id on the Telegram form. */
+  tgId: number;
   title: string | null;
   /** Oldest member first. */
   members: ChatMember[];
@@ -37,6 +39,16 @@ export interface ChatRecord {
 export interface BotChat {
   chat: ChatRecord;
   pinned: MessageRecord | null;
+}
+
+/** How a bot may name a chat besides its UUID: a person's tg_id or username, a group's tg_id. */
+export type ChatLookup = { id: string } | { tgId: bigint } | { username: string };
+
+/** A chat's type, Telegram-form id and members: what a send needs. */
+export interface ChatAudience {
+  chatType: ChatType;
+  chatTgId: number;
+  members: Recipient[];
 }
 
 /** A chat member as the fan-out needs it: who, and if a bot, which bot. */
@@ -63,6 +75,7 @@ export function toChatRecord(chat: ChatWithMembers): ChatRecord {
   return {
     id: chat.id,
     type: chat.type,
+    tgId: Number(chat.tgId),
     title: chat.title,
     members: chat.members.map(({ user }) => ({
       ...personOf(user),
@@ -98,6 +111,8 @@ export class ChatsService {
         data: {
           type: 'private',
           privateKey,
+          // A bot sees the chat as its person, as on Telegram.
+          tgId: user.tgId,
           createdById: user.id,
           members: { create: [{ userId: user.id }, { userId: bot.userId }] },
         },
@@ -156,15 +171,40 @@ export class ChatsService {
   }
 
   /**
+   * The chat a bot names by `lookup`, if there is one: a person (by tg_id or username) names
+   * the bot's private chat with them, a negative tg_id a group. Membership is checked by
+   * whatever the bot then does with it.
+   */
+  async idForBot(bot: BotWithUser, lookup: ChatLookup): Promise<string | undefined> {
+    if ('id' in lookup) return lookup.id;
+    if ('tgId' in lookup && lookup.tgId < 0n) {
+      const group = await this.db.chat.findFirst({
+        where: { tgId: lookup.tgId, type: 'group' },
+        select: { id: true },
+      });
+      return group?.id;
+    }
+    const person = await this.db.user.findUnique({
+      where: 'tgId' in lookup ? { tgId: lookup.tgId } : { username: lookup.username },
+      select: { id: true },
+    });
+    if (!person) return undefined;
+    const privateKey = [person.id, bot.userId].sort().join(':');
+    const chat = await this.db.chat.findUnique({ where: { privateKey }, select: { id: true } });
+    return chat?.id;
+  }
+
+  /**
    * The chat's type and members with their bot identities, in one query: what every send
    * needs to check membership and fan out. Unknown chat → 404.
    */
-  async recipients(chatId: string): Promise<{ chatType: ChatType; members: Recipient[] }> {
+  async recipients(chatId: string): Promise<ChatAudience> {
     if (!isUuid(chatId)) throw appError('chat_not_found');
     const rows = await this.repo.recipients(chatId);
     if (rows.length === 0) throw appError('chat_not_found');
     return {
       chatType: rows[0]!.chat_type,
+      chatTgId: Number(rows[0]!.chat_tg_id),
       members: rows.map((r) => ({
         userId: r.user_id,
         username: r.username,
@@ -176,10 +216,7 @@ export class ChatsService {
   }
 
   /** The chat's type and members, for someone acting in it: 403 unless they are a member. */
-  async audience(
-    chatId: string,
-    memberId: string,
-  ): Promise<{ chatType: ChatType; members: Recipient[] }> {
+  async audience(chatId: string, memberId: string): Promise<ChatAudience> {
     const found = await this.recipients(chatId);
     requireMember(found.members, memberId);
     return found;

@@ -2,6 +2,7 @@
 // (the creator for the groups-per-day cap, the chat row for the members cap), so concurrent
 // requests cannot both slip under a cap.
 import type { Queryable } from '../../infra/db/statement';
+import { newTgId } from '../users/tg-id';
 import { statement } from '../../infra/db/statement';
 import type { ChatType } from '../messages/message';
 
@@ -15,6 +16,8 @@ export interface PersonRow {
   username: string;
   display_name: string;
   is_bot: boolean;
+  /** int8 arrives from pg as a string. */
+  tg_id: string;
   /** A bot identity whose bot is active: it may be added without asking. */
   active_bot: boolean;
 }
@@ -31,9 +34,11 @@ SELECT count(*)::int AS n, min(created_at) AS oldest FROM chats
  WHERE created_by_id = :user_id::uuid AND type = 'group' AND created_at > now() - interval '1 day'`,
 );
 
-const insertGroup = statement<{ id: string; title: string; user_id: string }>(
+// A group's id on the Telegram form is negative, as Telegram's are.
+const insertGroup = statement<{ id: string; title: string; user_id: string; tg_id: string }>(
   'groups-insert',
-  `INSERT INTO chats (id, type, title, created_by_id) VALUES (:id::uuid, 'group', :title, :user_id::uuid)`,
+  `INSERT INTO chats (id, type, title, created_by_id, tg_id)
+   VALUES (:id::uuid, 'group', :title, :user_id::uuid, :tg_id::bigint)`,
 );
 
 const insertMembers = statement<{ chat_id: string; user_ids: string[] }>(
@@ -75,7 +80,7 @@ SELECT ((SELECT count(*) FROM chat_members WHERE chat_id = :chat_id::uuid)
 const people = statement<{ ids: string[] }, PersonRow>(
   'groups-people',
   `
-SELECT u.id, u.username, u.display_name, u.is_bot,
+SELECT u.id, u.username, u.display_name, u.is_bot, u.tg_id,
        EXISTS (SELECT 1 FROM bots b WHERE b.user_id = u.id AND b.is_active) AS active_bot
   FROM users u WHERE u.id = ANY(:ids::uuid[])`,
 );
@@ -126,7 +131,7 @@ export const groupsSql = {
   recentGroups: async (db: Queryable, userId: string) =>
     (await recentGroups.first(db, { user_id: userId }))!,
   insertGroup: (db: Queryable, id: string, title: string, userId: string) =>
-    insertGroup.run(db, { id, title, user_id: userId }),
+    insertGroup.run(db, { id, title, user_id: userId, tg_id: String(-newTgId()) }),
   insertMembers: (db: Queryable, chatId: string, userIds: string[]) =>
     insertMembers.run(db, { chat_id: chatId, user_ids: userIds }),
   insertInvitations: (db: Queryable, chatId: string, inviterId: string, userIds: string[]) =>

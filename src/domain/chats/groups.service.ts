@@ -31,6 +31,7 @@ const toPerson = (r: PersonRow): Person => ({
   username: r.username,
   displayName: r.display_name,
   isBot: r.is_bot,
+  tgId: Number(r.tg_id),
 });
 
 export class GroupsService {

@@ -42,10 +42,22 @@ interface FanoutParams {
 
 interface FanoutRow {
   messages: number;
+  /** The inserted message's number within its chat (null without a message). */
+  message_number: number | null;
   updates: number;
   events: number;
   webhook_bots: WebhookBot[] | null;
 }
+
+/**
+ * Records are built before the statement allocates the message's number: the updates and
+ * events that carry the new message get it written in here.
+ */
+const numbered = (
+  payload: string,
+) => `CASE WHEN ${payload}->'message'->>'id' = :message_id::uuid::text
+    THEN jsonb_set(${payload}, '{message,number}', to_jsonb((SELECT n FROM num)))
+    ELSE ${payload} END AS payload`;
 
 // Inbox rows are locked in sorted order (deadlock-free across concurrent fan-outs) and
 // stay locked until the transaction commits, so ids commit in the order they were allocated.
@@ -54,7 +66,11 @@ interface FanoutRow {
 const fanout = statement<FanoutParams, FanoutRow>(
   'fanout',
   `
-WITH media_in AS (
+WITH num AS (
+  UPDATE chats SET last_message_number = last_message_number + 1
+   WHERE id = :chat_id::uuid AND :message_id::uuid IS NOT NULL
+  RETURNING last_message_number AS n
+), media_in AS (
   INSERT INTO media (id, chat_id, uploader_id, kind, mime, file_name, size, width, height, sha256, data, created_at)
   SELECT :media_id::uuid, :chat_id::uuid, :sender_id::uuid, :media_kind::media_kind, :media_mime,
          :media_file_name, :media_size::int, :media_width::int, :media_height::int, :media_sha256,
@@ -62,10 +78,10 @@ WITH media_in AS (
    WHERE :media_id IS NOT NULL
   RETURNING id
 ), msg AS (
-  INSERT INTO messages (id, chat_id, sender_id, content, payload, reply_to_id, forward_from, created_at, media_id)
+  INSERT INTO messages (id, chat_id, sender_id, content, payload, reply_to_id, forward_from, created_at, media_id, number)
   SELECT :message_id::uuid, :chat_id::uuid, :sender_id::uuid, :content, :payload::jsonb,
-         :reply_to_id::uuid, :forward_from, :created_at::timestamptz, :media_id::uuid
-   WHERE :message_id IS NOT NULL
+         :reply_to_id::uuid, :forward_from, :created_at::timestamptz, :media_id::uuid, num.n
+    FROM num
   RETURNING id
 ), poll_in AS (
   INSERT INTO polls (id, message_id, question, options, is_anonymous, allows_multiple_answers, created_at)
@@ -74,7 +90,8 @@ WITH media_in AS (
    WHERE :poll_id IS NOT NULL
   RETURNING id
 ), bots_in AS (
-  SELECT * FROM unnest(:bot_ids::uuid[], :bot_types::text[], :bot_payloads::jsonb[]) AS x(bot_id, type, payload)
+  SELECT x.bot_id, x.type, ${numbered('x.payload')}
+    FROM unnest(:bot_ids::uuid[], :bot_types::text[], :bot_payloads::jsonb[]) AS x(bot_id, type, payload)
 ), bot_ids AS (
   INSERT INTO bot_inboxes AS i (bot_id, last_update_id)
   SELECT bot_id, 1 FROM bots_in ORDER BY bot_id
@@ -86,7 +103,8 @@ WITH media_in AS (
   FROM bot_ids b JOIN bots_in x USING (bot_id)
   RETURNING 1
 ), users_in AS (
-  SELECT * FROM unnest(:user_ids::uuid[], :user_types::text[], :user_payloads::jsonb[]) AS x(user_id, type, payload)
+  SELECT x.user_id, x.type, ${numbered('x.payload')}
+    FROM unnest(:user_ids::uuid[], :user_types::text[], :user_payloads::jsonb[]) AS x(user_id, type, payload)
 ), seqs AS (
   INSERT INTO event_inboxes AS i (user_id, last_seq)
   SELECT user_id, 1 FROM users_in ORDER BY user_id
@@ -98,7 +116,7 @@ WITH media_in AS (
   FROM seqs s JOIN users_in x USING (user_id)
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM msg)::int AS messages, (SELECT count(*) FROM upd)::int AS updates,
+SELECT (SELECT count(*) FROM msg)::int AS messages, (SELECT n FROM num) AS message_number, (SELECT count(*) FROM upd)::int AS updates,
        (SELECT count(*) FROM evs)::int AS events,
        (SELECT json_agg(json_build_object('botId', b.bot_id, 'updateId', b.last_update_id::text))
           FROM bot_ids b JOIN webhooks w ON w.bot_id = b.bot_id) AS webhook_bots`,
@@ -109,13 +127,16 @@ const json = (v: unknown) => JSON.stringify(v);
 /** A tagged record as stored: its kind has a column of its own. */
 const stored = ({ kind: _kind, ...rest }: { kind: string }) => JSON.stringify(rest);
 
-/** Writes `message` (if any), `updates` and `events`; returns the bots that have a webhook. */
+/**
+ * Writes `message` (if any), `updates` and `events`; returns the bots that have a webhook and
+ * the message's number in its chat.
+ */
 export async function writeFanout(
   db: Queryable,
   m: NewMessage | null,
   updates: UpdateOut[],
   events: EventOut[],
-): Promise<WebhookBot[]> {
+): Promise<{ webhookBots: WebhookBot[]; messageNumber: number | null }> {
   const row = await fanout.first(db, {
     message_id: m?.id ?? null,
     chat_id: m?.chatId ?? null,
@@ -134,7 +155,7 @@ export async function writeFanout(
     ...mediaParams(m?.media),
     ...pollParams(m?.poll),
   });
-  return row?.webhook_bots ?? [];
+  return { webhookBots: row?.webhook_bots ?? [], messageNumber: row?.message_number ?? null };
 }
 
 const mediaParams = (x: NewMedia | null | undefined) => ({

@@ -54,7 +54,12 @@ export interface NewPoll {
 /** One transaction: `client` for the caller's own statements, `write` for fan-outs. */
 export interface FanoutTx {
   client: PoolClient;
-  write(message: NewMessage | null, updates: UpdateOut[], events: EventOut[]): Promise<void>;
+  /** Resolves to the message's number within its chat (null without a message). */
+  write(
+    message: NewMessage | null,
+    updates: UpdateOut[],
+    events: EventOut[],
+  ): Promise<number | null>;
 }
 
 /** Where a fan-out goes: on its own (Fanout) or into a transaction (FanoutTx). */
@@ -80,9 +85,14 @@ export class Fanout {
   ) {}
 
   /** Insert `message` (if any) and deliver updates and events, atomically; then wake. */
-  async write(message: NewMessage | null, updates: UpdateOut[], events: EventOut[]): Promise<void> {
-    const wake = await this.stage(this.sql, message, updates, events);
+  async write(
+    message: NewMessage | null,
+    updates: UpdateOut[],
+    events: EventOut[],
+  ): Promise<number | null> {
+    const { wake, messageNumber } = await this.stage(this.sql, message, updates, events);
     await wake();
+    return messageNumber;
   }
 
   /**
@@ -98,7 +108,9 @@ export class Fanout {
           fn({
             client,
             write: async (message, updates, events) => {
-              wakes.push(await this.stage(client, message, updates, events));
+              const { wake, messageNumber } = await this.stage(client, message, updates, events);
+              wakes.push(wake);
+              return messageNumber;
             },
           }),
         );
@@ -118,7 +130,7 @@ export class Fanout {
     message: NewMessage | null,
     updates: UpdateOut[],
     events: EventOut[],
-  ): Promise<() => Promise<void>> {
+  ): Promise<{ wake: () => Promise<void>; messageNumber: number | null }> {
     assertDistinct(
       updates.map((u) => u.botId),
       'bot',
@@ -127,11 +139,11 @@ export class Fanout {
       events.map((e) => e.userId),
       'user',
     );
-    const pushed = await writeFanout(db, message, updates, events);
+    const { webhookBots: pushed, messageNumber } = await writeFanout(db, message, updates, events);
     if (updates.length > 0) updatesWritten.inc(updates.length);
     // Bots with a webhook get a delivery job; the rest (long-pollers) a wakeup.
     const viaWebhook = new Set(pushed.map((b) => b.botId));
-    return async () => {
+    const wake = async () => {
       const update = stamped('update');
       // Not awaited: the answer waits for the commit, never for the queue (Redis may be
       // away; the worker's sweep re-schedules what was not queued).
@@ -144,6 +156,7 @@ export class Fanout {
         ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
       ]);
     };
+    return { wake, messageNumber };
   }
 
   /** Never fails: the update is committed; the worker's sweep re-schedules it. */

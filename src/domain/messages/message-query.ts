@@ -9,8 +9,8 @@ import { mediaMetaSelect } from '../media/media-meta';
 import type { MessagePayload, MessageRecord, Person } from './message';
 
 const flatInclude = {
-  sender: { select: { id: true, username: true, displayName: true, isBot: true } },
-  chat: { select: { type: true } },
+  sender: { select: { id: true, username: true, displayName: true, isBot: true, tgId: true } },
+  chat: { select: { type: true, tgId: true } },
   media: { select: mediaMetaSelect },
   poll: { include: { votes: { select: { userId: true, optionIds: true } } } },
   reactions: {
@@ -27,18 +27,21 @@ export const messageInclude = {
 type FlatMessage = Prisma.MessageGetPayload<{ include: typeof flatInclude }>;
 type LoadedMessage = Prisma.MessageGetPayload<{ include: typeof messageInclude }>;
 
-export const personOf = (u: Person): Person => ({
+export const personOf = (u: Omit<Person, 'tgId'> & { tgId: bigint | number }): Person => ({
   id: u.id,
   username: u.username,
   displayName: u.displayName,
   isBot: u.isBot,
+  tgId: Number(u.tgId),
 });
 
 function flatRecord(m: FlatMessage): MessageRecord {
   return {
     id: m.id,
+    number: m.number,
     chatId: m.chatId,
     chatType: m.chat.type,
+    chatTgId: Number(m.chat.tgId),
     sender: personOf(m.sender),
     content: m.content,
     payload: (m.payload ?? {}) as MessagePayload,

@@ -12,6 +12,8 @@ export interface Person {
   username: string;
   displayName: string;
   isBot: boolean;
+  /** The Telegram form's id (users.tg_id; below 2^53, so a number). */
+  tgId: number;
 }
 
 export interface InlineButton {
@@ -25,8 +27,12 @@ export type MessagePayload = Record<string, unknown> & { buttons?: InlineButton[
 
 export interface MessageRecord {
   id: string;
+  /** 1, 2, 3… within its chat: the Telegram form's message_id. */
+  number: number;
   chatId: string;
   chatType: ChatType;
+  /** The chat's id on the Telegram form (chats.tg_id). */
+  chatTgId: number;
   sender: Person;
   content: string;
   payload: MessagePayload;

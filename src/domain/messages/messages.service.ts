@@ -2,7 +2,7 @@ import type { Db } from '../../infra/db/prisma';
 import type { User } from '../../generated/prisma/client';
 import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
-import type { ChatsService, Recipient } from '../chats/chats.service';
+import type { ChatAudience, ChatsService } from '../chats/chats.service';
 import { eventsForPeople, readingBots } from '../chats/membership';
 import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
@@ -73,8 +73,8 @@ export class MessagesService {
     draft: Draft,
   ): Promise<WriteStep<MessageRecord>> {
     const media = draft.media && this.media.decode(draft.media);
-    const { chatType, members } = await this.chats.audience(chatId, sender.id);
-    return this.prepare(sender, chatType, members, chatId, draft, media);
+    const audience = await this.chats.audience(chatId, sender.id);
+    return this.prepare(sender, audience, chatId, draft, media);
   }
 
   /**
@@ -84,8 +84,7 @@ export class MessagesService {
    */
   private async prepare(
     sender: Person,
-    chatType: MessageRecord['chatType'],
-    members: Recipient[],
+    { chatType, chatTgId, members }: ChatAudience,
     chatId: string,
     draft: Draft,
     media: NewMedia | undefined,
@@ -98,8 +97,11 @@ export class MessagesService {
     const createdAt = new Date();
     const record: MessageRecord = {
       id,
+      // Allocated by the fan-out statement.
+      number: 0,
       chatId,
       chatType,
+      chatTgId,
       sender,
       content: draft.content,
       payload: draft.payload ?? {},
@@ -133,9 +135,18 @@ export class MessagesService {
     };
     const events = eventsForPeople(members, { kind: 'message.new', message: shown });
     return async (out) => {
-      await out.write(message, updates, events);
-      return record;
+      const number = await out.write(message, updates, events);
+      return { ...record, number: number ?? 0 };
     };
+  }
+
+  /** The id of a chat's message by its number in the chat (the Telegram form's message_id). */
+  async idByNumber(chatId: string, number: number): Promise<string | undefined> {
+    const m = await this.db.message.findUnique({
+      where: { chatId_number: { chatId, number } },
+      select: { id: true },
+    });
+    return m?.id;
   }
 
   /** A live message of a chat the bot is in (forwardMessage's source): needs read_messages. */

@@ -48,7 +48,7 @@ export class PollsService {
 
   /** Vote, change the vote, or retract it (no option ids). */
   async vote(user: User, chatId: string, messageId: string, ids: number[]): Promise<PollRecord> {
-    const { chatType, members } = await this.chats.audience(chatId, user.id);
+    const { chatType, chatTgId, members } = await this.chats.audience(chatId, user.id);
     const message = await findLiveMessage(this.db, chatId, messageId, 'poll_not_found');
     const poll = message.poll;
     if (!poll) throw invalid('message_id', 'this message has no poll');
@@ -77,7 +77,9 @@ export class PollsService {
                   pollId: poll.id,
                   chatId,
                   chatType,
+                  chatTgId,
                   messageId: message.id,
+                  messageNumber: message.number,
                   voter: personOf(user),
                   optionIds: ids,
                   at: new Date(),

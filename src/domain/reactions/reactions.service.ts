@@ -96,7 +96,7 @@ export class ReactionsService {
       actorId: string,
     ) => Promise<Toggled & { now: string[] }>,
   ): Promise<MessageRecord> {
-    const { chatType, members } = await this.chats.audience(ref.chatId, actor.id);
+    const { chatType, chatTgId, members } = await this.chats.audience(ref.chatId, actor.id);
     const message = await findLiveMessage(this.db, ref.chatId, ref.messageId);
     return this.fanout.atomically(async (tx) => {
       await repo.lock(tx.client, message.id, actor.id);
@@ -107,7 +107,14 @@ export class ReactionsService {
       const change = { chatId: ref.chatId, messageId: message.id, actor, old, new: now };
       const updates = (actor.isBot ? [] : readingBots(members)).map((b) => ({
         botId: b.botId,
-        update: { kind: 'message_reaction' as const, ...change, chatType, at },
+        update: {
+          kind: 'message_reaction' as const,
+          ...change,
+          chatType,
+          chatTgId,
+          messageNumber: message.number,
+          at,
+        },
       }));
       const event = { kind: 'message.reaction' as const, ...change, reactions: reloaded.reactions };
       await tx.write(null, updates, eventsForPeople(members, event));

@@ -30,7 +30,10 @@ export interface PollAnswerUpdate {
   pollId: string;
   chatId: string;
   chatType: ChatType;
+  chatTgId: number;
   messageId: string;
+  /** The message's number within its chat. */
+  messageNumber: number;
   voter: Person;
   optionIds: number[];
   at: Date;
@@ -40,7 +43,10 @@ export interface ReactionUpdate {
   kind: 'message_reaction';
   chatId: string;
   chatType: ChatType;
+  chatTgId: number;
   messageId: string;
+  /** The message's number within its chat. */
+  messageNumber: number;
   actor: Person;
   old: string[];
   new: string[];

@@ -3,14 +3,13 @@ import type { Bot, User } from '../../generated/prisma/client';
 
 export const USER_COLUMNS = `u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
   u.password_hash AS u_password_hash, u.is_bot AS u_is_bot, u.created_at AS u_created_at,
-  u.updated_at AS u_updated_at, u.token_version AS u_token_version`;
+  u.updated_at AS u_updated_at, u.token_version AS u_token_version, u.tg_id AS u_tg_id`;
 
 export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS b_user_id,
   b.name AS b_name, b.description AS b_description, b.avatar_url AS b_avatar_url,
   b.avatar_sha256 AS b_avatar_sha256,
   b.commands AS b_commands, b.permissions AS b_permissions, b.api_key_hash AS b_api_key_hash,
-  b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at,
-  b.numeric_id AS b_numeric_id`;
+  b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at`;
 
 /** What USER_COLUMNS selects. */
 export interface UserColumns {
@@ -22,6 +21,8 @@ export interface UserColumns {
   u_created_at: Date;
   u_updated_at: Date;
   u_token_version: number;
+  /** int8 arrives from pg as a string. */
+  u_tg_id: string;
 }
 
 /** What BOT_COLUMNS selects. */
@@ -39,8 +40,6 @@ export interface BotColumns {
   b_is_active: boolean;
   b_created_at: Date;
   b_updated_at: Date;
-  /** int8 arrives from pg as a string. */
-  b_numeric_id: string;
 }
 
 export function userFromRow(r: UserColumns): User {
@@ -53,6 +52,7 @@ export function userFromRow(r: UserColumns): User {
     createdAt: r.u_created_at,
     updatedAt: r.u_updated_at,
     tokenVersion: r.u_token_version,
+    tgId: BigInt(r.u_tg_id),
   };
 }
 
@@ -68,7 +68,6 @@ export function botFromRow(r: BotColumns): Bot {
     commands: r.b_commands,
     permissions: r.b_permissions ?? [],
     apiKeyHash: r.b_api_key_hash,
-    numericId: BigInt(r.b_numeric_id),
     isActive: r.b_is_active,
     createdAt: r.b_created_at,
     updatedAt: r.b_updated_at,

@@ -5,7 +5,10 @@ import type { DeliveryDialect } from '../../worker/webhooks/drain';
 import type { Services } from '../../services';
 import type { BotRateLimiter } from '../rate-limit';
 import { METHODS } from './methods';
+import { idShapes, withInternalIds } from './ids';
 import { tgUpdate } from './shapes';
+
+const TELEGRAM_IDS = idShapes('telegram');
 
 /** Reads that make no sense as a reply (their result would be thrown away). */
 const NOT_AS_REPLY = new Set(['getupdates', 'getme', 'getchat', 'getwebhookinfo', 'getmycommands']);
@@ -16,8 +19,8 @@ export function gatewayDelivery(
   shutdown: AbortSignal,
 ): DeliveryDialect {
   return {
-    // The same shape getUpdates returns.
-    format: tgUpdate,
+    // The same shape getUpdates returns on the Telegram form, which is what libraries use.
+    format: (update) => tgUpdate(TELEGRAM_IDS, update),
     async onReply(botId, body) {
       let call: unknown;
       try {
@@ -35,7 +38,15 @@ export function gatewayDelivery(
       // A call like any other: it counts against the bot's rate limit (over it, not run).
       await limiter.consume(botId, 'gateway');
       const bot = await services.bots.get(botId);
-      await method({ bot, params, services, signal: shutdown, style: 'telegram' });
+      const args = await withInternalIds(services, bot, 'telegram', params);
+      await method({
+        bot,
+        params: args,
+        services,
+        signal: shutdown,
+        style: 'telegram',
+        ids: TELEGRAM_IDS,
+      });
     },
   };
 }

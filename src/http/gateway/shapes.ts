@@ -1,22 +1,27 @@
 // Domain records → Telegram-shaped objects (Update, Message, User, CallbackQuery), as the
-// Koto reference and the client libraries read them. Ids stay strings; update_id and dates
-// are numbers.
+// Koto reference and the client libraries read them. Ids are shown as ids.ts says for the
+// form of the call (integers on the Telegram form, Koto ids on the Koto form); update_id and
+// dates are numbers.
 import type { MediaMeta } from '../../domain/media/media-meta';
 import type { MessageRecord, Person } from '../../domain/messages/message';
 import type { PollRecord } from '../../domain/polls/poll';
 import type { Update, UpdateKind } from '../../domain/updates/update';
 import { botMediaUrl } from '../messenger/message-view';
+import type { ChatIds, IdShapes } from './ids';
 import { inlineKeyboard } from './markup';
 
+/** An id as shown: an integer on the Telegram form, a string on the Koto form. */
+type ShownId = number | string;
+
 export interface TgUser {
-  id: string;
+  id: ShownId;
   is_bot: boolean;
   first_name: string;
   username: string;
 }
 
 export interface TgChat {
-  id: string;
+  id: ShownId;
   type: string;
 }
 
@@ -29,7 +34,7 @@ export interface TgEntity {
 type Json = Record<string, unknown>;
 
 export interface TgMessage {
-  message_id: string;
+  message_id: ShownId;
   date: number;
   chat: TgChat;
   from: TgUser;
@@ -72,15 +77,15 @@ export const TELEGRAM_NAMES = Object.fromEntries(
 
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
-export const tgUser = (p: Person): TgUser => ({
-  id: p.id,
+export const tgUser = (ids: IdShapes, p: Person): TgUser => ({
+  id: ids.user(p),
   is_bot: p.isBot,
   first_name: p.displayName || p.username,
   username: p.username,
 });
 
-const tgChat = (m: { chatId: string; chatType: string }): TgChat => ({
-  id: m.chatId,
+const tgChat = (ids: IdShapes, m: ChatIds): TgChat => ({
+  id: ids.chat(m),
   type: m.chatType,
 });
 
@@ -159,6 +164,7 @@ function body(m: MessageRecord, inlineMedia: string | null): Partial<TgMessage> 
 
 /** A message as Telegram shows it; the quoted message one level deep. */
 export function tgMessage(
+  ids: IdShapes,
   m: MessageRecord,
   inlineMedia: string | null = null,
   quote = true,
@@ -166,13 +172,13 @@ export function tgMessage(
   const keyboard = inlineKeyboard(m.payload);
   const reply = quote ? m.replyTo : undefined;
   return {
-    message_id: m.id,
+    message_id: ids.message(m),
     date: unix(m.createdAt),
-    chat: tgChat(m),
-    from: tgUser(m.sender),
+    chat: tgChat(ids, m),
+    from: tgUser(ids, m.sender),
     ...(m.editedAt && { edit_date: unix(m.editedAt) }),
     ...body(m, inlineMedia),
-    ...(reply && { reply_to_message: tgMessage(reply, null, false) }),
+    ...(reply && { reply_to_message: tgMessage(ids, reply, null, false) }),
     ...(m.forwardFrom && {
       forward_from: m.forwardFrom,
       forward_origin: {
@@ -187,34 +193,34 @@ export function tgMessage(
 
 const emojis = (list: string[]) => list.map((emoji) => ({ type: 'emoji', emoji }));
 
-function tgBody(u: Update): Json | TgMessage {
+function tgBody(ids: IdShapes, u: Update): Json | TgMessage {
   switch (u.kind) {
     case 'message':
     case 'edited_message':
-      return tgMessage(u.message, u.inlineMedia);
+      return tgMessage(ids, u.message, u.inlineMedia);
     case 'callback':
       return {
         id: u.callbackId,
-        from: tgUser(u.from),
-        chat: tgChat(u.message),
-        message_id: u.message.id,
-        message: tgMessage(u.message),
+        from: tgUser(ids, u.from),
+        chat: tgChat(ids, u.message),
+        message_id: ids.message(u.message),
+        message: tgMessage(ids, u.message),
         chat_instance: u.message.chatId,
         data: u.data,
       };
     case 'poll_answer':
       return {
         poll_id: u.pollId,
-        user: tgUser(u.voter),
+        user: tgUser(ids, u.voter),
         option_ids: u.optionIds,
-        chat: tgChat(u),
-        message_id: u.messageId,
+        chat: tgChat(ids, u),
+        message_id: ids.message({ id: u.messageId, number: u.messageNumber }),
       };
     case 'message_reaction':
       return {
-        chat: tgChat(u),
-        message_id: u.messageId,
-        user: tgUser(u.actor),
+        chat: tgChat(ids, u),
+        message_id: ids.message({ id: u.messageId, number: u.messageNumber }),
+        user: tgUser(ids, u.actor),
         date: unix(u.at),
         old_reaction: emojis(u.old),
         new_reaction: emojis(u.new),
@@ -222,6 +228,6 @@ function tgBody(u: Update): Json | TgMessage {
   }
 }
 
-export function tgUpdate(u: Update): TgUpdate {
-  return { update_id: u.updateId, [TELEGRAM_NAMES[u.kind]]: tgBody(u) };
+export function tgUpdate(ids: IdShapes, u: Update): TgUpdate {
+  return { update_id: u.updateId, [TELEGRAM_NAMES[u.kind]]: tgBody(ids, u) };
 }

@@ -35,5 +35,6 @@ export const toPublicBot = (b: BotWithUser): PublicBot => ({
 export const registeredBotView = (r: RegisteredBot) => ({
   bot: toPublicBot(r.bot),
   api_key: r.apiKey,
+  koto_token: r.kotoToken,
   telegram_token: r.telegramToken,
 });

@@ -28,6 +28,10 @@ export function ownerRoutes({ accounts, bots }: Services, body: RequestHandler):
   r.get('/avatar/:bot_id', asOwner, async (req, res) => {
     sendMedia(res, await bots.avatar(userOf(req).id, String(req.params.bot_id)));
   });
+  r.post('/:bot_id/rotate-key', asOwner, async (req, res) => {
+    const rotated = await bots.rotateKey(userOf(req).id, String(req.params.bot_id));
+    res.json(registeredBotView(rotated));
+  });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));
     res.json({ ok: true });

@@ -21,10 +21,10 @@ const refOf = (a: { chat_id: string; message_id: string }) => ({
 const markupArgs = z.object({ ...ref, reply_markup: z.unknown().optional() });
 
 /** An empty (or absent) markup removes the keyboard. */
-export const editMessageReplyMarkup: Method = async ({ bot, params, services }) => {
+export const editMessageReplyMarkup: Method = async ({ ids, bot, params, services }) => {
   const a = parse(markupArgs, params);
   const buttons = buttonsFrom(a.reply_markup) ?? [];
-  return tgMessage(await services.edits.editReplyMarkup(bot, refOf(a), buttons));
+  return tgMessage(ids, await services.edits.editReplyMarkup(bot, refOf(a), buttons));
 };
 
 export const deleteMessage: Method = async ({ bot, params, services }) => {
@@ -49,7 +49,7 @@ const telegramForwardArgs = z.object({
  * `{chat_id, from_chat_id, message_id}` forwards a message of a chat the bot is in, labelled
  * with its sender's name.
  */
-export const forwardMessage: Method = async ({ bot, params, services }) => {
+export const forwardMessage: Method = async ({ ids, bot, params, services }) => {
   const koto = (params as { text?: unknown }).text !== undefined;
   let content: string;
   let from: string;
@@ -69,7 +69,7 @@ export const forwardMessage: Method = async ({ bot, params, services }) => {
     [chatId, content, from] = [a.chat_id, source.content, source.sender.displayName];
   }
   const sent = await services.messages.sendAsBot(bot, chatId, { content, forwardFrom: from });
-  return tgMessage(sent);
+  return tgMessage(ids, sent);
 };
 
 export const pinChatMessage: Method = async ({ bot, params, services }) => {

@@ -61,7 +61,7 @@ function draftOf(a: z.infer<typeof photoArgs> | z.infer<typeof documentArgs>): D
   };
 }
 
-export const sendPhoto: Method = async ({ bot, params, services }) => {
+export const sendPhoto: Method = async ({ ids, bot, params, services }) => {
   const a = parse(photoArgs, params);
   const draft = draftOf(a);
   const { base64, bytes } = fileOf('photo', a.photo);
@@ -82,10 +82,10 @@ export const sendPhoto: Method = async ({ bot, params, services }) => {
       height: meta.h,
     },
   });
-  return tgMessage(sent);
+  return tgMessage(ids, sent);
 };
 
-export const sendDocument: Method = async ({ bot, params, services }) => {
+export const sendDocument: Method = async ({ ids, bot, params, services }) => {
   const a = parse(documentArgs, params);
   const draft = draftOf(a);
   const { base64, bytes, file } = fileOf('document', a.document);
@@ -104,5 +104,5 @@ export const sendDocument: Method = async ({ bot, params, services }) => {
       declaredSize: a.size ?? bytes.length,
     },
   });
-  return tgMessage(sent);
+  return tgMessage(ids, sent);
 };

@@ -13,7 +13,7 @@ const sendMessageArgs = z.object({
   ...replyArgs,
 });
 
-export const sendMessage: Method = async ({ bot, params, services }) => {
+export const sendMessage: Method = async ({ ids, bot, params, services }) => {
   const a = parse(sendMessageArgs, params);
   const buttons = buttonsFrom(a.reply_markup);
   const sent = await services.messages.sendAsBot(bot, a.chat_id, {
@@ -21,7 +21,7 @@ export const sendMessage: Method = async ({ bot, params, services }) => {
     ...(buttons?.length && { payload: { buttons } }),
     replyToId: replyTarget(a),
   });
-  return tgMessage(sent);
+  return tgMessage(ids, sent);
 };
 
 const editMessageTextArgs = z.object({
@@ -37,7 +37,7 @@ const editMessageTextArgs = z.object({
  * replaces the keyboard; without one the keyboard stays (the Koto reference's "edit the
  * text"; Telegram would drop it).
  */
-export const editMessageText: Method = async ({ bot, params, services }) => {
+export const editMessageText: Method = async ({ ids, bot, params, services }) => {
   if ((params as { inline_message_id?: unknown }).inline_message_id !== undefined) {
     throw appError('unsupported', { detail: 'inline messages are not supported' });
   }
@@ -47,5 +47,5 @@ export const editMessageText: Method = async ({ bot, params, services }) => {
   const edited = buttons
     ? await services.edits.editTextAndMarkup(bot, ref, a.text, buttons)
     : await services.edits.editAsBot(bot, ref, a.text);
-  return tgMessage(edited);
+  return tgMessage(ids, edited);
 };

@@ -17,7 +17,7 @@ const pollArgs = z.object({
   reply_to_message_id: id.optional(),
 });
 
-export const sendPoll: Method = async ({ bot, params, services }) => {
+export const sendPoll: Method = async ({ ids, bot, params, services }) => {
   const a = parse(pollArgs, params);
   const sent = await services.polls.send(bot, a.chat_id, {
     question: a.question,
@@ -26,5 +26,5 @@ export const sendPoll: Method = async ({ bot, params, services }) => {
     allowsMultipleAnswers: a.allows_multiple_answers,
     replyToId: a.reply_to_message_id,
   });
-  return tgMessage(sent);
+  return tgMessage(ids, sent);
 };

@@ -4,9 +4,9 @@ import type { Method } from './types';
 import { requiredId } from './args';
 import { tgMessage, tgUser } from '../shapes';
 
-export const getMe: Method = ({ bot }) =>
+export const getMe: Method = ({ bot, ids }) =>
   Promise.resolve({
-    id: bot.userId,
+    id: ids.user({ tgId: Number(bot.user.tgId), isBot: true }),
     is_bot: true,
     first_name: bot.user.displayName,
     username: bot.user.username,
@@ -18,18 +18,18 @@ export const getMe: Method = ({ bot }) =>
 
 const getChatArgs = z.object({ chat_id: requiredId });
 
-export const getChat: Method = async ({ bot, params, services }) => {
+export const getChat: Method = async ({ ids, bot, params, services }) => {
   const { chat_id } = parse(getChatArgs, params);
   const { chat, pinned } = await services.chats.getForBot(bot, chat_id);
-  const members = chat.members.map(tgUser);
+  const members = chat.members.map((m) => tgUser(ids, m));
   // A private chat is named after the other party, as Telegram describes it to a bot.
-  const other = chat.type === 'private' ? members.find((m) => m.id !== bot.userId) : undefined;
+  const other = chat.type === 'private' ? chat.members.find((m) => m.id !== bot.userId) : undefined;
   return {
-    id: chat.id,
+    id: ids.chat({ chatId: chat.id, chatType: chat.type, chatTgId: chat.tgId }),
     type: chat.type,
     ...(chat.type === 'group' && { title: chat.title }),
-    ...(other && { first_name: other.first_name, username: other.username }),
+    ...(other && { first_name: other.displayName || other.username, username: other.username }),
     members,
-    ...(pinned && { pinned_message: tgMessage(pinned) }),
+    ...(pinned && { pinned_message: tgMessage(ids, pinned) }),
   };
 };

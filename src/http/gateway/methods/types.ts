@@ -1,5 +1,6 @@
 import type { BotWithUser } from '../../../domain/bots/bots.service';
 import type { Services } from '../../../services';
+import type { IdShapes, Style } from '../ids';
 import type { Params } from '../params';
 
 export interface MethodContext {
@@ -12,7 +13,9 @@ export interface MethodContext {
    * How the call was addressed: `koto` (token in the Authorization header, as the Koto
    * reference does it) or `telegram` (`/bot<token>/`, as the client libraries do it).
    */
-  style: 'koto' | 'telegram';
+  style: Style;
+  /** How ids are shown for this style (ids.ts). */
+  ids: IdShapes;
 }
 
 /** One gateway method: parse its parameters, call the domain, shape the result. */

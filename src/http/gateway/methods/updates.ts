@@ -24,7 +24,7 @@ const getUpdatesArgs = z.object({
  * consumed), limit is clamped to 1–100 and timeout to 0–50 s. allowed_updates filters per
  * call (it is not remembered between calls); an empty or absent list means every type.
  */
-export const getUpdates: Method = async ({ bot, params, services, signal, style }) => {
+export const getUpdates: Method = async ({ ids, bot, params, services, signal, style }) => {
   const a = parse(getUpdatesArgs, params);
   const opts = pollOptions(
     { offset: a.offset ?? 0, limit: a.limit, timeout: a.timeout },
@@ -32,7 +32,7 @@ export const getUpdates: Method = async ({ bot, params, services, signal, style 
   );
   opts.types = logKinds(a.allowed_updates);
   const updates = await services.updates.poll(bot, opts, signal);
-  return updates.map(tgUpdate);
+  return updates.map((u) => tgUpdate(ids, u));
 };
 
 /** Telegram update names → update-log kinds; names this platform never produces drop out. */
