@@ -63,7 +63,7 @@ export function createServices({ config, log, db, sql, bus, deliveryScheduler }:
       secret: config.JWT_SECRET,
       ttlSeconds: config.JWT_TTL,
     }),
-    bots: new BotsService(db, sql, bus),
+    bots: new BotsService(db, sql, bus, config.GATEWAY_KEY),
     chats,
     messages,
     edits,

@@ -52,6 +52,11 @@ export class AccountsService {
     return { user, token: signUserToken(this.jwt, user.id) };
   }
 
+  /** The NaCl box public key others encrypt to (replaces the previous one). */
+  async setPublicKey(user: User, publicKey: string): Promise<User> {
+    return this.db.user.update({ where: { id: user.id }, data: { publicKey } });
+  }
+
   /** The account behind a JWT; a token for a deleted account is as bad as a forged one. */
   async authenticate(token: string): Promise<User> {
     const id = this.verify(token);

@@ -9,6 +9,7 @@ import { hashApiKey, newApiKey, parseBotToken, telegramToken } from './api-key';
 import { BotAuthCache } from './auth-cache';
 import { BotsRepository } from './bots.repository';
 import type { BotCommand, Permission, RegisterBotCommand } from './bots.schemas';
+import { newManagedIdentity } from '../e2e/managed-keys';
 
 export type BotWithUser = Bot & { user: User };
 
@@ -41,6 +42,7 @@ export class BotsService {
     private readonly db: Db,
     sql: Sql,
     bus: WakeupBus,
+    private readonly gatewayKey: Uint8Array,
   ) {
     this.cache = new BotAuthCache(bus);
     this.repo = new BotsRepository(sql);
@@ -48,19 +50,23 @@ export class BotsService {
 
   async register(ownerId: string, body: RegisterBotCommand): Promise<RegisteredBot> {
     const apiKey = newApiKey();
+    const managed = body.public_key ? null : newManagedIdentity(this.gatewayKey);
+    const publicKey = body.public_key ?? managed!.publicKey;
     for (let attempt = 0; ; attempt++) {
       const username = body.username ?? derivedUsername(body.name);
       try {
         const bot = await this.db.bot.create({
           data: {
             owner: { connect: { id: ownerId } },
-            user: { create: { username, displayName: body.name, isBot: true } },
+            user: { create: { username, displayName: body.name, isBot: true, publicKey } },
             name: body.name,
             description: body.description ?? '',
             avatar: body.avatar ?? null,
             commands: body.commands ?? [],
             ...(body.permissions && { permissions: body.permissions }),
             apiKeyHash: hashApiKey(apiKey),
+            keyCustody: managed ? 'managed' : 'self',
+            ...(managed && { secretKey: { create: { secretKeySealed: managed.secretKeySealed } } }),
           },
           include: { user: true },
         });
@@ -131,6 +137,29 @@ export class BotsService {
       ? await this.db.bot.findUnique({ where: { id: botId }, include: { user: true } })
       : null;
     if (!bot || !bot.isActive) throw appError('invalid_bot_token');
+    return bot;
+  }
+
+  /**
+   * Owner only: the bot keeps its own key pair from now on (self custody); a managed secret
+   * key is destroyed, so the platform can no longer read the bot's chats.
+   */
+  async setPublicKey(ownerId: string, botId: string, publicKey: string): Promise<BotWithUser> {
+    if (!isUuid(botId)) throw appError('bot_not_found');
+    const bot = await this.db.$transaction(async (tx) => {
+      const { count } = await tx.bot.updateMany({
+        where: { id: botId, ownerId },
+        data: { keyCustody: 'self' },
+      });
+      if (count === 0) throw appError('bot_not_found');
+      await tx.botSecretKey.deleteMany({ where: { botId } });
+      return tx.bot.update({
+        where: { id: botId },
+        data: { user: { update: { publicKey } } },
+        include: { user: true },
+      });
+    });
+    await this.cache.invalidate(botId);
     return bot;
   }
 

@@ -9,7 +9,7 @@ import { mediaMetaSelect } from '../media/media-meta';
 import type { MessagePayload, MessageRecord, Person } from './message';
 
 const flatInclude = {
-  sender: { select: { id: true, username: true, displayName: true, isBot: true } },
+  sender: { select: { id: true, username: true, displayName: true, isBot: true, publicKey: true } },
   chat: { select: { type: true } },
   media: { select: mediaMetaSelect },
   poll: { include: { votes: { select: { userId: true, optionIds: true } } } },
@@ -32,6 +32,7 @@ export const personOf = (u: Person): Person => ({
   username: u.username,
   displayName: u.displayName,
   isBot: u.isBot,
+  publicKey: u.publicKey ?? null,
 });
 
 function flatRecord(m: FlatMessage): MessageRecord {

@@ -12,6 +12,8 @@ export interface Person {
   username: string;
   displayName: string;
   isBot: boolean;
+  /** NaCl box public key (base64), null when none; absent from records stored before E2E. */
+  publicKey?: string | null;
 }
 
 export interface InlineButton {

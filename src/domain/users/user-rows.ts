@@ -3,13 +3,13 @@ import type { Bot, User } from '../../generated/prisma/client';
 
 export const USER_COLUMNS = `u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
   u.password_hash AS u_password_hash, u.is_bot AS u_is_bot, u.created_at AS u_created_at,
-  u.updated_at AS u_updated_at`;
+  u.updated_at AS u_updated_at, u.public_key AS u_public_key`;
 
 export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS b_user_id,
   b.name AS b_name, b.description AS b_description, b.avatar AS b_avatar,
   b.commands AS b_commands, b.permissions AS b_permissions, b.api_key_hash AS b_api_key_hash,
   b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at,
-  b.numeric_id AS b_numeric_id`;
+  b.numeric_id AS b_numeric_id, b.key_custody AS b_key_custody`;
 
 /** What USER_COLUMNS selects. */
 export interface UserColumns {
@@ -20,6 +20,7 @@ export interface UserColumns {
   u_is_bot: boolean;
   u_created_at: Date;
   u_updated_at: Date;
+  u_public_key: string | null;
 }
 
 /** What BOT_COLUMNS selects. */
@@ -38,6 +39,7 @@ export interface BotColumns {
   b_updated_at: Date;
   /** int8 arrives from pg as a string. */
   b_numeric_id: string;
+  b_key_custody: string | null;
 }
 
 export function userFromRow(r: UserColumns): User {
@@ -49,6 +51,7 @@ export function userFromRow(r: UserColumns): User {
     isBot: r.u_is_bot,
     createdAt: r.u_created_at,
     updatedAt: r.u_updated_at,
+    publicKey: r.u_public_key,
   };
 }
 
@@ -67,5 +70,6 @@ export function botFromRow(r: BotColumns): Bot {
     isActive: r.b_is_active,
     createdAt: r.b_created_at,
     updatedAt: r.b_updated_at,
+    keyCustody: r.b_key_custody,
   };
 }

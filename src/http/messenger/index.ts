@@ -10,7 +10,7 @@ export function messengerApi(s: Services, shutdown: AbortSignal): Router {
   const r = Router();
   r.use('/auth', signInRoutes(s.accounts));
   r.use(authenticateUser(s.accounts));
-  r.use('/auth', accountRoutes());
+  r.use('/auth', accountRoutes(s.accounts));
   r.use(messengerRoutes(s, shutdown));
   r.use(messageActionRoutes(s));
   return r;

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../../services';
 import { commandsOf } from '../../domain/bots/bots.service';
 import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
+import { setPublicKeyBody } from '../../domain/e2e/e2e.schemas';
 import { parse } from '../../domain/validation';
 import { authenticateUser } from '../auth';
 import { botOf, userOf } from '../context';
@@ -19,6 +20,12 @@ export function ownerRoutes({ accounts, bots }: Services): Router {
   });
   r.get('/my-bots', asOwner, async (req, res) => {
     res.json({ bots: (await bots.listOwned(userOf(req).id)).map(toPublicBot) });
+  });
+  r.put('/keys/:bot_id', asOwner, async (req, res) => {
+    const ownerId = userOf(req).id;
+    const { public_key } = parse(setPublicKeyBody, req.body);
+    const bot = await bots.setPublicKey(ownerId, String(req.params.bot_id), public_key);
+    res.json({ bot: toPublicBot(bot) });
   });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));
