@@ -9,6 +9,8 @@ import { isUuid } from '../ids';
 import { INLINE_MEDIA_MAX_BYTES } from '../media/media-meta';
 import type { MediaInput, MediaService } from '../media/media.service';
 import type { MessageUpdate } from '../updates/update';
+import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
+import { isEncrypted, storedPayload } from '../e2e/envelope';
 import { botCommand } from './bot-command';
 import { Fanout, newMessageId, type NewMedia, type NewPoll, type WriteStep } from './fanout';
 import type { MessagePayload, MessageRecord, Person } from './message';
@@ -38,6 +40,7 @@ export class MessagesService {
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
     private readonly media: MediaService,
+    private readonly boxes: BotBoxes,
   ) {}
 
   /** A person's message into a chat they are a member of. */
@@ -59,11 +62,28 @@ export class MessagesService {
     draft: Draft,
   ): Promise<WriteStep<MessageRecord>> {
     requirePermission(bot, 'send_messages');
-    const payload = { ...draft.payload, is_bot: true };
-    return this.prepareSend(personOf(bot.user), chatId, { ...draft, payload });
+    const sender = personOf(bot.user);
+    const media = draft.media && this.media.decode(draft.media);
+    const { chatType, members } = await this.chats.audience(chatId, sender.id);
+    const payload: MessagePayload = { ...draft.payload, is_bot: true };
+    // A managed bot's text (or caption) to a person with a key is boxed before it is stored;
+    // a poll's question lives in its own table and is not. The bot is answered with its text.
+    const box =
+      draft.poll || payload.nonce !== undefined
+        ? null
+        : await this.boxes.sealFromBot(bot, chatType, members, draft.content);
+    if (!box) {
+      const stored = storedPayload(chatType, members, sender, draft.content, payload);
+      if (isEncrypted({ payload: stored })) refuseEncryptedMedia(draft);
+      const sealed = { ...draft, payload: stored };
+      return this.prepare(sender, chatType, members, chatId, sealed, media);
+    }
+    const sealed = { ...draft, content: box.content, payload: { ...payload, ...box.stamps } };
+    const write = await this.prepare(sender, chatType, members, chatId, sealed, media);
+    return async (out) => openedView(await write(out), draft.content);
   }
 
-  /** Every check and read of a send: the returned step only writes. */
+  /** Every check and read of a person's send: the returned step only writes. */
   private async prepareSend(
     sender: Person,
     chatId: string,
@@ -71,7 +91,9 @@ export class MessagesService {
   ): Promise<WriteStep<MessageRecord>> {
     const media = draft.media && this.media.decode(draft.media);
     const { chatType, members } = await this.chats.audience(chatId, sender.id);
-    return this.prepare(sender, chatType, members, chatId, draft, media);
+    const payload = storedPayload(chatType, members, sender, draft.content, draft.payload ?? {});
+    if (isEncrypted({ payload })) refuseEncryptedMedia(draft);
+    return this.prepare(sender, chatType, members, chatId, { ...draft, payload }, media);
   }
 
   /**
@@ -138,7 +160,7 @@ export class MessagesService {
   /** A live message of a chat the bot is in (forwardMessage's source). */
   async readAsBot(bot: BotWithUser, ref: MessageRef): Promise<MessageRecord> {
     await this.chats.audience(ref.chatId, bot.userId);
-    return findLiveMessage(this.db, ref.chatId, ref.messageId);
+    return this.boxes.revealMessage(bot, await findLiveMessage(this.db, ref.chatId, ref.messageId));
   }
 
   /** A page of history, oldest first. */
@@ -171,7 +193,14 @@ export function messageUpdate(
   botUsername: string,
   inlineMedia: string | null = null,
 ): MessageUpdate {
-  return { kind, message, command: botCommand(message.content, botUsername), inlineMedia };
+  // A box is no command; a managed bot's edge parses the opened text (see BotBoxes).
+  const command = isEncrypted(message) ? null : botCommand(message.content, botUsername);
+  return { kind, message, command, inlineMedia };
+}
+
+/** Media is not encrypted yet: a box does not travel with bytes the relay could read. */
+function refuseEncryptedMedia(draft: Draft): void {
+  if (draft.media) throw invalid('payload.nonce', 'encrypted messages cannot carry media yet');
 }
 
 function withoutBytes(m: NewMedia): MessageRecord['media'] {

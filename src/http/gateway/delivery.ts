@@ -11,8 +11,8 @@ const NOT_AS_REPLY = new Set(['getupdates', 'getme', 'getchat', 'getwebhookinfo'
 
 export function gatewayDelivery(services: Services, shutdown: AbortSignal): DeliveryDialect {
   return {
-    // The same shape getUpdates returns.
-    format: tgUpdate,
+    // The same shape getUpdates returns (a managed bot's boxes opened as they are sent).
+    format: async (u, botId) => tgUpdate(await services.boxes.revealForBotId(botId, u)),
     async onReply(botId, body) {
       let call: unknown;
       try {
