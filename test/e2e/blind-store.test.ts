@@ -22,6 +22,7 @@ const SECRETS = [
   'echo-bot-edit',
   'foxtrot-person-edit',
   'golf-webhook-inbound',
+  'hotel-webhook-method-reply',
 ];
 
 let env: Env;
@@ -65,11 +66,11 @@ async function redisContents(prefix: string): Promise<string> {
           : type === 'hash'
             ? await r.hgetall(key)
             : type === 'list'
-              ? await r.lrange(key, 0, -1)
+              ? await r.lrange(key, '0', '-1')
               : type === 'set'
                 ? await r.smembers(key)
                 : type === 'zset'
-                  ? await r.zrange(key, 0, -1, 'WITHSCORES')
+                  ? await r.zrange(key, '0', '-1', 'WITHSCORES')
                   : type === 'stream'
                     ? await r.xrange(key, '-', '+')
                     : `<${type}>`;
@@ -136,9 +137,27 @@ it('the relay keeps and says no plaintext of an encrypted conversation', async (
   const hooked = await registerBot(http, user);
   await gw.post(`/bot${hooked.telegramToken}/setWebhook`).send({ url: hook.url }).expect(200);
   const hookedChat = await openChat(http, user, hooked);
-  await send(SECRETS[6]!, hookedChat, await botPublicKey(http, hooked.apiKey));
+  const hookedKey = await botPublicKey(http, hooked.apiKey);
+  // It answers the way Telegram allows: a method call in the reply body.
+  const method = { method: 'sendMessage', chat_id: hookedChat, text: SECRETS[7] };
+  hook.onRequest(() => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(method),
+  }));
+  await send(SECRETS[6]!, hookedChat, hookedKey);
   const [delivered] = await hook.waitFor(1);
   seen.push(JSON.parse(delivered!.body).message.text);
+  const hookedHistory = async () =>
+    (await http.get(`/api/v1/chats/${hookedChat}/messages`).set(bearer(user))).body.messages as {
+      content: string;
+      payload: { nonce?: string; sender_public_key?: string };
+    }[];
+  for (let i = 0; i < 200 && (await hookedHistory()).length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const [, methodReply] = await hookedHistory();
+  seen.push(unseal(methodReply!, hookedKey, user.keys.secretKey) ?? '<did not open>');
 
   // The person reads the bot's side with their key, from history and from the feed.
   const history = await http.get(`/api/v1/chats/${chatId}/messages`).set(bearer(user));
@@ -148,9 +167,11 @@ it('the relay keeps and says no plaintext of an encrypted conversation', async (
   }
   const feed = await http.get('/api/v1/events?timeout=0').set(bearer(user)).expect(200);
   expect(feed.body.events.length).toBeGreaterThan(0);
-  // Bots: alpha, bravo, the edit (foxtrot), golf; the person: foxtrot, bravo, echo, delta.
-  const [alpha, bravo, , delta, echo, foxtrot, golf] = SECRETS;
-  expect(seen.sort()).toEqual([alpha, bravo, foxtrot, golf, foxtrot, bravo, echo, delta].sort());
+  // Bots: alpha, bravo, the edit (foxtrot), golf; the person: hotel, foxtrot, bravo, echo, delta.
+  const [alpha, bravo, , delta, echo, foxtrot, golf, hotel] = SECRETS;
+  expect(seen.sort()).toEqual(
+    [alpha, bravo, foxtrot, golf, hotel, foxtrot, bravo, echo, delta].sort(),
+  );
 
   const dump = execFileSync('pg_dump', ['--no-owner', env.DATABASE_URL!], {
     maxBuffer: 256 * 1024 * 1024,

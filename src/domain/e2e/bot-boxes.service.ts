@@ -99,7 +99,8 @@ export class BotBoxes {
   }
 }
 
-function carriesBox(u: Update): boolean {
+/** An update whose message (or quoted message) is a box. */
+export function carriesBox(u: Update): boolean {
   if (u.kind !== 'message' && u.kind !== 'edited_message' && u.kind !== 'callback') return false;
   return isEncrypted(u.message) || (!!u.message.replyTo && isEncrypted(u.message.replyTo));
 }
