@@ -127,6 +127,54 @@ describe('a managed bot reads plaintext (continued)', () => {
   });
 });
 
+describe('a managed bot: taps and quotes in an encrypted chat', () => {
+  it('the tapped message and the quoted reply are opened; answer-callback edits are boxed', async () => {
+    const { http } = t.current;
+    const { user, bot, chatId, botKey } = await keyedChat();
+    const sent = await http
+      .post('/api/v1/bot/send-message')
+      .set(botAuth(bot))
+      .send({
+        chat_id: chatId,
+        content: 'pick one',
+        payload: { buttons: [[{ text: 'A', callback_data: 'a' }]] },
+      })
+      .expect(200);
+    const messageId: string = sent.body.message.id;
+    await http
+      .post(`/api/v1/chats/${chatId}/messages/${messageId}/callback`)
+      .set(bearer(user))
+      .send({ callback_data: 'a' })
+      .expect(202);
+    await http
+      .post(`/api/v1/chats/${chatId}/messages`)
+      .set(bearer(user))
+      .send({ ...seal('my answer', botKey, user.keys.secretKey), reply_to_message_id: messageId })
+      .expect(201);
+
+    const res = await http.get('/api/v1/bot/updates?timeout=0').set(botAuth(bot)).expect(200);
+    const [tap, reply] = res.body.updates;
+    expect(tap.payload.message).toMatchObject({
+      content: 'pick one',
+      payload: { encrypted: true },
+    });
+    expect(reply.payload).toMatchObject({
+      content: 'my answer',
+      reply_to_message: { content: 'pick one' },
+    });
+
+    await http
+      .post('/api/v1/bot/answer-callback')
+      .set(botAuth(bot))
+      .send({ callback_id: tap.payload.callback_id, message_content: 'you picked A' })
+      .expect(200);
+    const history = await http.get(`/api/v1/chats/${chatId}/messages`).set(bearer(user));
+    const edited = history.body.messages.find((m: { id: string }) => m.id === messageId);
+    expect(edited.content).not.toContain('picked');
+    expect(unseal(edited, botKey, user.keys.secretKey)).toBe('you picked A');
+  });
+});
+
 describe('a self-custody bot', () => {
   it('reads the box with payload.nonce and payload.sender_public_key, and opens it', async () => {
     const { http } = t.current;

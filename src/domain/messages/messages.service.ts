@@ -10,7 +10,7 @@ import { INLINE_MEDIA_MAX_BYTES } from '../media/media-meta';
 import type { MediaInput, MediaService } from '../media/media.service';
 import type { MessageUpdate } from '../updates/update';
 import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
-import { isEncrypted, storedPayload } from '../e2e/envelope';
+import { isEncrypted, storedPayload, withoutStamps } from '../e2e/envelope';
 import { botCommand } from './bot-command';
 import { Fanout, newMessageId, type NewMedia, type NewPoll, type WriteStep } from './fanout';
 import type { MessagePayload, MessageRecord, Person } from './message';
@@ -78,7 +78,8 @@ export class MessagesService {
       const sealed = { ...draft, payload: stored };
       return this.prepare(sender, chatType, members, chatId, sealed, media);
     }
-    const sealed = { ...draft, content: box.content, payload: { ...payload, ...box.stamps } };
+    const stamped = { ...withoutStamps(payload), ...box.stamps };
+    const sealed = { ...draft, content: box.content, payload: stamped };
     const write = await this.prepare(sender, chatType, members, chatId, sealed, media);
     return async (out) => openedView(await write(out), draft.content);
   }
