@@ -40,6 +40,8 @@ export async function createBenchEnv(extra: Record<string, string> = {}): Promis
     WEBHOOK_ALLOW_PRIVATE: 'true',
     // The benches measure the platform's capacity, not the per-bot quota (30 req/s).
     RATE_LIMIT_PER_BOT: '0',
+    // ...nor one person's write quota: the bench's one user sends hundreds of messages.
+    USER_WRITES_PER_MINUTE: '0',
     // One owner registers every bench bot (up to 10,000).
     MAX_BOTS_PER_OWNER: '100000',
     // Fixtures register users 20 at a time from one address.
