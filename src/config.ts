@@ -93,7 +93,7 @@ const schema = z.object({
    * Long polls (Quanta /updates, gateway getUpdates, messenger /events) open at once per
    * process; beyond it 503 with Retry-After. Keep it well below the process's open-file limit.
    */
-  LONG_POLL_MAX_PARKED: z.coerce.number().int().min(1).max(1000000).default(5000),
+  LONG_POLL_MAX_PARKED: z.coerce.number().int().min(1).max(1000000).default(15000),
   /** Messenger /events polls open at once per user and process; beyond it 429. */
   FEED_POLLS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
   /** Largest photo/document (decoded bytes); media routes accept JSON bodies that fit it. */
