@@ -29,15 +29,40 @@ async function startReceiver(onArrival: (a: Arrival) => void) {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
 }
 
+/** The stored record of a backlog message (see domain/messages/message.ts), id and text aside. */
+const backlogMessage = {
+  chatId: '00000000-0000-4000-8000-000000000000',
+  chatType: 'private',
+  chatTgId: 1_000_000_000,
+  sender: {
+    id: '00000000-0000-4000-8000-000000000001',
+    username: 'backlog',
+    displayName: 'Backlog',
+    isBot: false,
+    tgId: 1_000_000_001,
+  },
+  payload: {},
+  replyToId: null,
+  forwardFrom: null,
+  createdAt: new Date(0).toISOString(),
+  editedAt: null,
+  media: null,
+  poll: null,
+  reactions: [],
+};
+
 /** Pending updates written straight into the log, as fan-out would have left them. */
 async function seedBacklog(databaseUrl: string, botIds: string[], perBot: number) {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   await db.query(
     `INSERT INTO updates (id, bot_id, update_id, type, payload, created_at)
-     SELECT gen_random_uuid(), b, n, 'message', jsonb_build_object('content', 'backlog ' || n), now()
+     SELECT gen_random_uuid(), b, n, 'message', jsonb_build_object(
+              'message', $3::jsonb || jsonb_build_object('id', gen_random_uuid(),
+                'content', 'backlog ' || n, 'number', n),
+              'command', null, 'inlineMedia', null), now()
        FROM unnest($1::uuid[]) AS b, generate_series(1, $2::int) AS n`,
-    [botIds, perBot],
+    [botIds, perBot, JSON.stringify(backlogMessage)],
   );
   await db.query(
     `INSERT INTO bot_inboxes (bot_id, last_update_id) SELECT unnest($1::uuid[]), $2
