@@ -58,11 +58,15 @@ export function statement<P extends object, R extends QueryResultRow = Record<st
 }
 
 /**
- * pg's client-side deadline (query_timeout) ran out: the statement got no answer, and its
- * connection still owes one. pg gives this failure no code, only these words.
+ * A failure after which the connection's state is known: Postgres answered it (its errors
+ * carry a `severity`), or the caller refused on its own terms (a domain error's `reason`).
+ * Anything else — pg's query_timeout, a dropped socket — may leave an answer still owed.
  */
-export const isQueryTimeout = (err: unknown): boolean =>
-  err instanceof Error && err.message === 'Query read timeout';
+const connectionIntact = (err: unknown): boolean =>
+  typeof err === 'object' &&
+  err !== null &&
+  (typeof (err as { severity?: unknown }).severity === 'string' ||
+    typeof (err as { reason?: unknown }).reason === 'string');
 
 /**
  * BEGIN, `fn` on one client, COMMIT; ROLLBACK when `fn` throws. What must happen only once
@@ -82,7 +86,7 @@ export async function withTransaction<T>(
   } catch (err) {
     // No answer came: a ROLLBACK would queue behind the one still owed (another full
     // timeout). Closing the connection rolls the transaction back as well.
-    if (isQueryTimeout(err)) {
+    if (!connectionIntact(err)) {
       broken = err as Error;
       throw err;
     }
