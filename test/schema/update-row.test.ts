@@ -1,0 +1,96 @@
+// The update log is read back by naming each kind's dates (updateFromRow, the hot path);
+// the event feed by walking every key (reviveDates). Both must give the same records.
+import type { MessageRecord, Person } from '../../src/domain/messages/message';
+import { reviveDates } from '../../src/domain/stored-json';
+import type { UpdateBody } from '../../src/domain/updates/update';
+import { updateFromRow } from '../../src/domain/updates/update-row';
+
+const person: Person = { id: 'p', username: 'ann', displayName: 'Ann', isBot: false, tgId: 1 };
+
+function message(over: Partial<MessageRecord> = {}): MessageRecord {
+  return {
+    id: 'm1',
+    number: 7,
+    chatId: 'c',
+    chatType: 'group',
+    chatTgId: -5,
+    sender: person,
+    content: 'hi',
+    payload: { buttons: [[{ text: 'a', callback_data: 'b' }]] },
+    replyToId: null,
+    forwardFrom: null,
+    createdAt: new Date('2026-01-01T00:00:00.001Z'),
+    editedAt: new Date('2026-01-01T00:00:05.000Z'),
+    media: null,
+    poll: null,
+    reactions: [{ userId: 'p', emoji: '👍', createdAt: new Date('2026-01-01T00:00:02Z') }],
+    ...over,
+  };
+}
+
+const bodies: UpdateBody[] = [
+  {
+    kind: 'message',
+    command: null,
+    inlineMedia: null,
+    message: message({
+      replyToId: 'm0',
+      replyTo: message({ id: 'm0', editedAt: null, createdAt: new Date('2025-12-31T23:59:00Z') }),
+    }),
+  },
+  {
+    kind: 'edited_message',
+    command: { name: 'start', args: null },
+    inlineMedia: null,
+    message: message(),
+  },
+  {
+    kind: 'callback',
+    callbackId: 'cb',
+    from: person,
+    data: 'x',
+    message: message({ reactions: [] }),
+  },
+  {
+    kind: 'poll_answer',
+    pollId: 'q',
+    chatId: 'c',
+    chatType: 'private',
+    chatTgId: 3,
+    messageId: 'm1',
+    messageNumber: 2,
+    voter: person,
+    optionIds: [0],
+    at: new Date('2026-01-02T00:00:00Z'),
+  },
+  {
+    kind: 'message_reaction',
+    chatId: 'c',
+    chatType: 'group',
+    chatTgId: -3,
+    messageId: 'm1',
+    messageNumber: 2,
+    actor: person,
+    old: [],
+    new: ['👍'],
+    at: new Date('2026-01-03T00:00:00Z'),
+  },
+];
+
+test.each(bodies.map((b) => [b.kind, b] as const))(
+  '%s: stored and read back, every date is a Date again, as the generic walk gives',
+  (_kind, b) => {
+    const { kind, ...rest } = b;
+    const stored = () => JSON.parse(JSON.stringify(rest)) as unknown;
+    const createdAt = new Date('2026-01-04T00:00:00Z');
+    const row = { id: 'u', update_id: '9', type: kind, payload: stored(), created_at: createdAt };
+    const expected = { ...reviveDates<object>(stored()), kind, id: 'u', updateId: 9, createdAt };
+    expect(updateFromRow(row)).toEqual(expected);
+    expect(updateFromRow({ ...row, payload: stored() })).toEqual({
+      ...b,
+      id: 'u',
+      updateId: 9,
+      createdAt,
+    });
+  },
+);
