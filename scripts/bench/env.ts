@@ -75,6 +75,9 @@ const START_FLAGS = ['--max-semi-space-size=4'];
 
 let nextPort = 18100 + Math.floor(Math.random() * 500) * 2;
 
+/** BENCH_NODE_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (Node refuses those in NODE_OPTIONS). */
+const profilingFlags = () => process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+
 /** Start `node dist/src/main.js` with the given role and wait until it is ready. */
 export async function startServer(
   env: Record<string, string>,
@@ -85,7 +88,7 @@ export async function startServer(
   // The V8 flags of `npm start` (package.json), so the benches measure what production runs.
   const child = spawn(
     process.execPath,
-    [...START_FLAGS, path.join(PROJECT_ROOT, 'dist/src/main.js')],
+    [...START_FLAGS, ...profilingFlags(), path.join(PROJECT_ROOT, 'dist/src/main.js')],
     {
       env: {
         ...process.env,
