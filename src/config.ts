@@ -143,6 +143,12 @@ const schema = z.object({
   GROUPS_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100000).default(50),
   /** Members of a group, bots and pending invitations included. */
   GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(100000).default(200),
+  /** The system bot that creates bots by conversation (/newbot), run by workers. */
+  BOTKOTO_ENABLED: bool.default(true),
+  BOTKOTO_USERNAME: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{2,31}$/, 'must be 3-32 characters of a-z, 0-9 and _')
+    .default('botkoto'),
   /** Bots one owner may have (BotFather's limit); registering one more is a 409. */
   MAX_BOTS_PER_OWNER: z.coerce.number().int().min(1).max(100000).default(20),
   /** Requests per second per bot, across all processes and both dialects (0: no limit). */

@@ -16,6 +16,7 @@ import { createServices, type Infra, type Services } from './services';
 import { startMaintenance } from './worker/maintenance';
 import { WebhookQueue } from './worker/webhooks/queue';
 import { startWebhookDelivery } from './worker/webhooks/start';
+import { startBotKoto } from './worker/botkoto';
 import { quantaDelivery } from './http/quanta/delivery';
 import { gatewayDelivery } from './http/gateway/delivery';
 import { createBotRateLimiter } from './http/rate-limit';
@@ -135,6 +136,7 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
           ),
         };
         stoppers.push(startWebhookDelivery(infra, services, webhookQueue, dialects));
+        stoppers.push(await startBotKoto(infra, services));
       }
       if (config.ROLE !== 'worker') {
         stoppers.push(startCacheAudit(services, log, config.CACHE_AUDIT_MS));

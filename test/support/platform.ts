@@ -46,6 +46,8 @@ export async function createTestEnv(
     // ...and several at once (fixtures register in parallel); the hash-slot tests set these.
     PASSWORD_HASH_PER_CLIENT: '64',
     PASSWORD_HASH_QUEUE: '64',
+    // The system bot parks a poll and writes rows of its own; its tests turn it on.
+    BOTKOTO_ENABLED: 'false',
     ...overrides,
   };
   return {

@@ -223,6 +223,26 @@ export class BotsService {
     return bot;
   }
 
+  /** The owner's bot, or undefined (missing, or someone else's). */
+  async ownedBy(ownerId: string, botId: string): Promise<BotWithUser | undefined> {
+    if (!isUuid(botId)) return undefined;
+    const bot = await this.db.bot.findFirst({
+      where: { id: botId, ownerId },
+      include: { user: true },
+    });
+    return bot ?? undefined;
+  }
+
+  async setDescription(bot: BotWithUser, description: string): Promise<BotWithUser> {
+    const updated = await this.db.bot.update({
+      where: { id: bot.id },
+      data: { description },
+      include: { user: true },
+    });
+    await this.cache.invalidate(bot.id);
+    return updated;
+  }
+
   async setCommands(bot: BotWithUser, commands: BotCommand[]): Promise<BotWithUser> {
     const updated = await this.db.bot.update({
       where: { id: bot.id },

@@ -7,13 +7,23 @@ export const openChatBody = z.union(
   [
     z.object({ bot_id: uuid }),
     z.object({
+      username: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^@?[a-z][a-z0-9_]{2,31}$/, 'must be a username')
+        .transform((u) => u.replace(/^@/, '')),
+    }),
+    z.object({
       type: z.literal('group'),
       title: nameField(128),
       member_ids: z.array(uuid).max(200, 'at most 200 members').default([]),
       bot_ids: z.array(uuid).max(20, 'at most 20 bots').default([]),
     }),
   ],
-  { error: 'send {bot_id} for a private chat, or {type: "group", title, member_ids}' },
+  {
+    error: 'send {bot_id} or {username} for a private chat, or {type: "group", title, member_ids}',
+  },
 );
 
 export const addMemberBody = z.union([z.object({ bot_id: uuid }), z.object({ user_id: uuid })], {

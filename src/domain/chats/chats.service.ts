@@ -1,6 +1,7 @@
 import type { Db, Sql } from '../../infra/db/prisma';
 import type { Chat, User } from '../../generated/prisma/client';
-import { appError } from '../errors';
+import { appError, invalid } from '../errors';
+import { newTgId } from '../users/tg-id';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
 import type { BotWithUser } from '../bots/bots.service';
@@ -98,9 +99,36 @@ export class ChatsService {
 
   /** The private chat with a bot, created on first use; `created` says which. */
   async openPrivate(user: User, botId: string): Promise<{ chat: ChatRecord; created: boolean }> {
-    const bot = await this.db.bot.findUnique({ where: { id: botId } });
+    const bot = isUuid(botId) ? await this.db.bot.findUnique({ where: { id: botId } }) : null;
     if (!bot || !bot.isActive) throw appError('bot_not_found');
-    const privateKey = [user.id, bot.userId].sort().join(':');
+    // A bot sees the chat as its person, as on Telegram.
+    return this.openDirect(user, bot.userId, user.tgId);
+  }
+
+  /**
+   * The private chat with whoever has `username`: a bot (as openPrivate) or another person.
+   * Deleted bots' renamed rows and the system account have names no one can ask for.
+   */
+  async openByUsername(
+    user: User,
+    username: string,
+  ): Promise<{ chat: ChatRecord; created: boolean }> {
+    const other = await this.db.user.findUnique({
+      where: { username },
+      include: { botProfile: { select: { id: true, isActive: true } } },
+    });
+    if (!other) throw appError('user_not_found');
+    if (other.botProfile) return this.openPrivate(user, other.botProfile.id);
+    if (other.id === user.id) throw invalid('username', 'is your own');
+    return this.openDirect(user, other.id, newTgId());
+  }
+
+  private async openDirect(
+    user: User,
+    otherUserId: string,
+    tgId: bigint,
+  ): Promise<{ chat: ChatRecord; created: boolean }> {
+    const privateKey = [user.id, otherUserId].sort().join(':');
     const existing = await this.db.chat.findUnique({
       where: { privateKey },
       include: memberInclude,
@@ -111,10 +139,9 @@ export class ChatsService {
         data: {
           type: 'private',
           privateKey,
-          // A bot sees the chat as its person, as on Telegram.
-          tgId: user.tgId,
+          tgId,
           createdById: user.id,
-          members: { create: [{ userId: user.id }, { userId: bot.userId }] },
+          members: { create: [{ userId: user.id }, { userId: otherUserId }] },
         },
         include: memberInclude,
       });

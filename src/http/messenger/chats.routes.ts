@@ -31,7 +31,9 @@ export function messengerRoutes(
     const { chat, created } =
       'bot_id' in body
         ? await s.chats.openPrivate(user, body.bot_id)
-        : { chat: await s.groups.create(user, body), created: true };
+        : 'username' in body
+          ? await s.chats.openByUsername(user, body.username)
+          : { chat: await s.groups.create(user, body), created: true };
     res.status(created ? 201 : 200).json({ chat: toChatView(chat, user.id) });
   });
   // Newest first, a page at a time; `chats` as before, `next_cursor` for the next page.
