@@ -67,6 +67,20 @@ const schema = z.object({
     .default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key and channel, so tests and tenants can share one Redis. */
   REDIS_PREFIX: z.string().default('quanta:'),
+  /**
+   * `host:port,host:port,…` of a Redis Cluster's seed nodes: set, every Redis use runs in
+   * cluster mode (sharded pub/sub, hash-tagged queues) and REDIS_URL only lends its credentials.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port,host:port,…')
+    .transform((s) =>
+      s.split(',').map((hp) => {
+        const at = hp.lastIndexOf(':');
+        return { host: hp.slice(0, at), port: Number(hp.slice(at + 1)) };
+      }),
+    )
+    .optional(),
   JWT_SECRET: jwtSecret,
   JWT_TTL: duration.default(604800),
   MASTER_KEY: masterKey,

@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import type { Config } from './config';
 import { createDatabase } from './infra/db/prisma';
 import { createLogger, type Logger } from './infra/logger';
-import { createRedis } from './infra/redis';
+import { connectRedis } from './infra/redis';
 import { WakeupBus } from './realtime/wakeup-bus';
 import { createApiApp } from './http/app';
 import { createAppServer } from './http/server';
@@ -69,10 +69,10 @@ function createInfra(
     statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     queryMs: config.DATABASE_QUERY_TIMEOUT_MS,
   });
-  const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX });
+  const redis = connectRedis(config, { keyPrefix: config.REDIS_PREFIX });
   // Pub/sub channels are prefixed by the bus itself (ioredis keyPrefix does not cover them).
-  const sub = createRedis(config.REDIS_URL);
-  const pub = createRedis(config.REDIS_URL);
+  const sub = connectRedis(config, { sharded: true });
+  const pub = connectRedis(config);
   for (const [name, conn] of [
     ['redis', redis],
     ['redis-sub', sub],

@@ -3,7 +3,7 @@
 // dialects) and per person (messenger writes).
 import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../infra/redis';
 import { AppError } from '../domain/errors';
 import { rateLimited, type Surface } from '../infra/metrics';
 import { userOf } from './context';

@@ -1,7 +1,8 @@
 // Redis pub/sub <-> in-process listeners. One subscriber connection per process; a channel
 // is SUBSCRIBEd while at least one local listener wants it (and a little after, see LINGER_MS),
-// so a parked long-poll costs a Set entry, not a connection or a timer.
-import type { Redis } from 'ioredis';
+// so a parked long-poll costs a Set entry, not a connection or a timer. On a Redis Cluster the
+// bus uses sharded pub/sub (SSUBSCRIBE/SPUBLISH): a channel lives on its slot's master only.
+import type { Redis } from '../infra/redis';
 import type { Logger } from '../infra/logger';
 
 export type Listener = (message: string) => void;
@@ -61,6 +62,11 @@ export class WakeupBus {
   /** Keyed by channel and message: a repeat of the same wakeup is sent once. */
   private readonly deferred = new Map<string, [name: string, message: string]>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Cluster mode: sharded pub/sub, one channel per command (channels hash to many slots). */
+  private readonly sharded: boolean;
+  /** A shard subscriber was lost since the sharded subscribers were last ready. */
+  private shardLost = false;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sub: Redis,
@@ -68,16 +74,38 @@ export class WakeupBus {
     private readonly prefix: string,
     private readonly log: Logger,
   ) {
-    sub.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    this.sharded = sub.isCluster;
+    const onMessage = (channel: string, message: string) => this.dispatch(channel, message);
+    sub.on(this.sharded ? 'smessage' : 'message', onMessage);
     // Only after a drop: on the first connect, listeners' SUBSCRIBEs are still queued.
     sub.on('ready', () => {
       if (this.gen > 0) this.resume();
     });
+    if (this.sharded) this.followShards(sub);
     sub.on('close', () => {
       this.gen++;
     });
     pub.on('ready', () => void this.flushDeferred());
     this.sweeper = setInterval(() => this.sweep(), LINGER_MS / 2).unref();
+  }
+
+  /**
+   * A master lost (failover) drops only its shard's subscriber, and the cluster connection stays
+   * "ready": count the loss as a drop, and once ioredis has re-homed the subscribers on the new
+   * masters, subscribe again and wake every listener to re-read what it may have missed.
+   */
+  private followShards(sub: Redis): void {
+    const lost = () => {
+      this.gen++;
+      this.shardLost = true;
+    };
+    for (const event of ['-node', '-subscriber', 'nodeError']) sub.on(event, lost);
+    sub.on('subscribersReady', () => {
+      if (!this.shardLost) return;
+      this.shardLost = false;
+      this.gen++;
+      this.resume();
+    });
   }
 
   /** Changes whenever this process may have missed a message on any channel. */
@@ -119,9 +147,10 @@ export class WakeupBus {
   private resume(): void {
     const channels = [...this.listeners.keys()];
     const generation = this.gen;
-    for (let i = 0; i < channels.length; i += RESUBSCRIBE_BATCH) {
-      const batch = channels.slice(i, i + RESUBSCRIBE_BATCH);
-      this.sub.subscribe(...batch).then(
+    const step = this.sharded ? 1 : RESUBSCRIBE_BATCH;
+    for (let i = 0; i < channels.length; i += step) {
+      const batch = channels.slice(i, i + step);
+      this.subscribeCommand(batch).then(
         () => {
           for (const channel of batch) {
             if (generation === this.gen) this.confirm(channel);
@@ -169,7 +198,7 @@ export class WakeupBus {
 
   private subscribe(channel: string): Promise<void> {
     const generation = this.gen;
-    const pending = this.sub.subscribe(channel).then(
+    const pending = this.subscribeCommand([channel]).then(
       () => {
         if (generation === this.gen) this.confirm(channel);
       },
@@ -178,6 +207,10 @@ export class WakeupBus {
     this.subscribing.set(channel, pending);
     void pending.finally(() => this.subscribing.delete(channel));
     return pending;
+  }
+
+  private subscribeCommand(channels: string[]): Promise<unknown> {
+    return this.sharded ? this.sub.ssubscribe(...channels) : this.sub.subscribe(...channels);
   }
 
   private confirm(channel: string): void {
@@ -203,10 +236,11 @@ export class WakeupBus {
       this.confirmed.delete(channel);
       this.versions.delete(channel);
     }
-    for (let i = 0; i < stale.length; i += RESUBSCRIBE_BATCH) {
+    const step = this.sharded ? 1 : RESUBSCRIBE_BATCH;
+    for (let i = 0; i < stale.length; i += step) {
+      const batch = stale.slice(i, i + step);
       // Redis away: the stale subscription lingers, harmless (no listener), until a drop.
-      this.sub
-        .unsubscribe(...stale.slice(i, i + RESUBSCRIBE_BATCH))
+      (this.sharded ? this.sub.sunsubscribe(...batch) : this.sub.unsubscribe(...batch))
         .catch((err: Error) => this.log.warn({ err: err.message }, 'unsubscribe failed'));
     }
   }
@@ -220,6 +254,7 @@ export class WakeupBus {
     // Redis known to be away: skip rather than hold the caller (a message POST) for the
     // offline queue's reconnect attempts, ~1-2 s each.
     if (isOffline(this.pub)) return this.defer(messages);
+    if (this.sharded) return this.publishSharded(messages);
     try {
       const p = this.pub.pipeline();
       for (const [name, message] of messages) p.publish(this.prefix + name, message);
@@ -228,6 +263,28 @@ export class WakeupBus {
       this.log.warn({ err: (err as Error).message }, 'publish failed');
       this.defer(messages);
     }
+  }
+
+  /** A cluster pipeline must stay in one slot: one SPUBLISH each, sent together. */
+  private async publishSharded(messages: [name: string, message: string][]): Promise<void> {
+    const failed: [string, string][] = [];
+    let error: string | undefined;
+    await Promise.all(
+      messages.map(([name, message]) =>
+        this.pub.spublish(this.prefix + name, message).catch((err: Error) => {
+          error = err.message;
+          failed.push([name, message]);
+        }),
+      ),
+    );
+    if (failed.length === 0) return;
+    this.log.warn({ err: error, failed: failed.length }, 'publish failed');
+    this.defer(failed);
+    // A failover leaves the cluster connection "ready" (no event to flush on): retry soon.
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flushDeferred();
+    }, 500).unref();
   }
 
   private defer(messages: [name: string, message: string][]): void {
@@ -252,6 +309,7 @@ export class WakeupBus {
   /** Stop background work (the linger sweep); the connections are closed by their owner. */
   close(): void {
     clearInterval(this.sweeper);
+    clearTimeout(this.flushTimer);
   }
 
   /** Listener count (for tests and metrics). */

@@ -3,7 +3,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Infra } from '../services';
 import { purgeExpired } from './retention';
-import { bullConnection, bullPrefix } from './bull';
+import { bullConnection, bullPrefix, releaseBullConnection } from './bull';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
 const PURGE_EVERY_MS = 10 * 60 * 1000;
@@ -33,5 +33,6 @@ export async function startMaintenance(infra: Infra): Promise<() => Promise<void
   return async () => {
     await worker.close();
     await queue.close();
+    releaseBullConnection(connection);
   };
 }

@@ -91,6 +91,8 @@ describe('config', () => {
     ['GATEWAY_PORT', '-1'],
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
+    ['REDIS_CLUSTER_NODES', '127.0.0.1'],
+    ['REDIS_CLUSTER_NODES', '127.0.0.1:7000,'],
     ['LOG_LEVEL', 'loud'],
     ['ROLE', 'both'],
     ['JWT_TTL', 'forever'],
@@ -106,5 +108,17 @@ describe('config', () => {
   it('reads durations with units', () => {
     expect(loadConfig({ ...strong, JWT_TTL: '15m' }, tmpFile()).JWT_TTL).toBe(900);
     expect(loadConfig({ ...strong, JWT_TTL: '2h' }, tmpFile()).JWT_TTL).toBe(7200);
+  });
+
+  it('reads Redis Cluster seed nodes; without them Redis is one node', () => {
+    expect(loadConfig({ ...strong }, tmpFile()).REDIS_CLUSTER_NODES).toBeUndefined();
+    const c = loadConfig(
+      { ...strong, REDIS_CLUSTER_NODES: 'a.internal:7000,10.0.0.2:7001' },
+      tmpFile(),
+    );
+    expect(c.REDIS_CLUSTER_NODES).toEqual([
+      { host: 'a.internal', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
   });
 });

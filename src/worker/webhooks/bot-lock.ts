@@ -1,6 +1,6 @@
 // One drainer per bot across every worker process, so a bot's updates leave in order.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../../infra/redis';
 import type { Logger } from '../../infra/logger';
 
 const TTL_MS = 10_000;

@@ -3,12 +3,12 @@
 // cannot swallow the signal for an update committed after its last read; the per-bot lock
 // keeps one drainer per bot, and a job that finds the lock taken comes back shortly.
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import { Redis as IORedis } from 'ioredis';
+import { Redis as IORedis, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config';
 import type { Logger } from '../../infra/logger';
-import type { Redis } from '../../infra/redis';
+import { createCluster, type Redis } from '../../infra/redis';
 import type { DeliveryScheduler } from '../../domain/webhooks/webhooks.service';
-import { bullConnection, bullPrefix } from '../bull';
+import { bullConnection, bullPrefix, releaseBullConnection } from '../bull';
 import { withBotLock } from './bot-lock';
 import type { Drainer } from './drain';
 
@@ -24,16 +24,19 @@ const jobOpts = { removeOnComplete: true, removeOnFail: 1000, attempts: 1 };
 export class WebhookQueue implements DeliveryScheduler {
   readonly queue: Queue<DrainJob>;
   /** Ours, not BullMQ's: closing must not wait on a connection still settling. */
-  private readonly connection: IORedis;
+  private readonly connection: Redis;
 
   constructor(config: Config) {
     // Adding jobs fails fast while Redis is away (no offline queue, no endless retries of a
     // command cut off mid-flight): the sweep finds what was not queued.
-    this.connection = new IORedis({
-      ...bullConnection(config),
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    });
+    // On a cluster, adds during a failover wait for the promoted replica instead.
+    this.connection = config.REDIS_CLUSTER_NODES
+      ? createCluster(config.REDIS_CLUSTER_NODES, config.REDIS_URL)
+      : new IORedis({
+          ...(bullConnection(config) as RedisOptions),
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+        });
     this.queue = new Queue<DrainJob>(WEBHOOK_QUEUE, {
       connection: this.connection,
       prefix: bullPrefix(config),
@@ -84,6 +87,7 @@ export function startWebhookWorker(
   redis: Redis,
   drainer: Drainer,
 ): Worker<DrainJob> {
+  const connection = bullConnection(config);
   const worker = new Worker<DrainJob>(
     WEBHOOK_QUEUE,
     async (job: Job<DrainJob>, token?: string) => {
@@ -96,7 +100,7 @@ export function startWebhookWorker(
       }
     },
     {
-      connection: bullConnection(config),
+      connection,
       prefix: bullPrefix(config),
       concurrency: config.WEBHOOK_CONCURRENCY,
       // Short locks so a SIGKILLed worker's job is picked up again within seconds.
@@ -109,5 +113,6 @@ export function startWebhookWorker(
     log.warn({ botId: job?.data.botId, err: err.message }, 'drain failed'),
   );
   worker.on('error', (err) => log.warn({ err: err.message }, 'webhook worker error'));
+  worker.on('closed', () => releaseBullConnection(connection));
   return worker;
 }
