@@ -3,9 +3,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # Dependencies first, so source edits do not invalidate the npm ci layer.
 COPY package.json package-lock.json ./
-# Same fallback as scripts/setup.sh: npm ci rejects a lock that lacks other platforms'
-# optional packages; npm install --no-save installs the locked versions anyway.
-RUN npm ci || npm install --no-save
+RUN npm ci
 COPY . .
 RUN npm run db:generate && npm run build
 
