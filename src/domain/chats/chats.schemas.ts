@@ -5,8 +5,8 @@ const uuid = z.uuid('must be a UUID');
 
 export const openChatBody = z.union(
   [
-    z.object({ bot_id: uuid }),
-    z.object({
+    z.strictObject({ bot_id: uuid }),
+    z.strictObject({
       type: z.literal('group'),
       title: nameField(128),
       member_ids: z.array(uuid).max(200, 'at most 200 members').default([]),
@@ -16,7 +16,7 @@ export const openChatBody = z.union(
   { error: 'send {bot_id} for a private chat, or {type: "group", title, member_ids}' },
 );
 
-export const addMemberBody = z.union([z.object({ bot_id: uuid }), z.object({ user_id: uuid })], {
+export const addMemberBody = z.union([z.strictObject({ bot_id: uuid }), z.strictObject({ user_id: uuid })], {
   error: 'send {bot_id} or {user_id}',
 });
 
@@ -47,4 +47,4 @@ export const chatAction = z
   .enum(CHAT_ACTIONS, { error: `must be one of ${CHAT_ACTIONS.join(', ')}` })
   .default('typing');
 
-export const chatActionBody = z.object({ chat_id: z.string().max(64), action: chatAction });
+export const chatActionBody = z.strictObject({ chat_id: z.string().max(64), action: chatAction });

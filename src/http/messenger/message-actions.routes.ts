@@ -39,7 +39,8 @@ export function messageActionRoutes(s: Services, limitWrites: RequestHandler): R
   r.delete('/chats/:chat_id/messages/:message_id/reactions', limitWrites, async (req, res) => {
     const user = userOf(req);
     const body = req.body as { emoji?: unknown } | undefined;
-    const { emoji } = parse(userReactionBody, body?.emoji === undefined ? req.query : body);
+    const from = body?.emoji === undefined ? { emoji: req.query.emoji } : body;
+    const { emoji } = parse(userReactionBody, from);
     const message = await s.reactions.setAsUser(user, refOf(req.params), emoji, false);
     res.json({ message: toMessengerMessage(message) });
   });
