@@ -16,9 +16,12 @@ export const openChatBody = z.union(
   { error: 'send {bot_id} for a private chat, or {type: "group", title, member_ids}' },
 );
 
-export const addMemberBody = z.union([z.strictObject({ bot_id: uuid }), z.strictObject({ user_id: uuid })], {
-  error: 'send {bot_id} or {user_id}',
-});
+export const addMemberBody = z.union(
+  [z.strictObject({ bot_id: uuid }), z.strictObject({ user_id: uuid })],
+  {
+    error: 'send {bot_id} or {user_id}',
+  },
+);
 
 export const chatQuery = z.object({ chat_id: z.string().max(64) });
 
