@@ -5,7 +5,7 @@ import type { Method } from './types';
 
 // The Quanta body's rules, loosened as Telegram is: unknown parameters (`scope`,
 // `language_code`, ...) are ignored (one command list per bot).
-const setMyCommandsArgs = setCommandsBody.loose();
+export const setMyCommandsArgs = setCommandsBody.loose();
 
 export const setMyCommands: Method = async ({ bot, params, services }) => {
   const { commands } = parse(setMyCommandsArgs, params);
