@@ -26,6 +26,7 @@ cat <<TEXT
     gateway (Telegram) http://127.0.0.1:${GATEWAY_PORT:-8090}
     metrics            http://${METRICS_HOST:-127.0.0.1}:${METRICS_PORT:-9464}/metrics
     dev secrets        $secrets
+    API reference      $api/docs   (OpenAPI 3.1: $api/openapi.json)
     docs               README.md and docs/ in this repository
 
   Try first (an account, then its token):

@@ -132,10 +132,13 @@ elif [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
   for s in "${missing[@]}"; do "start_${s}_apt"; done
 elif command -v docker >/dev/null && docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
   # Compose interpolates the whole file, so the api's required secrets must be set even
-  # though postgres and redis do not use them.
+  # though postgres and redis do not use them. The override lets the default DATABASE_URL
+  # (no password) connect to this development postgres, published on loopback only.
   JWT_SECRET=${JWT_SECRET:-unused} MASTER_KEY=${MASTER_KEY:-unused} \
+    POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-unused} \
     POSTGRES_PORT=$pg_port REDIS_PORT=$redis_port \
-    docker compose -f "$root/docker-compose.yml" up -d "${missing[@]}"
+    docker compose -f "$root/docker-compose.yml" -f "$root/deploy/compose.dev-services.yml" \
+    up -d "${missing[@]}"
   echo "${missing[*]}: started with docker compose"
 else
   for s in "${missing[@]}"; do

@@ -18,13 +18,8 @@ fi
 # npm writes node_modules/.package-lock.json on install; an older one means the lock changed.
 installed=0
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  # npm ci rejects a lock that lacks other platforms' optional packages (e.g.
-  # @msgpackr-extract/*-darwin-arm64), and npm on this registry writes exactly such locks.
-  # `npm install` installs the same locked versions; --no-save leaves package*.json alone.
-  if ! npm ci; then
-    echo 'setup: npm ci failed; retrying with npm install --no-save' >&2
-    npm install --no-save
-  fi
+  # The lock holds every platform's optional packages (test/foundation/install-lock.test.ts).
+  npm ci
   installed=1
 fi
 

@@ -49,6 +49,8 @@ const schema = z.object({
   METRICS_PORT: port.default(9464),
   /** Loopback unless told otherwise: metrics are for the scraper, not the internet. */
   METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Off: no metrics listener and no per-request histogram (the bench measures the cost). */
+  METRICS_ENABLED: bool.default(true),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')

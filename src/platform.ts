@@ -113,9 +113,14 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
     api,
     gateway,
     async start() {
-      const metrics = await startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
-      servers.push(metrics.server);
-      log.info({ port: metrics.port, host: config.METRICS_HOST }, 'metrics listening');
+      // Without metrics, port 0 says nothing listens.
+      const metrics = config.METRICS_ENABLED
+        ? await startMetricsServer(config.METRICS_PORT, config.METRICS_HOST)
+        : { server: undefined, port: 0 };
+      if (metrics.server) {
+        servers.push(metrics.server);
+        log.info({ port: metrics.port, host: config.METRICS_HOST }, 'metrics listening');
+      }
       const unwatch = [
         watchPool(infra.sql),
         watchQueue(() => webhookQueue.queue.getJobCountByTypes('wait', 'delayed', 'prioritized')),

@@ -1,6 +1,6 @@
 // `npm run bench [name…]`: builds the server, starts its own platform processes against
 // real Postgres and Redis, runs the benchmarks, prints a table, writes bench-results.json.
-// Names: wake, wake10k, throughput, read, webhooks (all when none given).
+// Names: wake, wake10k, throughput, metrics, read, webhooks (all when none given).
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,8 +26,9 @@ const add = (bench: string, figures: Row['figures'], target: string, met: boolea
 async function withServer<T>(
   fn: (s: ServerProcess, databaseUrl: string) => Promise<T>,
   role: 'all' | 'api' = 'all',
+  extra: Record<string, string> = {},
 ): Promise<T> {
-  const env = await createBenchEnv();
+  const env = await createBenchEnv(extra);
   const server = await startServer(env.env, role);
   try {
     return await fn(server, env.databaseUrl);
@@ -158,6 +159,40 @@ const benches: Record<string, () => Promise<void>> = {
         true,
       );
     }
+  },
+  async metrics() {
+    // Send-message with and without metrics (METRICS_ENABLED), alternated so drift on a
+    // shared machine falls on both; the server's CPU per request is the figure (requests per
+    // second follow the other tenants of the machine more than the server).
+    const runs: Record<'on' | 'off', { rps: number; cpu: number }[]> = { on: [], off: [] };
+    for (let i = 0; i < 3; i++) {
+      for (const mode of ['on', 'off'] as const) {
+        const enabled = { METRICS_ENABLED: mode === 'on' ? 'true' : 'false' };
+        const r = await withServer((s) => sendThroughput(s.child.pid!, s.url), 'all', enabled);
+        runs[mode].push({ rps: r.quanta.rps, cpu: r.quanta.cpu_ms_per_request.server });
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const cpuOn = median(runs.on.map((r) => r.cpu));
+    const cpuOff = median(runs.off.map((r) => r.cpu));
+    const rpsOn = median(runs.on.map((r) => r.rps));
+    const rpsOff = median(runs.off.map((r) => r.rps));
+    const overhead = Math.round((cpuOn / cpuOff - 1) * 1000) / 10;
+    add(
+      'metrics overhead: send-message, 50 bots (median of 3)',
+      {
+        cpu_ms_on: cpuOn,
+        cpu_ms_off: cpuOff,
+        cpu_overhead: `${overhead}%`,
+        rps_on: rpsOn,
+        rps_off: rpsOff,
+        rps_ratio: ratio(rpsOn, rpsOff),
+        cpu_ms_runs_on: runs.on.map((r) => r.cpu).join('/'),
+        cpu_ms_runs_off: runs.off.map((r) => r.cpu).join('/'),
+      },
+      'server CPU per request ≤ +3%',
+      overhead <= 3,
+    );
   },
   async read() {
     const floor = (await withEnv((env) => durableFloor(env, { writeSeconds: 1 }))).read100;

@@ -21,6 +21,7 @@ export const REASON_STATUS = {
   invalid_field: 400,
   missing_field: 400,
   missing_fields: 400,
+  unknown_fields: 400,
   text_too_long: 400,
   unstorable_text: 400,
   value_out_of_range: 400,

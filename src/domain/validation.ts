@@ -30,6 +30,27 @@ function unstorablePath(value: unknown): PropertyKey[] | undefined {
   return undefined;
 }
 
+/**
+ * The top-level fields a strict body schema does not know, reported before anything else: a
+ * misspelt or misplaced field (`text` for `content`, `buttons` beside `payload`) is the likely
+ * cause of the other issues. In a union, from the branch that failed only on unknown fields.
+ */
+function unknownKeys(issues: readonly z.core.$ZodIssue[]): string[] | undefined {
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) return issue.keys;
+  }
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_union' || issue.path.length > 0) continue;
+    for (const branch of issue.errors) {
+      if (branch.length > 0 && branch.every((i) => i.code === 'unrecognized_keys')) {
+        const keys = unknownKeys(branch);
+        if (keys) return keys;
+      }
+    }
+  }
+  return undefined;
+}
+
 /** Parse input with a zod schema; a failure is a 400 that names the first bad field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input ?? {}, { reportInput: true });
@@ -42,6 +63,8 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
     }
     return r.data;
   }
+  const unknown = unknownKeys(r.error.issues);
+  if (unknown) throw appError('unknown_fields', { field: unknown.join(', ') });
   const issue = r.error.issues[0]!;
   const field = fieldName(issue.path) || undefined;
   // The value as the schema saw it (after any preprocessing): absent means missing.

@@ -5,6 +5,7 @@ import { jsonBody, mediaBodyLimit, type BodyReaders } from './body';
 import { EdgeLimits } from './edge-limits';
 import { errorHandler, messengerEnvelope, notFoundHandler, quantaEnvelope } from './errors';
 import { healthRoutes } from './health.routes';
+import { openApiRoutes } from './openapi/routes';
 import { createBotRateLimiter, userWriteLimit } from './rate-limit';
 import { gatewayRouter } from './gateway/router';
 import { messengerApi } from './messenger';
@@ -23,6 +24,7 @@ export function createApiApp(
   const { config, log, db, redis } = infra;
   const app = baseApp(config, log);
   app.use(healthRoutes(db, redis));
+  app.use(openApiRoutes());
   const onError = errorHandler(log, quantaEnvelope);
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
   // The gateway reads its own bodies (forms, uploads, larger limit), after its token.

@@ -15,6 +15,6 @@ export function baseApp(config: Config, log: Logger, surface?: Surface): Express
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
   securityHeaders(app);
-  app.use(requestLog(log, surface));
+  app.use(requestLog(log, surface, config.METRICS_ENABLED));
   return app;
 }

@@ -23,6 +23,7 @@ export const quantaSentences: Record<Reason, Sentence> = {
   text_too_long: fieldSays,
   missing_field: (e) => `${e.field} is required${e.detail ? ` ${e.detail}` : ''}`,
   missing_fields: (e) => `${e.field} are required`,
+  unknown_fields: (e) => `unknown field${e.field?.includes(',') ? 's' : ''}: ${e.field}`,
   unstorable_text: () => 'text must not contain NUL (\\u0000) characters',
   value_out_of_range: () => 'a value is malformed or out of range',
   value_too_large: () => 'a value is too large or too complex',

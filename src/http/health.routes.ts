@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { op } from './openapi/operation';
 import type { Db } from '../infra/db/prisma';
 import type { Redis } from '../infra/redis';
 
@@ -37,3 +39,19 @@ export function healthRoutes(db: Db, redis: Redis): Router {
   });
   return r;
 }
+
+/** OpenAPI registrations of the routes above. */
+export const healthDocs = [
+  op('get', '/health', 'none', 'Liveness: the process answers', {
+    answers: { 200: { description: 'Alive', schema: z.object({ status: z.literal('ok') }) } },
+  }),
+  op('get', '/ready', 'none', 'Readiness: Postgres and Redis answer', {
+    answers: {
+      200: { description: 'Ready', schema: z.object({ status: z.string() }).loose() },
+      503: {
+        description: 'A dependency is down',
+        schema: z.object({ status: z.string() }).loose(),
+      },
+    },
+  }),
+];

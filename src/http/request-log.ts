@@ -99,9 +99,9 @@ function surfaceOf(url: string): Surface | undefined {
  * whichever of finish / close / error comes first; a request holds only its start time, not
  * pino-http's ~1.2 KB (docs/performance.md). The same timing feeds
  * `http_request_duration_seconds`; `surface` fixes the API (the gateway's own listener),
- * otherwise the path's mount tells it.
+ * otherwise the path's mount tells it; `recordMetrics` false (METRICS_ENABLED) skips it.
  */
-export function requestLog(log: Logger, surface?: Surface): RequestHandler {
+export function requestLog(log: Logger, surface?: Surface, recordMetrics = true): RequestHandler {
   function logResponse(this: Logged, err?: Error): void {
     const start = this[STARTED];
     if (start === undefined) return;
@@ -110,7 +110,7 @@ export function requestLog(log: Logger, surface?: Surface): RequestHandler {
     const { req } = this;
     const elapsed = performance.now() - start;
     const face = surface ?? surfaceOf(req.originalUrl ?? req.url ?? '');
-    if (face) {
+    if (face && recordMetrics) {
       httpRequestDuration
         .labels(
           face,

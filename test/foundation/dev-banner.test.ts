@@ -20,7 +20,7 @@ afterAll(async () => {
   await drop();
 });
 
-it('prints the API, gateway and metrics URLs, where the secrets are, and a first command', () => {
+it('prints the API, docs, gateway and metrics URLs, where the secrets are, and a first command', async () => {
   const port = new URL(proc.url).port;
   const run = spawnSync('scripts/dev-ready.sh', [String(proc.child.pid)], {
     cwd: PROJECT_ROOT,
@@ -39,4 +39,7 @@ it('prints the API, gateway and metrics URLs, where the secrets are, and a first
   expect(run.stdout).toContain(`http://127.0.0.1:${env.METRICS_PORT}/metrics`);
   expect(run.stdout).toContain('.secrets.dev.json');
   expect(run.stdout).toContain(`curl -s http://127.0.0.1:${port}/api/v1/auth/register`);
+  expect(run.stdout).toContain(`http://127.0.0.1:${port}/docs`);
+  expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
+  expect((await fetch(`http://127.0.0.1:${port}/openapi.json`)).status).toBe(200);
 });

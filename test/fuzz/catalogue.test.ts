@@ -17,12 +17,16 @@ import { formEncode, jsonBytes, send, useFuzzPlatform, Wire, type Fuzz } from '.
 import type { Input } from './arbitraries';
 
 /**
- * Routes outside the catalogue on purpose: liveness and readiness take no input at all; logout
- * and logout-all take none either, and their valid call would end the fuzz user's session for
- * every endpoint after it (test/accounts/tokens.test.ts covers them).
+ * Routes outside the catalogue on purpose: liveness, readiness, the OpenAPI document and its
+ * page take no input at all; logout and logout-all take none either, and their valid call
+ * would end the fuzz user's session for every endpoint after it (test/accounts/tokens.test.ts
+ * covers them).
  */
 const INFRASTRUCTURE = [
   'GET /health',
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /docs/start.js',
   'GET /ready',
   'POST /api/v1/auth/logout',
   'POST /api/v1/auth/logout-all',

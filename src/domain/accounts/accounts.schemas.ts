@@ -19,13 +19,13 @@ export const password = z
     message: 'must not be only letters or only digits',
   });
 
-export const registerBody = z.object({
+export const registerBody = z.strictObject({
   username,
   password,
   display_name: nameField(64).optional(),
 });
 
-export const loginBody = z.object({
+export const loginBody = z.strictObject({
   username: z.string().trim().toLowerCase().max(64),
   password: z.string().max(128),
 });

@@ -30,7 +30,7 @@ const avatar = z
     'must be an http(s) URL or base64 image data',
   );
 
-export const registerBotBody = z.object({
+export const registerBotBody = z.strictObject({
   name: nameField(64),
   username: z
     .string()
@@ -48,7 +48,7 @@ export const registerBotBody = z.object({
     .optional(),
 });
 
-export const setCommandsBody = z.object({ commands });
+export const setCommandsBody = z.strictObject({ commands });
 
 export type BotCommand = z.output<typeof command>;
 export type RegisterBotCommand = z.output<typeof registerBotBody>;

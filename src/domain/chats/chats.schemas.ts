@@ -5,8 +5,8 @@ const uuid = z.uuid('must be a UUID');
 
 export const openChatBody = z.union(
   [
-    z.object({ bot_id: uuid }),
-    z.object({
+    z.strictObject({ bot_id: uuid }),
+    z.strictObject({
       username: z
         .string()
         .trim()
@@ -14,7 +14,7 @@ export const openChatBody = z.union(
         .regex(/^@?[a-z][a-z0-9_]{2,31}$/, 'must be a username')
         .transform((u) => u.replace(/^@/, '')),
     }),
-    z.object({
+    z.strictObject({
       type: z.literal('group'),
       title: nameField(128),
       member_ids: z.array(uuid).max(200, 'at most 200 members').default([]),
@@ -26,9 +26,12 @@ export const openChatBody = z.union(
   },
 );
 
-export const addMemberBody = z.union([z.object({ bot_id: uuid }), z.object({ user_id: uuid })], {
-  error: 'send {bot_id} or {user_id}',
-});
+export const addMemberBody = z.union(
+  [z.strictObject({ bot_id: uuid }), z.strictObject({ user_id: uuid })],
+  {
+    error: 'send {bot_id} or {user_id}',
+  },
+);
 
 export const chatQuery = z.object({ chat_id: z.string().max(64) });
 
@@ -57,4 +60,4 @@ export const chatAction = z
   .enum(CHAT_ACTIONS, { error: `must be one of ${CHAT_ACTIONS.join(', ')}` })
   .default('typing');
 
-export const chatActionBody = z.object({ chat_id: z.string().max(64), action: chatAction });
+export const chatActionBody = z.strictObject({ chat_id: z.string().max(64), action: chatAction });

@@ -24,7 +24,7 @@ export const caption = z.string().max(MAX_CONTENT, `must be at most ${MAX_CONTEN
 const id = z.string().max(64);
 const replyTo = z.uuid('must be a UUID').optional();
 
-export const userMessageBody = z.object({
+export const userMessageBody = z.strictObject({
   /** Required, except with `media`, where it is the optional caption. */
   content: content.optional(),
   payload: userPayload.optional(),
@@ -32,14 +32,14 @@ export const userMessageBody = z.object({
   media: userMediaInput.optional(),
 });
 
-export const botMessageBody = z.object({
+export const botMessageBody = z.strictObject({
   chat_id: id,
   content,
   payload: payload.optional(),
   reply_to_message_id: replyTo,
 });
 
-export const sendPhotoBody = z.object({
+export const sendPhotoBody = z.strictObject({
   chat_id: id,
   photo: base64,
   mime: photoMime,
@@ -50,7 +50,7 @@ export const sendPhotoBody = z.object({
   reply_to_message_id: replyTo,
 });
 
-export const sendDocumentBody = z.object({
+export const sendDocumentBody = z.strictObject({
   chat_id: id,
   document: base64,
   file_name: fileName,
@@ -64,7 +64,7 @@ export const sendDocumentBody = z.object({
 /** The "forwarded from" label: a name as readers see it. */
 export const forwardLabel = nameField(128);
 
-export const forwardBody = z.object({
+export const forwardBody = z.strictObject({
   chat_id: id,
   content,
   /** The "forwarded from" label; the forwarding bot's name when absent. */
@@ -72,11 +72,11 @@ export const forwardBody = z.object({
   payload: payload.optional(),
 });
 
-export const messageRef = z.object({ chat_id: id, message_id: id });
+export const messageRef = z.strictObject({ chat_id: id, message_id: id });
 
 export const botEditBody = messageRef.extend({ content });
 
-export const userEditBody = z.object({ content });
+export const userEditBody = z.strictObject({ content });
 
 /** `buttons: []` (or null) removes the keyboard. */
 export const replyMarkupBody = messageRef.extend({ buttons: buttons.nullable() });
@@ -86,11 +86,11 @@ export const listQuery = z.object({
   before: z.uuid('must be a message id').optional(),
 });
 
-export const tapBody = z.object({
+export const tapBody = z.strictObject({
   callback_data: z.string().min(1, 'must not be empty').max(256),
 });
 
-export const answerCallbackBody = z.object({
+export const answerCallbackBody = z.strictObject({
   callback_id: z.string().max(64),
   text: z.string().max(200, 'must be at most 200 characters').optional(),
   show_alert: z.boolean().optional(),
@@ -99,4 +99,4 @@ export const answerCallbackBody = z.object({
 });
 
 /** Telegram's optional message_id: unpin only if that message is the pinned one. */
-export const unpinBody = z.object({ chat_id: id, message_id: id.optional() });
+export const unpinBody = z.strictObject({ chat_id: id, message_id: id.optional() });

@@ -11,7 +11,7 @@ export const pollOptions = z
   .max(10, 'a poll needs 2 to 10 options')
   .refine((o) => new Set(o).size === o.length, 'options must be different');
 
-export const sendPollBody = z.object({
+export const sendPollBody = z.strictObject({
   chat_id: z.string().max(64),
   question: pollQuestion,
   options: pollOptions,
@@ -20,7 +20,7 @@ export const sendPollBody = z.object({
   reply_to_message_id: z.uuid('must be a UUID').optional(),
 });
 
-export const voteBody = z.object({
+export const voteBody = z.strictObject({
   /** Option indexes; [] retracts the vote. */
   option_ids: z
     .array(z.number().int('must be an integer').min(0, 'must be an option id'))

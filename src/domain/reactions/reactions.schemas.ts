@@ -11,9 +11,9 @@ export const emoji = z
   .max(32, 'must be one emoji')
   .refine((s) => EMOJI.test(s), 'must be one emoji');
 
-export const userReactionBody = z.object({ emoji });
+export const userReactionBody = z.strictObject({ emoji });
 
-export const botReactionBody = z.object({
+export const botReactionBody = z.strictObject({
   chat_id: z.string().max(64),
   message_id: z.string().max(64),
   emoji,

@@ -13,7 +13,7 @@ export const maxConnections = z.number().int().min(1).max(100);
 /** Update-log types (`callback`, not Telegram's `callback_query`); empty means all. */
 export const allowedUpdates = z.array(z.string().max(32)).max(20);
 
-export const setWebhookBody = z.object({
+export const setWebhookBody = z.strictObject({
   url: webhookUrl,
   secret: z.string().max(200).optional(),
   secret_token: secretToken.optional(),

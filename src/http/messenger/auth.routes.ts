@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Router } from 'express';
 import type { AccountsService } from '../../domain/accounts/accounts.service';
 import { loginBody, registerBody } from '../../domain/accounts/accounts.schemas';
@@ -6,6 +7,8 @@ import { bearerToken } from '../auth';
 import { clientAddress } from '../client-address';
 import { userOf } from '../context';
 import { sessionView, toPublicUser } from './user-view';
+import { op } from '../openapi/operation';
+import { publicUser, session } from '../openapi/wire';
 
 /** Sign-up and sign-in: the messenger routes that take no JWT (limited per client address). */
 export function signInRoutes(accounts: AccountsService): Router {
@@ -38,3 +41,22 @@ export function accountRoutes(accounts: AccountsService): Router {
   });
   return r;
 }
+
+/** OpenAPI registrations of the routes above (relative to /api/v1/auth). */
+export const authDocs = [
+  op('post', '/register', 'none', 'Create an account; answers a session', {
+    body: registerBody,
+    answers: { 201: { description: 'The account and its JWT', schema: session } },
+  }),
+  op('post', '/login', 'none', 'Sign in', {
+    body: loginBody,
+    answers: { 200: { description: 'The account and a new JWT', schema: session } },
+  }),
+  op('get', '/me', 'jwt', 'The signed-in account', {
+    answers: { 200: { description: 'The account', schema: z.object({ user: publicUser }) } },
+  }),
+  op('post', '/logout', 'jwt', 'Revoke this JWT', { answers: { 204: { description: 'Done' } } }),
+  op('post', '/logout-all', 'jwt', "Revoke every one of the account's JWTs", {
+    answers: { 204: { description: 'Done' } },
+  }),
+];

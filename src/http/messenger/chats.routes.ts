@@ -13,6 +13,9 @@ import { toCallbackState } from './callback-view';
 import { toChatView } from './chat-view';
 import { toMessengerEvent } from './event-view';
 import { toMessengerMessage } from './message-view';
+import { z } from 'zod';
+import { op } from '../openapi/operation';
+import { callbackState, chat, event, message, page } from '../openapi/wire';
 
 /**
  * The messenger's user side: chats, messages, button taps, the event feed. `limitWrites`
@@ -93,3 +96,58 @@ export function messengerRoutes(
   });
   return r;
 }
+
+/** OpenAPI registrations of the routes above (relative to /api/v1). */
+export const chatDocs = [
+  op(
+    'post',
+    '/chats',
+    'jwt',
+    'Open the private chat with a bot or a person (by id or username), or create a group',
+    {
+      body: openChatBody,
+      answers: {
+        200: { description: 'The private chat, already open', schema: z.object({ chat }) },
+        201: { description: 'The new chat', schema: z.object({ chat }) },
+      },
+    },
+  ),
+  op('get', '/chats', 'jwt', 'My chats, newest first, a page at a time', {
+    query: pageQuery,
+    answers: { 200: { description: 'A page of chats', schema: page('chats', chat) } },
+  }),
+  op('get', '/chats/:chat_id', 'jwt', 'One chat', {
+    answers: { 200: { description: 'The chat', schema: z.object({ chat }) } },
+  }),
+  op('get', '/chats/:chat_id/messages', 'jwt', "A chat's messages, newest last", {
+    query: listQuery,
+    answers: {
+      200: { description: 'Messages', schema: z.object({ messages: z.array(message) }) },
+    },
+  }),
+  op('post', '/chats/:chat_id/messages', 'jwt', 'Send a message (text, buttons, media)', {
+    body: userMessageBody,
+    answers: { 201: { description: 'The message', schema: z.object({ message }) } },
+  }),
+  op('post', '/chats/:chat_id/messages/:message_id/callback', 'jwt', 'Tap an inline button', {
+    body: tapBody,
+    answers: {
+      202: {
+        description: "The tap's id: poll GET /callbacks/{callback_id} for the answer",
+        schema: z.object({ callback_id: z.string() }),
+      },
+    },
+  }),
+  op('get', '/callbacks/:callback_id', 'jwt', "A tap and the bot's answer", {
+    answers: { 200: { description: 'The tap', schema: callbackState } },
+  }),
+  op('get', '/events', 'jwt', 'My feed: long-poll for what happened in my chats', {
+    query: feedQuery,
+    answers: {
+      200: {
+        description: 'Events after the cursor, and the next cursor',
+        schema: z.object({ events: z.array(event), cursor: z.string() }),
+      },
+    },
+  }),
+];

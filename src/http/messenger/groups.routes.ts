@@ -6,6 +6,9 @@ import { parse } from '../../domain/validation';
 import { userOf } from '../context';
 import { toChatView } from './chat-view';
 import { toInvitationView } from './invitation-view';
+import { z } from 'zod';
+import { op } from '../openapi/operation';
+import { chat, page } from '../openapi/wire';
 
 /** Group membership: invite or add, leave, remove; the invitee's accept and decline. */
 export function groupRoutes(s: Services): Router {
@@ -43,3 +46,32 @@ export function groupRoutes(s: Services): Router {
   });
   return r;
 }
+
+/** OpenAPI registrations of the routes above (relative to /api/v1). */
+export const groupDocs = [
+  op('post', '/chats/:chat_id/members', 'jwt', 'Add a bot to a group, or invite a person', {
+    body: addMemberBody,
+    answers: { 200: { description: 'The group', schema: z.object({ chat }) } },
+  }),
+  op('post', '/chats/:chat_id/leave', 'jwt', 'Leave a group', {
+    answers: { 204: { description: 'Left' } },
+  }),
+  op('delete', '/chats/:chat_id/members/:user_id', 'jwt', 'Remove a member (the creator)', {
+    answers: { 204: { description: 'Removed' } },
+  }),
+  op('get', '/invitations', 'jwt', 'Group invitations waiting for me', {
+    query: pageQuery,
+    answers: {
+      200: {
+        description: 'A page of invitations',
+        schema: page('invitations', z.object({ id: z.string() }).loose()),
+      },
+    },
+  }),
+  op('post', '/invitations/:invitation_id/accept', 'jwt', 'Join the group', {
+    answers: { 200: { description: 'The group', schema: z.object({ chat }) } },
+  }),
+  op('post', '/invitations/:invitation_id/decline', 'jwt', 'Decline an invitation', {
+    answers: { 204: { description: 'Declined' } },
+  }),
+];

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../services';
 import { userEditBody } from '../../domain/messages/messages.schemas';
@@ -7,6 +8,8 @@ import { parse } from '../../domain/validation';
 import { userOf } from '../context';
 import { sendMedia } from '../media-response';
 import { toMessengerMessage, toPollView } from './message-view';
+import { op } from '../openapi/operation';
+import { message, poll } from '../openapi/wire';
 
 const refOf = (p: Record<string, string | string[]>) => ({
   chatId: String(p.chat_id),
@@ -39,7 +42,8 @@ export function messageActionRoutes(s: Services, limitWrites: RequestHandler): R
   r.delete('/chats/:chat_id/messages/:message_id/reactions', limitWrites, async (req, res) => {
     const user = userOf(req);
     const body = req.body as { emoji?: unknown } | undefined;
-    const { emoji } = parse(userReactionBody, body?.emoji === undefined ? req.query : body);
+    const from = body?.emoji === undefined ? { emoji: req.query.emoji } : body;
+    const { emoji } = parse(userReactionBody, from);
     const message = await s.reactions.setAsUser(user, refOf(req.params), emoji, false);
     res.json({ message: toMessengerMessage(message) });
   });
@@ -56,3 +60,29 @@ export function messageActionRoutes(s: Services, limitWrites: RequestHandler): R
   });
   return r;
 }
+
+/** OpenAPI registrations of the routes above (relative to /api/v1). */
+export const messageActionDocs = [
+  op('patch', '/chats/:chat_id/messages/:message_id', 'jwt', 'Edit my message', {
+    body: userEditBody,
+    answers: { 200: { description: 'The message', schema: z.object({ message }) } },
+  }),
+  op('delete', '/chats/:chat_id/messages/:message_id', 'jwt', 'Delete my message', {
+    answers: { 204: { description: 'Deleted' } },
+  }),
+  op('post', '/chats/:chat_id/messages/:message_id/reactions', 'jwt', 'React with an emoji', {
+    body: userReactionBody,
+    answers: { 200: { description: 'The message', schema: z.object({ message }) } },
+  }),
+  op('delete', '/chats/:chat_id/messages/:message_id/reactions', 'jwt', 'Take a reaction back', {
+    query: userReactionBody.partial(),
+    answers: { 200: { description: 'The message', schema: z.object({ message }) } },
+  }),
+  op('post', '/chats/:chat_id/polls/:message_id/votes', 'jwt', 'Vote ([] retracts)', {
+    body: voteBody,
+    answers: { 200: { description: 'The poll', schema: z.object({ poll }) } },
+  }),
+  op('get', '/media/:media_id', 'jwt', "A photo's or document's bytes", {
+    answers: { 200: { description: 'The bytes', contentType: 'application/octet-stream' } },
+  }),
+];

@@ -9,6 +9,9 @@ import { bodyAfterAuth, hasUser } from '../body';
 import { botOf, userOf } from '../context';
 import { sendMedia } from '../media-response';
 import { registeredBotView, toPublicBot } from './bot-view';
+import { z } from 'zod';
+import { op } from '../openapi/operation';
+import { bot, okAnswer, page, registeredBot } from '../openapi/wire';
 
 /** The bot registry, for owners: JWT in `Authorization`, not a bot token. */
 export function ownerRoutes({ accounts, bots }: Services, body: RequestHandler): Router {
@@ -53,3 +56,40 @@ export function botRoutes({ bots }: Services): Router {
   });
   return r;
 }
+
+/** OpenAPI registrations of `ownerRoutes` (relative to /api/v1/bot). */
+export const ownerDocs = [
+  op('post', '/register', 'jwt', 'Register a bot; answers its key, shown once', {
+    body: registerBotBody,
+    answers: { 201: { description: 'The bot and its key', schema: registeredBot } },
+  }),
+  op('get', '/my-bots', 'jwt', 'My bots, oldest first, a page at a time', {
+    query: pageQuery,
+    answers: { 200: { description: 'A page of bots', schema: page('bots', bot) } },
+  }),
+  op('get', '/avatar/:bot_id', 'jwt', "A bot's uploaded avatar", {
+    answers: { 200: { description: 'The image', contentType: 'image/*' } },
+  }),
+  op('post', '/:bot_id/rotate-key', 'jwt', "Replace a bot's key; the old one stops working", {
+    answers: { 200: { description: 'The bot and its new key', schema: registeredBot } },
+  }),
+  op('delete', '/delete/:bot_id', 'jwt', 'Delete a bot', {
+    answers: { 200: { description: 'Deleted', schema: okAnswer } },
+  }),
+];
+
+/** OpenAPI registrations of `botRoutes` (relative to /api/v1/bot). */
+export const botDocs = [
+  op('get', '/me', 'bot', 'The calling bot', {
+    answers: { 200: { description: 'The bot', schema: z.object({ bot }) } },
+  }),
+  op('post', '/set-commands', 'bot', "Replace the bot's command list", {
+    body: setCommandsBody,
+    answers: {
+      200: {
+        description: 'The commands now set',
+        schema: z.object({ ok: z.literal(true), commands: bot.shape.commands }),
+      },
+    },
+  }),
+];

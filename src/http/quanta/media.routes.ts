@@ -5,6 +5,8 @@ import { parse } from '../../domain/validation';
 import { botOf } from '../context';
 import { sendMedia } from '../media-response';
 import { sentView } from './sent-view';
+import { op } from '../openapi/operation';
+import { sent } from '../openapi/wire';
 
 /** Quanta dialect: photos and documents, inline base64 in, bytes out to member bots. */
 export function mediaRoutes(s: Services): Router {
@@ -52,3 +54,18 @@ export function mediaRoutes(s: Services): Router {
   });
   return r;
 }
+
+/** OpenAPI registrations of the routes above (relative to /api/v1/bot). */
+export const mediaDocs = [
+  op('post', '/send-photo', 'bot', 'Send a photo (base64)', {
+    body: sendPhotoBody,
+    answers: { 200: { description: 'The message', schema: sent } },
+  }),
+  op('post', '/send-document', 'bot', 'Send a document (base64)', {
+    body: sendDocumentBody,
+    answers: { 200: { description: 'The message', schema: sent } },
+  }),
+  op('get', '/media/:media_id', 'bot', "A photo's or document's bytes", {
+    answers: { 200: { description: 'The bytes', contentType: 'application/octet-stream' } },
+  }),
+];

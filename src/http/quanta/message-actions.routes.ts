@@ -16,6 +16,8 @@ import { botOf } from '../context';
 import { toMessengerMessage } from '../messenger/message-view';
 import { toBotChat } from './chat-view';
 import { sentView } from './sent-view';
+import { op } from '../openapi/operation';
+import { chat, message, okAnswer, sent } from '../openapi/wire';
 
 const refOf = (b: z.infer<typeof messageRef>) => ({ chatId: b.chat_id, messageId: b.message_id });
 
@@ -95,3 +97,49 @@ export function messageActionRoutes(s: Services): Router {
   });
   return r;
 }
+
+const withMessage = z.object({ ok: z.literal(true), message });
+
+/** OpenAPI registrations of the routes above (relative to /api/v1/bot). */
+export const messageActionDocs = [
+  op('post', '/edit-message', 'bot', "Edit the bot's message", {
+    body: botEditBody,
+    answers: { 200: { description: 'The message', schema: withMessage } },
+  }),
+  op('post', '/edit-reply-markup', 'bot', "Replace a message's buttons", {
+    body: replyMarkupBody,
+    answers: { 200: { description: 'The message', schema: withMessage } },
+  }),
+  op('post', '/delete-message', 'bot', "Delete the bot's message", {
+    body: messageRef,
+    answers: { 200: { description: 'Deleted', schema: okAnswer } },
+  }),
+  op('post', '/forward-message', 'bot', 'Send text labelled "forwarded from"', {
+    body: forwardBody,
+    answers: { 200: { description: 'The message', schema: sent } },
+  }),
+  op('post', '/send-poll', 'bot', 'Send a poll', {
+    body: sendPollBody,
+    answers: { 200: { description: 'The message', schema: sent } },
+  }),
+  op('post', '/pin-message', 'bot', 'Pin a message', {
+    body: messageRef,
+    answers: { 200: { description: 'Pinned', schema: okAnswer } },
+  }),
+  op('post', '/unpin-message', 'bot', 'Unpin (that message, or whatever is pinned)', {
+    body: unpinBody,
+    answers: { 200: { description: 'Unpinned', schema: okAnswer } },
+  }),
+  op('post', '/set-reaction', 'bot', 'React to a message (add: false removes)', {
+    body: botReactionBody,
+    answers: { 200: { description: 'The message', schema: withMessage } },
+  }),
+  op('post', '/send-chat-action', 'bot', 'Show "typing…" and the like', {
+    body: chatActionBody,
+    answers: { 200: { description: 'Shown', schema: okAnswer } },
+  }),
+  op('get', '/chat', 'bot', 'A chat the bot is in', {
+    query: chatQuery,
+    answers: { 200: { description: 'The chat', schema: z.object({ chat }) } },
+  }),
+];

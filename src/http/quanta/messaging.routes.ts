@@ -9,6 +9,9 @@ import { detached, pollSignal } from '../long-poll';
 import { toCallbackState } from '../messenger/callback-view';
 import { sentView } from './sent-view';
 import { toQuantaUpdate } from './update-view';
+import { z } from 'zod';
+import { op } from '../openapi/operation';
+import { callbackState, sent, update } from '../openapi/wire';
 
 /**
  * Quanta dialect: updates long-poll, send-message, answer-callback. `onError` is the app's
@@ -59,3 +62,26 @@ export function messagingRoutes(
   });
   return r;
 }
+
+/** OpenAPI registrations of the routes above (relative to /api/v1/bot). */
+export const messagingDocs = [
+  op('get', '/updates', 'bot', 'Long-poll for updates (409 while a webhook is set)', {
+    query: pollQuery,
+    answers: {
+      200: { description: 'Updates, oldest first', schema: z.object({ updates: z.array(update) }) },
+    },
+  }),
+  op('post', '/send-message', 'bot', 'Send a message; buttons go in payload.buttons', {
+    body: botMessageBody,
+    answers: { 200: { description: 'The message', schema: sent } },
+  }),
+  op('post', '/answer-callback', 'bot', 'Answer a button tap', {
+    body: answerCallbackBody,
+    answers: {
+      200: {
+        description: 'The tap, answered',
+        schema: callbackState.extend({ ok: z.literal(true) }),
+      },
+    },
+  }),
+];

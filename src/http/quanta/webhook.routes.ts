@@ -4,6 +4,9 @@ import { setWebhookBody } from '../../domain/webhooks/webhooks.schemas';
 import { parse } from '../../domain/validation';
 import { botOf } from '../context';
 import { attemptView, publicKeysView, webhookInfoView, webhookSetView } from './webhook-view';
+import { z } from 'zod';
+import { op } from '../openapi/operation';
+import { okAnswer } from '../openapi/wire';
 
 /** A query value as text: the simple parser gives an array for a repeated key (`5,6` → 5). */
 const queryText = (v: unknown) =>
@@ -35,3 +38,32 @@ export function webhookRoutes(s: Services): Router {
   });
   return r;
 }
+
+const webhookInfo = z.object({ url: z.string().nullable() }).loose();
+
+/** OpenAPI registrations of the routes above (relative to /api/v1/bot). */
+export const webhookDocs = [
+  op('put', '/webhook', 'bot', 'Set the webhook (updates are then POSTed, signed)', {
+    body: setWebhookBody,
+    answers: { 200: { description: 'The webhook and how to verify it', schema: okAnswer } },
+  }),
+  op('get', '/webhook', 'bot', 'The webhook and its delivery state', {
+    answers: { 200: { description: 'The webhook', schema: webhookInfo } },
+  }),
+  op('delete', '/webhook', 'bot', 'Remove the webhook (back to long polling)', {
+    query: z.object({ drop_pending_updates: z.enum(['true', 'false']).optional() }),
+    answers: { 200: { description: 'Removed', schema: okAnswer } },
+  }),
+  op('get', '/webhook/attempts', 'bot', 'Recent delivery attempts', {
+    query: z.object({ limit: z.string().regex(/^\d+$/).optional() }),
+    answers: {
+      200: {
+        description: 'Attempts, newest first',
+        schema: z.object({ attempts: z.array(z.object({}).loose()) }),
+      },
+    },
+  }),
+  op('get', '/webhook/public-key', 'none', 'The Ed25519 keys that sign v1a webhooks', {
+    answers: { 200: { description: 'The verifying keys', schema: z.object({}).loose() } },
+  }),
+];

@@ -12,13 +12,13 @@ import type { Method } from './types';
 import { flag, id, messageText, requiredId, text } from './args';
 
 const ref = { chat_id: requiredId, message_id: requiredId };
-const refArgs = z.object(ref);
+export const refArgs = z.object(ref);
 const refOf = (a: { chat_id: string; message_id: string }) => ({
   chatId: a.chat_id,
   messageId: a.message_id,
 });
 
-const markupArgs = z.object({ ...ref, reply_markup: z.unknown().optional() });
+export const markupArgs = z.object({ ...ref, reply_markup: z.unknown().optional() });
 
 /** An empty (or absent) markup removes the keyboard. */
 export const editMessageReplyMarkup: Method = async ({ ids, bot, params, services }) => {
@@ -38,7 +38,7 @@ const kotoForwardArgs = z.object({
   from: text.pipe(forwardLabel).optional(),
 });
 
-const telegramForwardArgs = z.object({
+export const telegramForwardArgs = z.object({
   chat_id: requiredId,
   from_chat_id: requiredId,
   message_id: requiredId,
@@ -77,7 +77,7 @@ export const pinChatMessage: Method = async ({ bot, params, services }) => {
   return true;
 };
 
-const unpinArgs = z.object({ chat_id: requiredId, message_id: id.optional() });
+export const unpinArgs = z.object({ chat_id: requiredId, message_id: id.optional() });
 
 export const unpinChatMessage: Method = async ({ bot, params, services }) => {
   const a = parse(unpinArgs, params);
@@ -85,7 +85,7 @@ export const unpinChatMessage: Method = async ({ bot, params, services }) => {
   return true;
 };
 
-const reactionArgs = z.object({
+export const reactionArgs = z.object({
   ...ref,
   emoji: emoji.optional(),
   add: flag.default(true),
@@ -115,7 +115,7 @@ function emojiOf(r: { type: string; emoji?: string }): string {
   return r.emoji;
 }
 
-const actionArgs = z.object({ chat_id: requiredId, action: chatAction });
+export const actionArgs = z.object({ chat_id: requiredId, action: chatAction });
 
 export const sendChatAction: Method = async ({ bot, params, services }) => {
   const a = parse(actionArgs, params);

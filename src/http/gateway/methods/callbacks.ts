@@ -3,7 +3,7 @@ import { parse } from '../../../domain/validation';
 import type { Method } from './types';
 import { flag, requiredId, text } from './args';
 
-const answerArgs = z.object({
+export const answerArgs = z.object({
   callback_query_id: requiredId,
   text: text.pipe(z.string().max(200, 'must be at most 200 characters')).optional(),
   show_alert: flag.optional(),

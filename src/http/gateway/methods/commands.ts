@@ -3,10 +3,12 @@ import { setCommandsBody } from '../../../domain/bots/bots.schemas';
 import { parse } from '../../../domain/validation';
 import type { Method } from './types';
 
-// The Quanta body's schema: the same rules for both dialects. `scope` and `language_code`
-// are accepted and ignored (one command list per bot).
+// The Quanta body's rules, loosened as Telegram is: unknown parameters (`scope`,
+// `language_code`, ...) are ignored (one command list per bot).
+export const setMyCommandsArgs = setCommandsBody.loose();
+
 export const setMyCommands: Method = async ({ bot, params, services }) => {
-  const { commands } = parse(setCommandsBody, params);
+  const { commands } = parse(setMyCommandsArgs, params);
   await services.bots.setCommands(bot, commands);
   return true;
 };

@@ -22,7 +22,7 @@ const common = {
   ...replyArgs,
 };
 
-const photoArgs = z.object({
+export const photoArgs = z.object({
   ...common,
   photo: z.unknown().optional(),
   mime: z.string().optional(),
@@ -30,7 +30,7 @@ const photoArgs = z.object({
   h: int.optional(),
 });
 
-const documentArgs = z.object({
+export const documentArgs = z.object({
   ...common,
   document: z.unknown().optional(),
   file_name: z.string().optional(),

@@ -6,7 +6,7 @@ import { tgMessage } from '../shapes';
 import type { Method } from './types';
 import { id, messageText, replyArgs, replyTarget, requiredId } from './args';
 
-const sendMessageArgs = z.object({
+export const sendMessageArgs = z.object({
   chat_id: requiredId,
   text: messageText,
   reply_markup: z.unknown().optional(),
@@ -24,7 +24,7 @@ export const sendMessage: Method = async ({ ids, bot, params, services }) => {
   return tgMessage(ids, sent);
 };
 
-const editMessageTextArgs = z.object({
+export const editMessageTextArgs = z.object({
   inline_message_id: id.optional(),
   chat_id: requiredId,
   message_id: requiredId,

@@ -5,7 +5,7 @@ import { tgMessage } from '../shapes';
 import type { Method } from './types';
 import { flag, id, requiredId, text } from './args';
 
-const pollArgs = z.object({
+export const pollArgs = z.object({
   chat_id: requiredId,
   question: text.pipe(pollQuestion),
   // Telegram sends strings or InputPollOption objects ({text}); Koto sends strings.

@@ -16,7 +16,7 @@ export const getMe: Method = ({ bot, ids }) =>
     supports_inline_queries: false,
   });
 
-const getChatArgs = z.object({ chat_id: requiredId });
+export const getChatArgs = z.object({ chat_id: requiredId });
 
 export const getChat: Method = async ({ ids, bot, params, services }) => {
   const { chat_id } = parse(getChatArgs, params);

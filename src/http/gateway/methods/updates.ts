@@ -12,7 +12,7 @@ import { int } from './args';
  */
 const DEFAULT_TIMEOUT_S = { koto: 25, telegram: 0 };
 
-const getUpdatesArgs = z.object({
+export const getUpdatesArgs = z.object({
   offset: int.optional(),
   limit: int.optional(),
   timeout: int.optional(),

@@ -15,7 +15,7 @@ import { knownKinds } from './updates';
 const names: Record<string, string> = TELEGRAM_NAMES;
 
 // The Quanta body's field rules, after Telegram's coercions (numbers and flags as strings).
-const setArgs = z.object({
+export const setArgs = z.object({
   url: webhookUrl.optional(),
   secret_token: secretToken.optional(),
   max_connections: int.pipe(maxConnections).optional(),
@@ -37,7 +37,7 @@ export const setWebhook: Method = async ({ bot, params, services }) => {
   return true;
 };
 
-const deleteArgs = z.object({ drop_pending_updates: flag.optional() });
+export const deleteArgs = z.object({ drop_pending_updates: flag.optional() });
 
 export const deleteWebhook: Method = async ({ bot, params, services }) => {
   const a = parse(deleteArgs, params);
