@@ -133,7 +133,7 @@ elif [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
 elif command -v docker >/dev/null && docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
   # Compose interpolates the whole file, so the api's required secrets must be set even
   # though postgres and redis do not use them.
-  JWT_SECRET=${JWT_SECRET:-unused} MASTER_KEY=${MASTER_KEY:-unused} \
+  JWT_SECRET=${JWT_SECRET:-unused} MASTER_KEY=${MASTER_KEY:-unused} GATEWAY_KEY=${GATEWAY_KEY:-unused} \
     POSTGRES_PORT=$pg_port REDIS_PORT=$redis_port \
     docker compose -f "$root/docker-compose.yml" up -d "${missing[@]}"
   echo "${missing[*]}: started with docker compose"

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AccountsService } from '../../domain/accounts/accounts.service';
 import { loginBody, registerBody } from '../../domain/accounts/accounts.schemas';
+import { setPublicKeyBody } from '../../domain/e2e/e2e.schemas';
 import { parse } from '../../domain/validation';
 import { bearerToken } from '../auth';
 import { clientAddress } from '../client-address';
@@ -35,6 +36,12 @@ export function accountRoutes(accounts: AccountsService): Router {
   r.post('/logout-all', async (req, res) => {
     await accounts.logoutEverywhere(userOf(req).id);
     res.status(204).end();
+  });
+  r.put('/keys', async (req, res) => {
+    const user = userOf(req);
+    const { public_key } = parse(setPublicKeyBody, req.body);
+    const updated = await accounts.setPublicKey(user, public_key);
+    res.json({ public_key: updated.publicKey });
   });
   return r;
 }

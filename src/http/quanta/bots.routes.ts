@@ -3,6 +3,7 @@ import type { Services } from '../../services';
 import { commandsOf } from '../../domain/bots/bots.service';
 import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
 import { pageQuery } from '../../domain/pagination';
+import { setPublicKeyBody } from '../../domain/e2e/e2e.schemas';
 import { parse } from '../../domain/validation';
 import { authenticateUser } from '../auth';
 import { bodyAfterAuth, hasUser } from '../body';
@@ -31,6 +32,12 @@ export function ownerRoutes({ accounts, bots }: Services, body: RequestHandler):
   r.post('/:bot_id/rotate-key', asOwner, async (req, res) => {
     const rotated = await bots.rotateKey(userOf(req).id, String(req.params.bot_id));
     res.json(registeredBotView(rotated));
+  });
+  r.put('/keys/:bot_id', asOwner, bodyAfterAuth(body, hasUser), async (req, res) => {
+    const ownerId = userOf(req).id;
+    const { public_key } = parse(setPublicKeyBody, req.body);
+    const bot = await bots.setPublicKey(ownerId, String(req.params.bot_id), public_key);
+    res.json({ bot: toPublicBot(bot) });
   });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));

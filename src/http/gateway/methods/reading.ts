@@ -14,6 +14,8 @@ export const getMe: Method = ({ bot, ids }) =>
     // Every bot member of a group sees every message (there is no privacy mode).
     can_read_all_group_messages: true,
     supports_inline_queries: false,
+    public_key: bot.user.publicKey,
+    key_custody: bot.keyCustody,
   });
 
 const getChatArgs = z.object({ chat_id: requiredId });
