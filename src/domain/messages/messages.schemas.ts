@@ -76,7 +76,11 @@ export const messageRef = z.object({ chat_id: id, message_id: id });
 
 export const botEditBody = messageRef.extend({ content });
 
-export const userEditBody = z.object({ content });
+/** An encrypted message is replaced by a new box with its own nonce. */
+export const userEditBody = z.object({
+  content,
+  payload: z.object({ nonce: z.string().max(64) }).optional(),
+});
 
 /** `buttons: []` (or null) removes the keyboard. */
 export const replyMarkupBody = messageRef.extend({ buttons: buttons.nullable() });

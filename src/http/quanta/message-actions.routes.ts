@@ -91,7 +91,10 @@ export function messageActionRoutes(s: Services): Router {
   r.get('/chat', async (req, res) => {
     const bot = botOf(req);
     const { chat_id } = parse(chatQuery, req.query);
-    res.json({ chat: toBotChat(await s.chats.getForBot(bot, chat_id), bot.userId) });
+    const found = await s.chats.getForBot(bot, chat_id);
+    // A managed bot reads its pinned box opened, as it reads its updates.
+    const pinned = found.pinned && (await s.boxes.revealMessage(bot, found.pinned));
+    res.json({ chat: toBotChat({ ...found, pinned }, bot.userId) });
   });
   return r;
 }
