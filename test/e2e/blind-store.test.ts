@@ -1,5 +1,5 @@
 // Step 5: after a scripted encrypted conversation (a person and managed bots, through the
-// Quanta API, the gateway and a webhook; a bot reply; edits both ways), nothing the relay
+// Quanta API, the gateway and a webhook; a bot reply; edits both ways; a group with a bot), nothing the relay
 // keeps or says holds the plaintext: not a pg_dump of the database, not any Redis key or
 // value under the platform's prefix (nor anything published on its channels meanwhile), not
 // the logs at trace level. The bots and the person did read the plaintext: the controls.
@@ -12,7 +12,7 @@ import { createPlatform, type Platform } from '../../src/platform';
 import { createTestEnv, type Env } from '../support/platform';
 import { Receiver } from '../support/receiver';
 import { bearer, botAuth, openChat, registerBot } from '../support/fixtures';
-import { botPublicKey, keyedUser, seal, unseal } from './support';
+import { botPublicKey, groupOf, keyedUser, seal, sealGroup, unseal, unsealGroup } from './support';
 
 const SECRETS = [
   'alpha-quanta-inbound',
@@ -23,6 +23,8 @@ const SECRETS = [
   'foxtrot-person-edit',
   'golf-webhook-inbound',
   'hotel-webhook-method-reply',
+  'india-group-inbound',
+  'juliet-group-bot-reply',
 ];
 
 let env: Env;
@@ -172,6 +174,32 @@ it('the relay keeps and says no plaintext of an encrypted conversation', async (
   expect(seen.sort()).toEqual(
     [alpha, bravo, foxtrot, golf, hotel, foxtrot, bravo, echo, delta].sort(),
   );
+
+  // A group of two people and a managed bot: a person's sealed message, the bot's reply.
+  const ben = await keyedUser(http);
+  const groupBot = await registerBot(http, user);
+  const group = await groupOf(http, user, [ben], [groupBot]);
+  await http
+    .post(`/api/v1/chats/${group.chatId}/messages`)
+    .set(bearer(user))
+    .send(sealGroup(SECRETS[8]!, group.members, user.keys.secretKey))
+    .expect(201);
+  const gq = await http.get('/api/v1/bot/updates?timeout=0').set(botAuth(groupBot)).expect(200);
+  await http
+    .post('/api/v1/bot/send-message')
+    .set(botAuth(groupBot))
+    .send({ chat_id: group.chatId, content: SECRETS[9] })
+    .expect(200);
+  const groupHistory = await http
+    .get(`/api/v1/chats/${group.chatId}/messages`)
+    .set(bearer(ben))
+    .expect(200);
+  expect([
+    gq.body.updates[0].payload.content,
+    ...groupHistory.body.messages.map((m: Parameters<typeof unsealGroup>[0]) =>
+      unsealGroup(m, ben.id, ben.keys.secretKey),
+    ),
+  ]).toEqual([SECRETS[8], SECRETS[8], SECRETS[9]]);
 
   const dump = execFileSync('pg_dump', ['--no-owner', env.DATABASE_URL!], {
     maxBuffer: 256 * 1024 * 1024,

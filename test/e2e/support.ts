@@ -4,7 +4,7 @@ import nacl from 'tweetnacl';
 import type supertest from 'supertest';
 import type { Platform } from '../../src/platform';
 import { openSecret } from '../../src/domain/crypto/secret-box';
-import { bearer, registerUser, type TestUser } from '../support/fixtures';
+import { acceptInvitations, bearer, registerUser, type TestUser } from '../support/fixtures';
 
 type Http = ReturnType<typeof supertest>;
 
@@ -59,4 +59,81 @@ export async function managedSecret(platform: Platform, botId: string): Promise<
 export async function botPublicKey(http: Http, apiKey: string): Promise<string> {
   const me = await http.get('/api/v1/bot/me').set('x-bot-token', apiKey).expect(200);
   return me.body.bot.public_key as string;
+}
+
+export interface GroupMessageView {
+  content: string;
+  payload: {
+    nonce?: string;
+    sender_public_key?: string;
+    keys?: Record<string, { nonce: string; box: string }>;
+  };
+}
+
+/**
+ * The client's group send: the text sealed once with secretbox under a random key, and that
+ * key boxed for each member (`payload.keys`, by member id), the sender included.
+ */
+export function sealGroup(
+  text: string,
+  members: { id: string; public_key: string }[],
+  secretKey: Uint8Array,
+) {
+  const messageKey = nacl.randomBytes(nacl.secretbox.keyLength);
+  const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
+  const keys: Record<string, { nonce: string; box: string }> = {};
+  for (const m of members) {
+    const n = nacl.randomBytes(nacl.box.nonceLength);
+    keys[m.id] = {
+      nonce: b64(n),
+      box: b64(nacl.box(messageKey, n, unb64(m.public_key), secretKey)),
+    };
+  }
+  const content = b64(nacl.secretbox(Buffer.from(text), nonce, messageKey));
+  return { content, payload: { nonce: b64(nonce), keys } };
+}
+
+/** The client's group read: its entry in `payload.keys` opens the message key. */
+export function unsealGroup(
+  m: GroupMessageView,
+  myId: string,
+  secretKey: Uint8Array,
+): string | null {
+  const entry = m.payload.keys?.[myId];
+  if (!entry || !m.payload.nonce || !m.payload.sender_public_key) return null;
+  const messageKey = nacl.box.open(
+    unb64(entry.box),
+    unb64(entry.nonce),
+    unb64(m.payload.sender_public_key),
+    secretKey,
+  );
+  if (!messageKey) return null;
+  const opened = nacl.secretbox.open(unb64(m.content), unb64(m.payload.nonce), messageKey);
+  return opened && Buffer.from(opened).toString('utf8');
+}
+
+/**
+ * A group of `owner`, the `people` (who accept their invitations) and `bots`; its members as
+ * the messenger lists them (id, public_key).
+ */
+export async function groupOf(
+  http: Http,
+  owner: TestUser,
+  people: TestUser[],
+  bots: { id: string }[],
+): Promise<{ chatId: string; members: { id: string; public_key: string }[] }> {
+  const res = await http
+    .post('/api/v1/chats')
+    .set(bearer(owner))
+    .send({
+      type: 'group',
+      title: 'Sealed',
+      member_ids: people.map((p) => p.id),
+      bot_ids: bots.map((b) => b.id),
+    })
+    .expect(201);
+  const chatId = res.body.chat.id as string;
+  for (const p of people) await acceptInvitations(http, p);
+  const chat = await http.get(`/api/v1/chats/${chatId}`).set(bearer(owner)).expect(200);
+  return { chatId, members: chat.body.chat.members };
 }

@@ -67,3 +67,77 @@ export function openText(
     return null;
   }
 }
+
+export const SECRETBOX_KEY_BYTES = nacl.secretbox.keyLength;
+export const SECRETBOX_OVERHEAD = nacl.secretbox.overheadLength;
+/** A message key boxed for one member: the 32-byte key and the Poly1305 tag. */
+export const KEY_BOX_BYTES = SECRETBOX_KEY_BYTES + BOX_OVERHEAD;
+
+/** The message key boxed for one member of a group. */
+export interface KeyEntry {
+  /** base64, 24 bytes */
+  nonce: string;
+  /** base64 box of the 32-byte message key */
+  box: string;
+}
+
+export interface GroupSealed extends SealedText {
+  /** member id → the message key boxed to that member's public key */
+  keys: Record<string, KeyEntry>;
+}
+
+/**
+ * A group message: the text sealed once with secretbox under a fresh random key, and that key
+ * boxed from the holder of `secretKey` to each member's public key.
+ */
+export function sealForGroup(
+  plaintext: string,
+  members: { id: string; publicKey: Uint8Array }[],
+  secretKey: Uint8Array,
+): GroupSealed {
+  const messageKey = nacl.randomBytes(SECRETBOX_KEY_BYTES);
+  const nonce = nacl.randomBytes(NONCE_BYTES);
+  try {
+    const box = nacl.secretbox(Buffer.from(plaintext, 'utf8'), nonce, messageKey);
+    const keys: Record<string, KeyEntry> = {};
+    for (const m of members) {
+      const keyNonce = nacl.randomBytes(NONCE_BYTES);
+      const sealed = nacl.box(messageKey, keyNonce, m.publicKey, secretKey);
+      keys[m.id] = { nonce: toBase64(keyNonce), box: toBase64(sealed) };
+    }
+    return { box: toBase64(box), nonce: toBase64(nonce), keys };
+  } finally {
+    messageKey.fill(0);
+  }
+}
+
+/**
+ * The text of a group message for the member whose key `entry` is, or null when the key box
+ * or the text does not open (or is not UTF-8).
+ */
+export function openGroupText(
+  sealed: SealedText,
+  entry: KeyEntry,
+  senderPublicKey: string,
+  secretKey: Uint8Array,
+): string | null {
+  const keyBox = decodeBase64(entry.box);
+  const keyNonce = decodeBase64(entry.nonce);
+  const sender = decodeBase64(senderPublicKey);
+  const box = decodeBase64(sealed.box);
+  const nonce = decodeBase64(sealed.nonce);
+  if (!keyBox || !box || keyNonce?.length !== NONCE_BYTES || nonce?.length !== NONCE_BYTES) {
+    return null;
+  }
+  if (sender?.length !== PUBLIC_KEY_BYTES) return null;
+  const messageKey = nacl.box.open(keyBox, keyNonce, sender, secretKey);
+  if (messageKey?.length !== SECRETBOX_KEY_BYTES) return null;
+  const opened = nacl.secretbox.open(box, nonce, messageKey);
+  messageKey.fill(0);
+  if (!opened) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(opened);
+  } catch {
+    return null;
+  }
+}

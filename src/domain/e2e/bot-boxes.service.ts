@@ -4,12 +4,12 @@
 import type { Db } from '../../infra/db/prisma';
 import type { BotWithUser } from '../bots/bots.service';
 import type { Recipient } from '../chats/chats.service';
-import { boxText, decodeBase64, openText } from '../crypto/e2e-box';
+import { boxText, decodeBase64, openGroupText, openText, sealForGroup } from '../crypto/e2e-box';
 import { botCommand } from '../messages/bot-command';
 import type { ChatType, MessagePayload, MessageRecord } from '../messages/message';
 import { personOf } from '../messages/message-query';
 import type { Update } from '../updates/update';
-import { encryptionKeys, isEncrypted, withoutStamps } from './envelope';
+import { chatEncryption, isEncrypted, keyBoxesOf, withoutStamps } from './envelope';
 import { openManagedSecret } from './managed-keys';
 
 /** A managed bot's text sealed to the person it talks to: what is stored instead. */
@@ -48,19 +48,28 @@ export class BotBoxes {
     members: Recipient[],
     text: string,
   ): Promise<BotBox | null> {
-    const keys = encryptionKeys(chatType, members, personOf(bot.user));
-    if (!keys || text === '') return null;
+    const enc = chatEncryption(chatType, members, personOf(bot.user));
+    if (!enc || text === '') return null;
     const secret = await this.secretKey(bot);
     if (!secret) return null;
     try {
-      const sealed = boxText(text, decodeBase64(keys.recipient)!, secret);
+      if (enc.kind === 'direct') {
+        const sealed = boxText(text, decodeBase64(enc.recipient)!, secret);
+        return {
+          content: sealed.box,
+          stamps: {
+            nonce: sealed.nonce,
+            sender_public_key: enc.sender,
+            recipient_public_key: enc.recipient,
+          },
+        };
+      }
+      // The bot's own entry too: its edge opens its message again (quotes, pins, edits).
+      const to = enc.members.map((m) => ({ id: m.userId, publicKey: decodeBase64(m.publicKey)! }));
+      const sealed = sealForGroup(text, to, secret);
       return {
         content: sealed.box,
-        stamps: {
-          nonce: sealed.nonce,
-          sender_public_key: keys.sender,
-          recipient_public_key: keys.recipient,
-        },
+        stamps: { nonce: sealed.nonce, keys: sealed.keys, sender_public_key: enc.sender },
       };
     } finally {
       secret.fill(0);
@@ -125,17 +134,29 @@ function revealUpdate(u: Update, bot: BotWithUser, secret: Uint8Array): Update {
 }
 
 /**
- * A box between the bot and the person: the peer is the recipient of the bot's own
- * messages and the sender of anyone else's. One that does not open stays as stored (nonce
+ * A box the bot can open: in a direct chat the peer is the recipient of the bot's own
+ * messages and the sender of anyone else's; in a group, the bot's entry in `payload.keys`
+ * (boxed by the sender) opens the message key. One that does not open stays as stored (nonce
  * and keys included), so the bot can tell it from text.
  */
 function openFor(m: MessageRecord, botUserId: string, secret: Uint8Array): MessageRecord {
   const replyTo = m.replyTo ? openFor(m.replyTo, botUserId, secret) : m.replyTo;
   const withQuote = replyTo === m.replyTo ? m : { ...m, replyTo };
   if (!isEncrypted(m)) return withQuote;
-  const peer =
-    m.sender.id === botUserId ? m.payload.recipient_public_key : m.payload.sender_public_key;
-  if (typeof peer !== 'string') return withQuote;
-  const text = openText({ box: m.content, nonce: m.payload.nonce as string }, peer, secret);
+  const sealed = { box: m.content, nonce: m.payload.nonce as string };
+  const keys = keyBoxesOf(m.payload);
+  let text: string | null;
+  if (keys) {
+    // A group message: the message key boxed for this bot, from the sender.
+    const entry = keys[botUserId];
+    const sender = m.payload.sender_public_key;
+    if (!entry || typeof sender !== 'string') return withQuote;
+    text = openGroupText(sealed, entry, sender, secret);
+  } else {
+    const peer =
+      m.sender.id === botUserId ? m.payload.recipient_public_key : m.payload.sender_public_key;
+    if (typeof peer !== 'string') return withQuote;
+    text = openText(sealed, peer, secret);
+  }
   return text === null ? withQuote : openedView(withQuote, text);
 }

@@ -15,7 +15,7 @@ import { readableBy } from './bot-reading';
 import { findLiveMessage, loadMessage, personOf } from './message-query';
 import { messageUpdate } from './messages.service';
 import { messagesRepository } from './messages.repository';
-import { MAX_PAYLOAD_BYTES } from './payload';
+import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload';
 import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
 import { boxPayload, isEncrypted, withoutStamps } from '../e2e/envelope';
 
@@ -30,6 +30,13 @@ export interface MessageRef {
 interface Located {
   members: Recipient[];
   message: MessageRecord;
+}
+
+/** What a person's edit of an encrypted message brings beside the new box. */
+export interface NewEnvelope {
+  nonce: string;
+  /** A group's message key boxed per member (see envelope.ts). */
+  keys?: unknown;
 }
 
 /** New text as stored: a box brings a new payload (nonce, keys). */
@@ -59,17 +66,17 @@ export class MessageEditsService {
 
   /**
    * PATCH /chats/:chat_id/messages/:message_id. An encrypted message is replaced by a new box
-   * (`nonce` given); a plain one by text.
+   * (`envelope.nonce` given, and in a group new `keys`); a plain one by text.
    */
   async editAsUser(
     user: User,
     ref: MessageRef,
     content: string,
-    nonce?: string,
+    envelope?: NewEnvelope,
   ): Promise<MessageRecord> {
     const actor = personOf(user);
     const located = await this.locateEditable(actor, ref);
-    return this.editText(actor, located, personText(actor, located, content, nonce));
+    return this.editText(actor, located, personText(actor, located, content, envelope));
   }
 
   /** A bot's new text: boxed by a managed bot's edge when the chat is encrypted. */
@@ -281,7 +288,7 @@ export class MessageEditsService {
 function withButtons(message: MessageRecord, buttons: InlineButton[][] | null) {
   const { buttons: _old, ...rest } = message.payload;
   const payload = buttons?.length ? { ...rest, buttons } : rest;
-  if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
+  if (payloadBytes(payload) > MAX_PAYLOAD_BYTES) {
     throw invalid('buttons', `the message payload must stay within ${MAX_PAYLOAD_BYTES} bytes`);
   }
   return payload;
@@ -292,17 +299,18 @@ function personText(
   actor: Person,
   { members, message }: Located,
   content: string,
-  nonce: string | undefined,
+  envelope: NewEnvelope | undefined,
 ): TextChange {
-  if (nonce === undefined) {
+  if (envelope === undefined) {
     if (isEncrypted(message)) {
       throw invalid('payload.nonce', 'an encrypted message is edited with a new box');
     }
     return { content };
   }
+  // The old envelope goes: a group's new box comes with its own key boxes.
   const payload = boxPayload(message.chatType, members, actor, content, {
-    ...message.payload,
-    nonce,
+    ...withoutStamps(message.payload),
+    ...envelope,
   });
   return { content, payload };
 }

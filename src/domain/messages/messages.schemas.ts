@@ -8,7 +8,7 @@ import {
   userMediaInput,
 } from '../media/media.schemas';
 import { nameField } from '../names';
-import { buttons, payload, userPayload } from './payload';
+import { buttons, MAX_KEY_BOXES_BYTES, payload, userPayload } from './payload';
 
 export const MAX_CONTENT = 4096;
 
@@ -76,10 +76,21 @@ export const messageRef = z.object({ chat_id: id, message_id: id });
 
 export const botEditBody = messageRef.extend({ content });
 
-/** An encrypted message is replaced by a new box with its own nonce. */
+/** An encrypted message is replaced by a new box with its own nonce (in a group, new keys). */
 export const userEditBody = z.object({
   content,
-  payload: z.object({ nonce: z.string().max(64) }).optional(),
+  payload: z
+    .object({
+      nonce: z.string().max(64),
+      keys: z
+        .record(z.string(), z.unknown())
+        .refine(
+          (k) => Buffer.byteLength(JSON.stringify(k)) <= MAX_KEY_BOXES_BYTES,
+          'must be at most 64 KiB',
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /** `buttons: []` (or null) removes the keyboard. */
