@@ -101,6 +101,42 @@ describe('a managed bot sending to a person with a key', () => {
     expect(unseal(shown!, botKey, user.keys.secretKey)).toBe('holiday snap');
   });
 
+  it('edit-reply-markup, set-reaction and editMessageReplyMarkup answer the bot with the text', async () => {
+    const { http, platform } = t.current;
+    const { user, bot, chatId, botKey, history } = await keyedChat();
+    const buttons = [[{ text: 'OK', callback_data: 'ok' }]];
+    const sent = await http
+      .post('/api/v1/bot/send-message')
+      .set(botAuth(bot))
+      .send({ chat_id: chatId, content: 'pick one', payload: { buttons } })
+      .expect(200);
+    const ref = { chat_id: chatId, message_id: sent.body.message.id };
+    const marked = await http
+      .post('/api/v1/bot/edit-reply-markup')
+      .set(botAuth(bot))
+      .send({ ...ref, buttons: [] })
+      .expect(200);
+    expect(marked.body.message).toMatchObject({
+      content: 'pick one',
+      payload: { encrypted: true },
+    });
+    const reacted = await http
+      .post('/api/v1/bot/set-reaction')
+      .set(botAuth(bot))
+      .send({ ...ref, emoji: '👍' })
+      .expect(200);
+    expect(reacted.body.message.content).toBe('pick one');
+    const gw = await supertest(platform.gateway)
+      .post(`/bot${bot.telegramToken}/editMessageReplyMarkup`)
+      .send({ ...ref, reply_markup: { inline_keyboard: [[{ text: 'Go', callback_data: 'go' }]] } })
+      .expect(200);
+    expect(gw.body.result.text).toBe('pick one');
+    // The store still has only the box.
+    const [shown] = await history();
+    expect(shown!.content).not.toContain('pick one');
+    expect(unseal(shown!, botKey, user.keys.secretKey)).toBe('pick one');
+  });
+
   it('a person without a key gets plaintext, as before', async () => {
     const { http } = t.current;
     const user = await registerUser(http);

@@ -35,7 +35,8 @@ export function messageActionRoutes(s: Services): Router {
     const bot = botOf(req);
     const b = parse(replyMarkupBody, req.body);
     const edited = await s.edits.editReplyMarkup(bot, refOf(b), b.buttons);
-    res.json({ ok: true, message: toMessengerMessage(edited) });
+    // A managed bot reads its own box (and a quoted one) opened, as everywhere.
+    res.json({ ok: true, message: toMessengerMessage(await s.boxes.revealMessage(bot, edited)) });
   });
   r.post('/delete-message', async (req, res) => {
     const bot = botOf(req);
@@ -80,7 +81,7 @@ export function messageActionRoutes(s: Services): Router {
     const bot = botOf(req);
     const b = parse(botReactionBody, req.body);
     const message = await s.reactions.setAsBot(bot, refOf(b), b.emoji, b.add);
-    res.json({ ok: true, message: toMessengerMessage(message) });
+    res.json({ ok: true, message: toMessengerMessage(await s.boxes.revealMessage(bot, message)) });
   });
   r.post('/send-chat-action', async (req, res) => {
     const bot = botOf(req);
