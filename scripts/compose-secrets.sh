@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes .env (git-ignored) with the secrets `docker compose up` needs: JWT_SECRET,
-# MASTER_KEY and POSTGRES_PASSWORD. Values already in .env are kept, so it is safe to re-run
+# MASTER_KEY, GATEWAY_KEY and POSTGRES_PASSWORD. Values already in .env are kept, so it is safe to re-run
 # (a new MASTER_KEY would make sealed secrets unreadable).
 # Usage: scripts/compose-secrets.sh [path of the .env file, default ./.env]
 set -euo pipefail
@@ -19,5 +19,6 @@ add() {
 }
 add JWT_SECRET "$(random 32 base64url)"
 add MASTER_KEY "$(random 32 base64)"
+add GATEWAY_KEY "$(random 32 base64)"
 # Hex: it goes into DATABASE_URL unescaped.
 add POSTGRES_PASSWORD "$(random 24 hex)"

@@ -134,7 +134,7 @@ elif command -v docker >/dev/null && docker info >/dev/null 2>&1 && docker compo
   # Compose interpolates the whole file, so the api's required secrets must be set even
   # though postgres and redis do not use them. The override lets the default DATABASE_URL
   # (no password) connect to this development postgres, published on loopback only.
-  JWT_SECRET=${JWT_SECRET:-unused} MASTER_KEY=${MASTER_KEY:-unused} \
+  JWT_SECRET=${JWT_SECRET:-unused} MASTER_KEY=${MASTER_KEY:-unused} GATEWAY_KEY=${GATEWAY_KEY:-unused} \
     POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-unused} \
     POSTGRES_PORT=$pg_port REDIS_PORT=$redis_port \
     docker compose -f "$root/docker-compose.yml" -f "$root/deploy/compose.dev-services.yml" \

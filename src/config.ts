@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PROJECT_ROOT } from './infra/paths';
 
-const SECRET_NAMES = ['JWT_SECRET', 'MASTER_KEY'] as const;
+const SECRET_NAMES = ['JWT_SECRET', 'MASTER_KEY', 'GATEWAY_KEY'] as const;
 type SecretName = (typeof SECRET_NAMES)[number];
 
 /** Where development secrets live once generated (git-ignored). */
@@ -86,6 +86,11 @@ const schema = z.object({
   JWT_SECRET: jwtSecret,
   JWT_TTL: duration.default(604800),
   MASTER_KEY: masterKey,
+  /**
+   * Seals managed bots' end-to-end secret keys: a key of its own, so the processes and
+   * backups that hold MASTER_KEY's secrets do not also read every managed bot's messages.
+   */
+  GATEWAY_KEY: masterKey,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   BODY_LIMIT: z
@@ -209,7 +214,7 @@ function devSecrets(env: Env, file: string): Partial<Record<SecretName, string>>
   let changed = false;
   for (const name of missing) {
     if (stored[name]) continue;
-    stored[name] = randomBytes(32).toString(name === 'MASTER_KEY' ? 'base64' : 'base64url');
+    stored[name] = randomBytes(32).toString(name === 'JWT_SECRET' ? 'base64url' : 'base64');
     changed = true;
   }
   if (changed) writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });

@@ -133,7 +133,7 @@ export function createPlatform(config: Config, opts: PlatformOptions = {}): Plat
         stoppers.push(await startMaintenance(infra));
         // Gateway-set webhooks POST Telegram-shaped updates and may answer with a method call.
         const dialects = {
-          quanta: quantaDelivery,
+          quanta: quantaDelivery(services.boxes),
           gateway: gatewayDelivery(
             services,
             createBotRateLimiter(infra.redis, config.RATE_LIMIT_PER_BOT),

@@ -23,6 +23,7 @@ import { PollsService } from './domain/polls/polls.service';
 import { PinsService } from './domain/chats/pins.service';
 import { ChatActionsService } from './domain/chats/chat-actions.service';
 import { UpdatesService } from './domain/updates/updates.service';
+import { BotBoxes } from './domain/e2e/bot-boxes.service';
 import { SigningKeysService } from './domain/webhooks/signing-keys';
 import { WebhooksService, type DeliveryScheduler } from './domain/webhooks/webhooks.service';
 
@@ -48,6 +49,8 @@ export interface Services {
   events: EventsService;
   webhooks: WebhooksService;
   signingKeys: SigningKeysService;
+  /** A managed bot's boxes, opened and made at the bot edge. */
+  boxes: BotBoxes;
 }
 
 export interface Infra {
@@ -91,11 +94,12 @@ export function createServices(infra: Infra): Services {
   const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
   const media = new MediaService(db, config.MEDIA_MAX_BYTES);
-  const edits = new MessageEditsService(db, chats, fanout);
-  const messages = new MessagesService(db, chats, fanout, media);
+  const boxes = new BotBoxes(db, config.GATEWAY_KEY);
+  const edits = new MessageEditsService(db, chats, fanout, boxes);
+  const messages = new MessagesService(db, chats, fanout, media, boxes);
   return {
     accounts: createAccounts(infra),
-    bots: new BotsService(db, sql, bus, config.MAX_BOTS_PER_OWNER),
+    bots: new BotsService(db, sql, bus, config.MAX_BOTS_PER_OWNER, config.GATEWAY_KEY),
     chats,
     groups: new GroupsService(sql, chats, fanout, {
       perUserPerDay: config.GROUPS_PER_USER_PER_DAY,
@@ -118,5 +122,6 @@ export function createServices(infra: Infra): Services {
       masterKey: config.MASTER_KEY,
     }),
     signingKeys: new SigningKeysService(db, config.MASTER_KEY),
+    boxes,
   };
 }

@@ -34,6 +34,7 @@ export async function createBenchEnv(extra: Record<string, string> = {}): Promis
     REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     MASTER_KEY: randomBytes(32).toString('base64'),
+    GATEWAY_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     WEBHOOK_ALLOW_HTTP: 'true',

@@ -8,6 +8,7 @@ const tmpFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'quanta-cfg-')),
 const strong = {
   JWT_SECRET: randomBytes(32).toString('base64url'),
   MASTER_KEY: randomBytes(32).toString('base64'),
+  GATEWAY_KEY: randomBytes(32).toString('base64'),
 };
 
 function problems(env: Record<string, string>, file = tmpFile()): string[] {
@@ -68,6 +69,7 @@ describe('config', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual([
       'JWT_SECRET is required',
       'MASTER_KEY is required',
+      'GATEWAY_KEY is required',
     ]);
   });
 
@@ -76,6 +78,7 @@ describe('config', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'secret',
       MASTER_KEY: Buffer.alloc(32).toString('base64'),
+      GATEWAY_KEY: strong.GATEWAY_KEY,
     });
     expect(p).toHaveLength(2);
     expect(p[0]).toMatch(/^JWT_SECRET /);

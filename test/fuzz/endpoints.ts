@@ -40,6 +40,9 @@ export interface Ctx {
 export const PNG_B64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
+/** A NaCl box public key (32 bytes). */
+const PUBLIC_KEY_B64 = Buffer.alloc(32, 7).toString('base64');
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RestEndpoint {
@@ -121,6 +124,17 @@ const messenger: RestEndpoint[] = [
     fields: {},
     bases: () => [{}],
     accepts: NO_INPUT,
+  },
+  {
+    dialect: 'messenger',
+    group: 'messenger',
+    method: 'PUT',
+    path: '/api/v1/auth/keys',
+    auth: 'user',
+    input: 'body',
+    fields: { public_key: { kind: 'base64', required: true } },
+    bases: () => [{ public_key: PUBLIC_KEY_B64 }],
+    accepts: 'any 32 bytes in base64 are a public key, and unknown keys are ignored beside one',
   },
   {
     dialect: 'messenger',
@@ -449,6 +463,14 @@ const quanta: RestEndpoint[] = [
     params: { bot_id: (c) => c.victimBotId },
     accepts:
       'takes no body: the valid path gives the victim bot a new key (404 once it is deleted)',
+  }),
+  bot('PUT', 'keys/:bot_id', {
+    auth: 'user',
+    input: 'body',
+    fields: { public_key: { kind: 'base64', required: true } },
+    bases: () => [{ public_key: PUBLIC_KEY_B64 }],
+    params: { bot_id: (c) => c.victimBotId },
+    accepts: 'any 32 bytes in base64 are a public key (the victim bot, before its DELETE)',
   }),
   bot('DELETE', 'delete/:bot_id', {
     auth: 'user',

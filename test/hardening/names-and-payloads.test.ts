@@ -92,9 +92,9 @@ describe("a person's message payload", () => {
     const mine = await http
       .post(`/api/v1/chats/${chatId}/messages`)
       .set(bearer(user))
-      .send({ content: 'hi', payload: { nonce: 'n1' } })
+      .send({ content: 'hi', payload: { color: 'red', thread: 'n1' } })
       .expect(201);
-    expect(mine.body.message.payload).toEqual({ nonce: 'n1' });
+    expect(mine.body.message.payload).toEqual({ color: 'red', thread: 'n1' });
     const buttons = [[{ text: 'OK', callback_data: 'ok' }]];
     const theirs = await http
       .post('/api/v1/bot/send-message')

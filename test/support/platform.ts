@@ -32,6 +32,7 @@ export async function createTestEnv(
     REDIS_PREFIX: prefix,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     MASTER_KEY: randomBytes(32).toString('base64'),
+    GATEWAY_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     GATEWAY_PORT: '0',

@@ -69,7 +69,7 @@ describe('the per-bot webhook lock', () => {
         webhooks: platform.services.webhooks,
         keys: platform.services.signingKeys,
         sender,
-        dialects: { quanta: quantaDelivery },
+        dialects: { quanta: quantaDelivery(platform.services.boxes) },
         schedule: platform.config.WEBHOOK_RETRY_SCHEDULE,
         scheduleRetry: async () => {},
       });

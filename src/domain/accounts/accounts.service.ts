@@ -85,6 +85,11 @@ export class AccountsService {
     }
   }
 
+  /** The NaCl box public key others encrypt to (replaces the previous one). */
+  async setPublicKey(user: User, publicKey: string): Promise<User> {
+    return this.db.user.update({ where: { id: user.id }, data: { publicKey } });
+  }
+
   /**
    * The account behind a JWT. A token for a deleted account, one logged out, and one older
    * than the account's last "sign out everywhere" are as bad as a forged one.

@@ -45,6 +45,11 @@ export interface NewBotRow {
   apiKeyHash: string;
   /** The bot user's id on the Telegram form (users.tg_id). */
   tgId: bigint;
+  /** NaCl box public key (base64). */
+  publicKey: string;
+  keyCustody: 'managed' | 'self';
+  /** A managed bot's box secret key sealed with GATEWAY_KEY; null for self custody. */
+  secretKeySealed: Uint8Array | null;
 }
 
 // Serialises an owner's registrations (their bot count is read after this, then written):
@@ -75,22 +80,29 @@ const insert = statement<
     permissions: string[];
     api_key_hash: string;
     tg_id: string;
+    public_key: string;
+    key_custody: string;
+    secret_key_sealed: Buffer | null;
   },
   BotColumns & UserColumns
 >(
   'bot-insert',
   `
 WITH u AS (
-  INSERT INTO users (id, username, display_name, is_bot, tg_id, updated_at)
-  VALUES (gen_random_uuid(), :username, :name, true, :tg_id::bigint, now())
+  INSERT INTO users (id, username, display_name, is_bot, tg_id, public_key, updated_at)
+  VALUES (gen_random_uuid(), :username, :name, true, :tg_id::bigint, :public_key, now())
   RETURNING *
 ), b AS (
   INSERT INTO bots (id, owner_id, user_id, name, description, avatar_url, avatar_sha256,
-                    commands, permissions, api_key_hash, updated_at)
+                    commands, permissions, api_key_hash, key_custody, updated_at)
   SELECT :id::uuid, :owner_id::uuid, u.id, :name, :description, :avatar_url,
-         :avatar_sha256::char(64), :commands::jsonb, :permissions::text[], :api_key_hash, now()
+         :avatar_sha256::char(64), :commands::jsonb, :permissions::text[], :api_key_hash,
+         :key_custody, now()
     FROM u
   RETURNING *
+), k AS (
+  INSERT INTO bot_secret_keys (bot_id, secret_key_sealed)
+  SELECT b.id, :secret_key_sealed::bytea FROM b WHERE :secret_key_sealed::bytea IS NOT NULL
 ), a AS (
   INSERT INTO bot_avatars (bot_id, mime, size, sha256, data)
   SELECT b.id, :avatar_mime::varchar, :avatar_size::int, :avatar_sha256::char(64),
@@ -150,6 +162,9 @@ export class BotsRepository {
         permissions: row.permissions,
         api_key_hash: row.apiKeyHash,
         tg_id: String(row.tgId),
+        public_key: row.publicKey,
+        key_custody: row.keyCustody,
+        secret_key_sealed: row.secretKeySealed && Buffer.from(row.secretKeySealed),
       });
       return created && { ...botFromRow(created), user: userFromRow(created) };
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameField } from '../names';
+import { publicKey } from '../e2e/e2e.schemas';
 
 export const PERMISSIONS = ['read_messages', 'send_messages'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -46,6 +47,8 @@ export const registerBotBody = z.strictObject({
     .max(PERMISSIONS.length)
     .transform((ps) => [...new Set(ps)])
     .optional(),
+  /** Self custody: the owner keeps the secret half; absent, the platform makes a managed pair. */
+  public_key: publicKey.optional(),
 });
 
 export const setCommandsBody = z.strictObject({ commands });

@@ -25,6 +25,7 @@ import {
   type Permission,
   type RegisterBotCommand,
 } from './bots.schemas';
+import { newManagedIdentity } from '../e2e/managed-keys';
 
 export type BotWithUser = Bot & { user: User };
 
@@ -56,6 +57,7 @@ export class BotsService {
     bus: WakeupBus,
     /** MAX_BOTS_PER_OWNER. */
     private readonly maxPerOwner: number,
+    private readonly gatewayKey: Uint8Array,
   ) {
     this.cache = new BotAuthCache(bus);
     this.repo = new BotsRepository(sql);
@@ -64,6 +66,8 @@ export class BotsService {
   /** 409 `too_many_bots` once the owner has MAX_BOTS_PER_OWNER bots. */
   async register(ownerId: string, body: RegisterBotCommand): Promise<RegisteredBot> {
     const apiKey = newApiKey();
+    const managed = body.public_key ? null : newManagedIdentity(this.gatewayKey);
+    const publicKey = body.public_key ?? managed!.publicKey;
     const avatar = body.avatar === undefined ? undefined : avatarInput(body.avatar);
     for (let attempt = 0; ; attempt++) {
       const username = body.username ?? derivedUsername(body.name);
@@ -81,6 +85,9 @@ export class BotsService {
             commands: body.commands ?? [],
             permissions: body.permissions ?? [...PERMISSIONS],
             apiKeyHash: hashApiKey(apiKey),
+            publicKey,
+            keyCustody: managed ? 'managed' : 'self',
+            secretKeySealed: managed?.secretKeySealed ?? null,
           },
           this.maxPerOwner,
         );
@@ -241,6 +248,29 @@ export class BotsService {
     });
     await this.cache.invalidate(bot.id);
     return updated;
+  }
+
+  /**
+   * Owner only: the bot keeps its own key pair from now on (self custody); a managed secret
+   * key is destroyed, so the platform can no longer read the bot's chats.
+   */
+  async setPublicKey(ownerId: string, botId: string, publicKey: string): Promise<BotWithUser> {
+    if (!isUuid(botId)) throw appError('bot_not_found');
+    const bot = await this.db.$transaction(async (tx) => {
+      const { count } = await tx.bot.updateMany({
+        where: { id: botId, ownerId },
+        data: { keyCustody: 'self' },
+      });
+      if (count === 0) throw appError('bot_not_found');
+      await tx.botSecretKey.deleteMany({ where: { botId } });
+      return tx.bot.update({
+        where: { id: botId },
+        data: { user: { update: { publicKey } } },
+        include: { user: true },
+      });
+    });
+    await this.cache.invalidate(botId);
+    return bot;
   }
 
   async setCommands(bot: BotWithUser, commands: BotCommand[]): Promise<BotWithUser> {

@@ -10,6 +10,7 @@ export interface RecipientRow {
   user_id: string;
   username: string;
   is_bot: boolean;
+  public_key: string | null;
   bot_id: string | null;
   permissions: string[] | null;
 }
@@ -17,7 +18,8 @@ export interface RecipientRow {
 const recipients = statement<{ chat_id: string }, RecipientRow>(
   'recipients',
   `
-SELECT c.type::text AS chat_type, c.tg_id AS chat_tg_id, u.id AS user_id, u.username, u.is_bot, b.id AS bot_id, b.permissions
+SELECT c.type::text AS chat_type, c.tg_id AS chat_tg_id, u.id AS user_id, u.username, u.is_bot,
+       u.public_key, b.id AS bot_id, b.permissions
   FROM chats c
   JOIN chat_members cm ON cm.chat_id = c.id
   JOIN users u ON u.id = cm.user_id

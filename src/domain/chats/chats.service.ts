@@ -22,6 +22,8 @@ import { requireMember } from './membership';
 export interface ChatMember extends Person {
   /** The bot behind a bot member. */
   botId: string | null;
+  /** A bot member's custody of its secret key ("managed" or "self"). */
+  keyCustody: string | null;
 }
 
 export interface ChatRecord {
@@ -57,19 +59,27 @@ export interface Recipient {
   userId: string;
   username: string;
   isBot: boolean;
+  /** NaCl box public key (base64), null when none. */
+  publicKey: string | null;
   botId: string | null;
   botPermissions: string[];
 }
 
 export const memberInclude = {
   members: {
-    include: { user: { include: { botProfile: { select: { id: true, isActive: true } } } } },
+    include: {
+      user: { include: { botProfile: { select: { id: true, isActive: true, keyCustody: true } } } },
+    },
     orderBy: { joinedAt: 'asc' as const },
   },
 };
 
 export type ChatWithMembers = Chat & {
-  members: { user: User & { botProfile: { id: string; isActive: boolean } | null } }[];
+  members: {
+    user: User & {
+      botProfile: { id: string; isActive: boolean; keyCustody: string | null } | null;
+    };
+  }[];
 };
 
 export function toChatRecord(chat: ChatWithMembers): ChatRecord {
@@ -81,6 +91,7 @@ export function toChatRecord(chat: ChatWithMembers): ChatRecord {
     members: chat.members.map(({ user }) => ({
       ...personOf(user),
       botId: user.botProfile?.id ?? null,
+      keyCustody: user.botProfile?.keyCustody ?? null,
     })),
     pinnedMessageId: chat.pinnedMessageId,
     createdAt: chat.createdAt,
@@ -236,6 +247,7 @@ export class ChatsService {
         userId: r.user_id,
         username: r.username,
         isBot: r.is_bot,
+        publicKey: r.public_key,
         botId: r.bot_id,
         botPermissions: r.permissions ?? [],
       })),

@@ -10,12 +10,14 @@ import { eventsForPeople, readingBots } from '../chats/membership';
 import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import type { Fanout, TxStep } from './fanout';
-import type { InlineButton, MessageRecord, Person } from './message';
+import type { InlineButton, MessagePayload, MessageRecord, Person } from './message';
 import { readableBy } from './bot-reading';
 import { findLiveMessage, loadMessage, personOf } from './message-query';
 import { messageUpdate } from './messages.service';
 import { messagesRepository } from './messages.repository';
-import { MAX_PAYLOAD_BYTES } from './payload';
+import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload';
+import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
+import { boxPayload, isEncrypted, withoutStamps } from '../e2e/envelope';
 
 type Verb = 'edit' | 'delete';
 
@@ -30,22 +32,64 @@ interface Located {
   message: MessageRecord;
 }
 
+/** What a person's edit of an encrypted message brings beside the new box. */
+export interface NewEnvelope {
+  nonce: string;
+  /** A group's message key boxed per member (see envelope.ts). */
+  keys?: unknown;
+}
+
+/** New text as stored: a box brings a new payload (nonce, keys). */
+interface TextChange {
+  content: string;
+  /** Absent: the payload stays as it is. */
+  payload?: MessagePayload;
+  /** The plaintext of a box a managed bot's edge made: what that bot is answered with. */
+  plaintext?: string;
+}
+
 export class MessageEditsService {
   constructor(
     private readonly db: Db,
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
+    private readonly boxes: BotBoxes,
   ) {}
 
   /** edit-message: the text of one of the bot's messages. */
   async editAsBot(bot: BotWithUser, ref: MessageRef, content: string): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    return readableBy(bot, await this.editText(personOf(bot.user), ref, content));
+    const located = await this.locateEditable(personOf(bot.user), ref);
+    const change = await this.botText(bot, located, content);
+    return readableBy(bot, await this.editText(personOf(bot.user), located, change));
   }
 
-  /** PATCH /chats/:chat_id/messages/:message_id. */
-  async editAsUser(user: User, ref: MessageRef, content: string): Promise<MessageRecord> {
-    return this.editText(personOf(user), ref, content);
+  /**
+   * PATCH /chats/:chat_id/messages/:message_id. An encrypted message is replaced by a new box
+   * (`envelope.nonce` given, and in a group new `keys`); a plain one by text.
+   */
+  async editAsUser(
+    user: User,
+    ref: MessageRef,
+    content: string,
+    envelope?: NewEnvelope,
+  ): Promise<MessageRecord> {
+    const actor = personOf(user);
+    const located = await this.locateEditable(actor, ref);
+    return this.editText(actor, located, personText(actor, located, content, envelope));
+  }
+
+  /** A bot's new text: boxed by a managed bot's edge when the chat is encrypted. */
+  private async botText(bot: BotWithUser, at: Located, content: string): Promise<TextChange> {
+    const { message, members } = at;
+    const box = await this.boxes.sealFromBot(bot, message.chatType, members, content);
+    if (box) {
+      const { nonce: _old, ...rest } = withoutStamps(message.payload);
+      return { content: box.content, payload: { ...rest, ...box.stamps }, plaintext: content };
+    }
+    // A self-custody bot's box can only be replaced by another box of its own.
+    if (isEncrypted(message)) throw invalid('content', 'an encrypted message needs a new box');
+    return { content };
   }
 
   /** A bot's own message by id alone (answer-callback's `message_content`). */
@@ -70,26 +114,48 @@ export class MessageEditsService {
       : null;
     if (!m) throw appError('message_not_found');
     const ref = { chatId: m.chatId, messageId };
-    const { members, message } = await this.locateEditable(personOf(bot.user), ref);
+    const located = await this.locateEditable(personOf(bot.user), ref);
+    const { members, message } = located;
+    const change = await this.botText(bot, located, content);
     return async (tx) => {
       const editedAt = new Date();
-      const edited = await messagesRepository.editText(tx.client, message.id, content, editedAt);
+      const edited = await messagesRepository.editText(
+        tx.client,
+        message.id,
+        change.content,
+        editedAt,
+        change.payload,
+      );
       // Deleted since it was checked: the whole transaction fails.
       if (!edited) throw appError('message_not_found');
-      const { replyTo: _quoted, ...shown } = { ...message, content, editedAt };
+      const stored = {
+        ...message,
+        content: change.content,
+        payload: change.payload ?? message.payload,
+        editedAt,
+      };
+      const { replyTo: _quoted, ...shown } = stored;
       // A bot's edit reaches people only (bots never see bots).
       await tx.write(
         null,
         [],
         eventsForPeople(members, { kind: 'message.edited', message: shown }),
       );
-      return readableBy(bot, { ...message, content, editedAt });
+      const answer = change.plaintext === undefined ? stored : openedView(stored, change.plaintext);
+      return readableBy(bot, answer);
     };
   }
 
-  private async editText(actor: Person, ref: MessageRef, content: string): Promise<MessageRecord> {
-    const { members, message } = await this.locateEditable(actor, ref);
-    const edited = await this.update(message.id, { content, editedAt: new Date() });
+  private async editText(
+    actor: Person,
+    { members, message }: Located,
+    change: TextChange,
+  ): Promise<MessageRecord> {
+    const edited = await this.update(message.id, {
+      content: change.content,
+      editedAt: new Date(),
+      ...(change.payload && { payload: change.payload }),
+    });
     const updates = (actor.isBot ? [] : readingBots(members)).map((b) => ({
       botId: b.botId,
       update: messageUpdate('edited_message', edited, b.username),
@@ -100,7 +166,7 @@ export class MessageEditsService {
       updates,
       eventsForPeople(members, { kind: 'message.edited', message: shown }),
     );
-    return edited;
+    return change.plaintext === undefined ? edited : openedView(edited, change.plaintext);
   }
 
   /**
@@ -126,10 +192,20 @@ export class MessageEditsService {
     buttons: InlineButton[][],
   ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    const { members, message } = await this.locateEditable(personOf(bot.user), ref);
+    const located = await this.locateEditable(personOf(bot.user), ref);
+    const change = await this.botText(bot, located, content);
+    const message = { ...located.message, payload: change.payload ?? located.message.payload };
     const payload = withButtons(message, buttons);
-    const edited = await this.update(message.id, { content, editedAt: new Date(), payload });
-    return readableBy(bot, await this.announceBotEdit(members, edited));
+    const edited = await this.update(message.id, {
+      content: change.content,
+      editedAt: new Date(),
+      payload,
+    });
+    await this.announceBotEdit(located.members, edited);
+    return readableBy(
+      bot,
+      change.plaintext === undefined ? edited : openedView(edited, change.plaintext),
+    );
   }
 
   /** A bot's change reaches people only (bots never see bots). */
@@ -212,8 +288,29 @@ export class MessageEditsService {
 function withButtons(message: MessageRecord, buttons: InlineButton[][] | null) {
   const { buttons: _old, ...rest } = message.payload;
   const payload = buttons?.length ? { ...rest, buttons } : rest;
-  if (Buffer.byteLength(JSON.stringify(payload)) > MAX_PAYLOAD_BYTES) {
+  if (payloadBytes(payload) > MAX_PAYLOAD_BYTES) {
     throw invalid('buttons', `the message payload must stay within ${MAX_PAYLOAD_BYTES} bytes`);
   }
   return payload;
+}
+
+/** A person's new text: a new box for an encrypted message (or to encrypt a plain one). */
+function personText(
+  actor: Person,
+  { members, message }: Located,
+  content: string,
+  envelope: NewEnvelope | undefined,
+): TextChange {
+  if (envelope === undefined) {
+    if (isEncrypted(message)) {
+      throw invalid('payload.nonce', 'an encrypted message is edited with a new box');
+    }
+    return { content };
+  }
+  // The old envelope goes: a group's new box comes with its own key boxes.
+  const payload = boxPayload(message.chatType, members, actor, content, {
+    ...withoutStamps(message.payload),
+    ...envelope,
+  });
+  return { content, payload };
 }

@@ -9,7 +9,16 @@ import { mediaMetaSelect } from '../media/media-meta';
 import type { MessagePayload, MessageRecord, Person } from './message';
 
 const flatInclude = {
-  sender: { select: { id: true, username: true, displayName: true, isBot: true, tgId: true } },
+  sender: {
+    select: {
+      id: true,
+      username: true,
+      displayName: true,
+      isBot: true,
+      tgId: true,
+      publicKey: true,
+    },
+  },
   chat: { select: { type: true, tgId: true } },
   media: { select: mediaMetaSelect },
   poll: { include: { votes: { select: { userId: true, optionIds: true } } } },
@@ -33,6 +42,7 @@ export const personOf = (u: Omit<Person, 'tgId'> & { tgId: bigint | number }): P
   displayName: u.displayName,
   isBot: u.isBot,
   tgId: Number(u.tgId),
+  publicKey: u.publicKey ?? null,
 });
 
 function flatRecord(m: FlatMessage): MessageRecord {

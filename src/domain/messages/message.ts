@@ -14,6 +14,8 @@ export interface Person {
   isBot: boolean;
   /** The Telegram form's id (users.tg_id; below 2^53, so a number). */
   tgId: number;
+  /** NaCl box public key (base64), null when none; absent from records stored before E2E. */
+  publicKey?: string | null;
 }
 
 export interface InlineButton {

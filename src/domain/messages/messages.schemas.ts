@@ -8,7 +8,7 @@ import {
   userMediaInput,
 } from '../media/media.schemas';
 import { nameField } from '../names';
-import { buttons, payload, userPayload } from './payload';
+import { buttons, MAX_KEY_BOXES_BYTES, payload, userPayload } from './payload';
 
 export const MAX_CONTENT = 4096;
 
@@ -76,7 +76,22 @@ export const messageRef = z.strictObject({ chat_id: id, message_id: id });
 
 export const botEditBody = messageRef.extend({ content });
 
-export const userEditBody = z.strictObject({ content });
+/** An encrypted message is replaced by a new box with its own nonce (in a group, new keys). */
+export const userEditBody = z.strictObject({
+  content,
+  payload: z
+    .strictObject({
+      nonce: z.string().max(64),
+      keys: z
+        .record(z.string(), z.unknown())
+        .refine(
+          (k) => Buffer.byteLength(JSON.stringify(k)) <= MAX_KEY_BOXES_BYTES,
+          'must be at most 64 KiB',
+        )
+        .optional(),
+    })
+    .optional(),
+});
 
 /** `buttons: []` (or null) removes the keyboard. */
 export const replyMarkupBody = messageRef.extend({ buttons: buttons.nullable() });

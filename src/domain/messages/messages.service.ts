@@ -9,6 +9,8 @@ import { isUuid } from '../ids';
 import { INLINE_MEDIA_MAX_BYTES } from '../media/media-meta';
 import type { MediaInput, MediaService } from '../media/media.service';
 import type { MessageUpdate } from '../updates/update';
+import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
+import { isEncrypted, storedPayload, withoutStamps } from '../e2e/envelope';
 import { botCommand } from './bot-command';
 import { readableBy } from './bot-reading';
 import { Fanout, newMessageId, type NewMedia, type NewPoll, type WriteStep } from './fanout';
@@ -39,6 +41,7 @@ export class MessagesService {
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
     private readonly media: MediaService,
+    private readonly boxes: BotBoxes,
   ) {}
 
   /** A person's message into a chat they are a member of. */
@@ -60,13 +63,37 @@ export class MessagesService {
     draft: Draft,
   ): Promise<WriteStep<MessageRecord>> {
     requirePermission(bot, 'send_messages');
-    const payload = { ...draft.payload, is_bot: true };
-    const write = await this.prepareSend(personOf(bot.user), chatId, { ...draft, payload });
-    // The quoted message is another's text: only a reading bot gets it back.
-    return async (out) => readableBy(bot, await write(out));
+    const sender = personOf(bot.user);
+    const media = draft.media && this.media.decode(draft.media);
+    const audience = await this.chats.audience(chatId, sender.id);
+    const { chatType, members } = audience;
+    const payload: MessagePayload = { ...draft.payload, is_bot: true };
+    // A managed bot's text (or caption) to a person with a key is boxed before it is stored;
+    // a poll's question lives in its own table and is not. The bot is answered with its text.
+    const box =
+      draft.poll || payload.nonce !== undefined
+        ? null
+        : await this.boxes.sealFromBot(bot, chatType, members, draft.content);
+    if (!box) {
+      const stored = storedPayload(chatType, members, sender, draft.content, payload);
+      if (isEncrypted({ payload: stored })) refuseEncryptedMedia(draft);
+      const write = await this.prepare(
+        sender,
+        audience,
+        chatId,
+        { ...draft, payload: stored },
+        media,
+      );
+      // The quoted message is another's text: only a reading bot gets it back.
+      return async (out) => readableBy(bot, await write(out));
+    }
+    const stamped = { ...withoutStamps(payload), ...box.stamps };
+    const sealed = { ...draft, content: box.content, payload: stamped };
+    const write = await this.prepare(sender, audience, chatId, sealed, media);
+    return async (out) => readableBy(bot, openedView(await write(out), draft.content));
   }
 
-  /** Every check and read of a send: the returned step only writes. */
+  /** Every check and read of a person's send: the returned step only writes. */
   private async prepareSend(
     sender: Person,
     chatId: string,
@@ -74,7 +101,10 @@ export class MessagesService {
   ): Promise<WriteStep<MessageRecord>> {
     const media = draft.media && this.media.decode(draft.media);
     const audience = await this.chats.audience(chatId, sender.id);
-    return this.prepare(sender, audience, chatId, draft, media);
+    const { chatType, members } = audience;
+    const payload = storedPayload(chatType, members, sender, draft.content, draft.payload ?? {});
+    if (isEncrypted({ payload })) refuseEncryptedMedia(draft);
+    return this.prepare(sender, audience, chatId, { ...draft, payload }, media);
   }
 
   /**
@@ -153,7 +183,7 @@ export class MessagesService {
   async readAsBot(bot: BotWithUser, ref: MessageRef): Promise<MessageRecord> {
     requirePermission(bot, 'read_messages');
     await this.chats.audience(ref.chatId, bot.userId);
-    return findLiveMessage(this.db, ref.chatId, ref.messageId);
+    return this.boxes.revealMessage(bot, await findLiveMessage(this.db, ref.chatId, ref.messageId));
   }
 
   /** A page of history, oldest first. */
@@ -186,7 +216,14 @@ export function messageUpdate(
   botUsername: string,
   inlineMedia: string | null = null,
 ): MessageUpdate {
-  return { kind, message, command: botCommand(message.content, botUsername), inlineMedia };
+  // A box is no command; a managed bot's edge parses the opened text (see BotBoxes).
+  const command = isEncrypted(message) ? null : botCommand(message.content, botUsername);
+  return { kind, message, command, inlineMedia };
+}
+
+/** Media is not encrypted yet: a box does not travel with bytes the relay could read. */
+function refuseEncryptedMedia(draft: Draft): void {
+  if (draft.media) throw invalid('payload.nonce', 'encrypted messages cannot carry media yet');
 }
 
 function withoutBytes(m: NewMedia): MessageRecord['media'] {

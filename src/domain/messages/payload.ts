@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
+/**
+ * An encrypted group message's `keys` (the message key boxed per member, ~150 bytes each)
+ * are counted apart: a full group's would not fit in 16 KiB.
+ */
+export const MAX_KEY_BOXES_BYTES = 64 * 1024;
+
+/** The bytes a payload counts against MAX_PAYLOAD_BYTES: all but its `keys`. */
+export const payloadBytes = (p: Record<string, unknown>): number =>
+  Buffer.byteLength(JSON.stringify({ ...p, keys: undefined }));
 const MAX_BUTTONS = 100;
 
 const text = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
@@ -40,9 +49,10 @@ export const buttons = z
 /** A message's payload: free-form extras, with `buttons` checked when present. */
 export const payload = z
   .record(z.string(), z.unknown())
+  .refine((p) => payloadBytes(p) <= MAX_PAYLOAD_BYTES, 'must be at most 16 KiB')
   .refine(
-    (p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PAYLOAD_BYTES,
-    'must be at most 16 KiB',
+    (p) => p.keys === undefined || Buffer.byteLength(JSON.stringify(p.keys)) <= MAX_KEY_BOXES_BYTES,
+    'keys must be at most 64 KiB',
   )
   .pipe(z.looseObject({ buttons: buttons.optional() }));
 

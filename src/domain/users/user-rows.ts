@@ -3,13 +3,15 @@ import type { Bot, User } from '../../generated/prisma/client';
 
 export const USER_COLUMNS = `u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
   u.password_hash AS u_password_hash, u.is_bot AS u_is_bot, u.created_at AS u_created_at,
-  u.updated_at AS u_updated_at, u.token_version AS u_token_version, u.tg_id AS u_tg_id`;
+  u.updated_at AS u_updated_at, u.token_version AS u_token_version, u.tg_id AS u_tg_id,
+  u.public_key AS u_public_key`;
 
 export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS b_user_id,
   b.name AS b_name, b.description AS b_description, b.avatar_url AS b_avatar_url,
   b.avatar_sha256 AS b_avatar_sha256,
   b.commands AS b_commands, b.permissions AS b_permissions, b.api_key_hash AS b_api_key_hash,
-  b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at`;
+  b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at,
+  b.key_custody AS b_key_custody`;
 
 /** What USER_COLUMNS selects. */
 export interface UserColumns {
@@ -23,6 +25,7 @@ export interface UserColumns {
   u_token_version: number;
   /** int8 arrives from pg as a string. */
   u_tg_id: string;
+  u_public_key: string | null;
 }
 
 /** What BOT_COLUMNS selects. */
@@ -40,6 +43,7 @@ export interface BotColumns {
   b_is_active: boolean;
   b_created_at: Date;
   b_updated_at: Date;
+  b_key_custody: string | null;
 }
 
 export function userFromRow(r: UserColumns): User {
@@ -53,6 +57,7 @@ export function userFromRow(r: UserColumns): User {
     updatedAt: r.u_updated_at,
     tokenVersion: r.u_token_version,
     tgId: BigInt(r.u_tg_id),
+    publicKey: r.u_public_key,
   };
 }
 
@@ -71,5 +76,6 @@ export function botFromRow(r: BotColumns): Bot {
     isActive: r.b_is_active,
     createdAt: r.b_created_at,
     updatedAt: r.b_updated_at,
+    keyCustody: r.b_key_custody,
   };
 }

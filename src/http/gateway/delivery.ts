@@ -19,8 +19,10 @@ export function gatewayDelivery(
   shutdown: AbortSignal,
 ): DeliveryDialect {
   return {
-    // The same shape getUpdates returns on the Telegram form, which is what libraries use.
-    format: (update) => tgUpdate(TELEGRAM_IDS, update),
+    // The same shape getUpdates returns on the Telegram form, which is what libraries use (a
+    // managed bot's boxes opened as they are sent).
+    format: async (u, botId) =>
+      tgUpdate(TELEGRAM_IDS, await services.boxes.revealForBotId(botId, u)),
     async onReply(botId, body) {
       let call: unknown;
       try {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Router } from 'express';
 import type { AccountsService } from '../../domain/accounts/accounts.service';
 import { loginBody, registerBody } from '../../domain/accounts/accounts.schemas';
+import { setPublicKeyBody } from '../../domain/e2e/e2e.schemas';
 import { parse } from '../../domain/validation';
 import { bearerToken } from '../auth';
 import { clientAddress } from '../client-address';
@@ -39,6 +40,12 @@ export function accountRoutes(accounts: AccountsService): Router {
     await accounts.logoutEverywhere(userOf(req).id);
     res.status(204).end();
   });
+  r.put('/keys', async (req, res) => {
+    const user = userOf(req);
+    const { public_key } = parse(setPublicKeyBody, req.body);
+    const updated = await accounts.setPublicKey(user, public_key);
+    res.json({ public_key: updated.publicKey });
+  });
   return r;
 }
 
@@ -58,5 +65,11 @@ export const authDocs = [
   op('post', '/logout', 'jwt', 'Revoke this JWT', { answers: { 204: { description: 'Done' } } }),
   op('post', '/logout-all', 'jwt', "Revoke every one of the account's JWTs", {
     answers: { 204: { description: 'Done' } },
+  }),
+  op('put', '/keys', 'jwt', 'Publish my end-to-end public key', {
+    body: setPublicKeyBody,
+    answers: {
+      200: { description: 'The key now published', schema: z.object({ public_key: z.string() }) },
+    },
   }),
 ];

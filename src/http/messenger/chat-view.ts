@@ -5,7 +5,9 @@ export interface ChatMemberView {
   username: string;
   display_name: string;
   is_bot: boolean;
+  public_key: string | null;
   bot_id?: string;
+  key_custody?: string | null;
 }
 
 export interface ChatView {
@@ -24,7 +26,8 @@ export function toChatView(chat: ChatRecord, viewerId: string): ChatView {
     username: m.username,
     display_name: m.displayName,
     is_bot: m.isBot,
-    ...(m.botId && { bot_id: m.botId }),
+    public_key: m.publicKey ?? null,
+    ...(m.botId && { bot_id: m.botId, key_custody: m.keyCustody }),
   }));
   const other = members.find((m) => m.id !== viewerId);
   return {

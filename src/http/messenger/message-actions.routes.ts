@@ -23,8 +23,8 @@ export function messageActionRoutes(s: Services, limitWrites: RequestHandler): R
 
   r.patch('/chats/:chat_id/messages/:message_id', limitWrites, async (req, res) => {
     const user = userOf(req);
-    const { content } = parse(userEditBody, req.body);
-    const message = await s.edits.editAsUser(user, refOf(req.params), content);
+    const b = parse(userEditBody, req.body);
+    const message = await s.edits.editAsUser(user, refOf(req.params), b.content, b.payload);
     res.json({ message: toMessengerMessage(message) });
   });
   r.delete('/chats/:chat_id/messages/:message_id', limitWrites, async (req, res) => {

@@ -102,7 +102,7 @@ export function summarizeReactions(rows: ReactionRecord[]): ReactionSummary[] {
 export interface MessengerMessage {
   id: string;
   chat_id: string;
-  sender: { id: string; username: string; is_bot: boolean };
+  sender: { id: string; username: string; is_bot: boolean; public_key: string | null };
   content: string;
   payload: unknown;
   created_at: string;
@@ -118,7 +118,12 @@ export function toMessengerMessage(m: MessageRecord): MessengerMessage {
   return {
     id: m.id,
     chat_id: m.chatId,
-    sender: { id: m.sender.id, username: m.sender.username, is_bot: m.sender.isBot },
+    sender: {
+      id: m.sender.id,
+      username: m.sender.username,
+      is_bot: m.sender.isBot,
+      public_key: m.sender.publicKey ?? null,
+    },
     content: m.content,
     payload: m.payload,
     created_at: m.createdAt.toISOString(),

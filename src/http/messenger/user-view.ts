@@ -8,6 +8,8 @@ export interface PublicUser {
   username: string;
   display_name: string;
   is_bot: boolean;
+  /** NaCl box public key (base64) for encrypted chats; null when none. */
+  public_key: string | null;
   created_at: string;
 }
 
@@ -16,6 +18,7 @@ export const toPublicUser = (u: User): PublicUser => ({
   username: u.username,
   display_name: u.displayName,
   is_bot: u.isBot,
+  public_key: u.publicKey,
   created_at: u.createdAt.toISOString(),
 });
 

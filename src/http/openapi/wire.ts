@@ -14,6 +14,7 @@ export const publicUser = z
     username: z.string(),
     display_name: z.string(),
     is_bot: z.boolean(),
+    public_key: z.string().nullable().describe('NaCl box public key (base64), null when none'),
     created_at: iso,
   })
   .loose();
@@ -93,6 +94,8 @@ export const bot = z
     is_active: z.boolean(),
     commands: z.array(z.object({ command: z.string(), description: z.string() })),
     permissions: z.array(z.string()),
+    public_key: z.string().describe("the bot's NaCl box public key (base64)"),
+    key_custody: z.enum(['managed', 'self']),
     created_at: iso,
   })
   .loose();

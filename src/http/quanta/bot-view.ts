@@ -15,6 +15,10 @@ export interface PublicBot {
   is_active: boolean;
   commands: BotCommand[];
   permissions: string[];
+  /** NaCl box public key (base64) people encrypt to; null for bots made before E2E. */
+  public_key: string | null;
+  /** "managed": the platform holds the secret key; "self": the owner does. */
+  key_custody: string | null;
   created_at: string;
 }
 
@@ -29,6 +33,8 @@ export const toPublicBot = (b: BotWithUser): PublicBot => ({
   is_active: b.isActive,
   commands: commandsOf(b),
   permissions: b.permissions,
+  public_key: b.user.publicKey,
+  key_custody: b.keyCustody,
   created_at: b.createdAt.toISOString(),
 });
 

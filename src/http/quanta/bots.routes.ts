@@ -3,6 +3,7 @@ import type { Services } from '../../services';
 import { commandsOf } from '../../domain/bots/bots.service';
 import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
 import { pageQuery } from '../../domain/pagination';
+import { setPublicKeyBody } from '../../domain/e2e/e2e.schemas';
 import { parse } from '../../domain/validation';
 import { authenticateUser } from '../auth';
 import { bodyAfterAuth, hasUser } from '../body';
@@ -34,6 +35,12 @@ export function ownerRoutes({ accounts, bots }: Services, body: RequestHandler):
   r.post('/:bot_id/rotate-key', asOwner, async (req, res) => {
     const rotated = await bots.rotateKey(userOf(req).id, String(req.params.bot_id));
     res.json(registeredBotView(rotated));
+  });
+  r.put('/keys/:bot_id', asOwner, bodyAfterAuth(body, hasUser), async (req, res) => {
+    const ownerId = userOf(req).id;
+    const { public_key } = parse(setPublicKeyBody, req.body);
+    const bot = await bots.setPublicKey(ownerId, String(req.params.bot_id), public_key);
+    res.json({ bot: toPublicBot(bot) });
   });
   r.delete('/delete/:bot_id', asOwner, async (req, res) => {
     await bots.delete(userOf(req).id, String(req.params.bot_id));
@@ -72,6 +79,10 @@ export const ownerDocs = [
   }),
   op('post', '/:bot_id/rotate-key', 'jwt', "Replace a bot's key; the old one stops working", {
     answers: { 200: { description: 'The bot and its new key', schema: registeredBot } },
+  }),
+  op('put', '/keys/:bot_id', 'jwt', 'Give a bot its own public key (self custody)', {
+    body: setPublicKeyBody,
+    answers: { 200: { description: 'The bot', schema: z.object({ bot }) } },
   }),
   op('delete', '/delete/:bot_id', 'jwt', 'Delete a bot', {
     answers: { 200: { description: 'Deleted', schema: okAnswer } },

@@ -37,7 +37,8 @@ export function messageActionRoutes(s: Services): Router {
     const bot = botOf(req);
     const b = parse(replyMarkupBody, req.body);
     const edited = await s.edits.editReplyMarkup(bot, refOf(b), b.buttons);
-    res.json({ ok: true, message: toMessengerMessage(edited) });
+    // A managed bot reads its own box (and a quoted one) opened, as everywhere.
+    res.json({ ok: true, message: toMessengerMessage(await s.boxes.revealMessage(bot, edited)) });
   });
   r.post('/delete-message', async (req, res) => {
     const bot = botOf(req);
@@ -82,7 +83,7 @@ export function messageActionRoutes(s: Services): Router {
     const bot = botOf(req);
     const b = parse(botReactionBody, req.body);
     const message = await s.reactions.setAsBot(bot, refOf(b), b.emoji, b.add);
-    res.json({ ok: true, message: toMessengerMessage(message) });
+    res.json({ ok: true, message: toMessengerMessage(await s.boxes.revealMessage(bot, message)) });
   });
   r.post('/send-chat-action', async (req, res) => {
     const bot = botOf(req);
@@ -93,7 +94,10 @@ export function messageActionRoutes(s: Services): Router {
   r.get('/chat', async (req, res) => {
     const bot = botOf(req);
     const { chat_id } = parse(chatQuery, req.query);
-    res.json({ chat: toBotChat(await s.chats.getForBot(bot, chat_id), bot.userId) });
+    const found = await s.chats.getForBot(bot, chat_id);
+    // A managed bot reads its pinned box opened, as it reads its updates.
+    const pinned = found.pinned && (await s.boxes.revealMessage(bot, found.pinned));
+    res.json({ chat: toBotChat({ ...found, pinned }, bot.userId) });
   });
   return r;
 }

@@ -28,8 +28,10 @@ export function messagingRoutes(
     // Synchronous: what throws here reaches the error handler through Express as usual.
     const opts = pollOptions(parse(pollQuery, req.query), 30);
     const polled = s.updates.poll(bot, opts, pollSignal(res, shutdown));
-    const answer = polled.then((updates) => {
-      res.json({ updates: updates.map(toQuantaUpdate) });
+    // A managed bot reads its boxes opened: on the fly, here, never stored.
+    const answer = polled.then(async (updates) => {
+      const opened = await s.boxes.reveal(bot, updates);
+      res.json({ updates: opened.map(toQuantaUpdate) });
     });
     detached(req, res, answer, onError);
   });

@@ -2,6 +2,7 @@
 // endpoint is healthy they arrive in update_id order. State lives in Postgres (the inbox's
 // acknowledged mark, the webhook's failure count and next attempt time), so a worker killed
 // mid-delivery loses nothing: the next drain starts again from the first unacknowledged.
+import { carriesBox } from '../../domain/e2e/bot-boxes.service';
 import type { Sql } from '../../infra/db/prisma';
 import type { Logger } from '../../infra/logger';
 import type { Update } from '../../domain/updates/update';
@@ -88,7 +89,10 @@ export class Drainer {
       return true;
     }
     const dialect = this.d.dialects[w.dialect] ?? this.d.dialects.quanta!;
-    const body = JSON.stringify(await dialect.format(updateFromRow(u), botId));
+    const update = updateFromRow(u);
+    const body = JSON.stringify(await dialect.format(update, botId));
+    // The reply to an opened box may quote it or carry a method call with the bot's text.
+    const keepReply = !carriesBox(update);
     const { secret, secretToken } = this.d.webhooks.unseal({
       secretSealed: w.secret_sealed,
       secretTokenSealed: w.secret_token_sealed,
@@ -115,18 +119,27 @@ export class Drainer {
     webhookDeliveryDuration.observe(r.durationMs / 1000);
     deliveries[outcome].inc();
     if (outcome === 'delivered') {
-      await this.record(botId, w, u, failures, r, { ack: true, failureCount: 0 });
+      await this.record(botId, w, u, failures, r, { ack: true, failureCount: 0, keepReply });
       if (dialect.onReply && r.body) await this.runReply(dialect, botId, r.body);
       return true;
     }
     if (outcome === 'gone') {
-      await this.record(botId, w, u, failures, r, { ack: false, failureCount: failures });
+      await this.record(botId, w, u, failures, r, {
+        ack: false,
+        failureCount: failures,
+        keepReply,
+      });
       await this.d.webhooks.remove(botId);
       this.d.log.info({ botId }, 'webhook answered 410: removed');
       return false;
     }
     if (outcome === 'give_up') {
-      await this.record(botId, w, u, failures, r, { ack: true, failureCount: 0, error: true });
+      await this.record(botId, w, u, failures, r, {
+        ack: true,
+        failureCount: 0,
+        error: true,
+        keepReply,
+      });
       this.d.log.warn({ botId, updateId: u.update_id }, 'webhook delivery given up');
       return true;
     }
@@ -137,6 +150,7 @@ export class Drainer {
       failureCount: failures,
       nextAttemptAt: at,
       error: true,
+      keepReply,
     });
     await this.d.scheduleRetry(botId, at);
     return false;
@@ -148,7 +162,14 @@ export class Drainer {
     u: UpdateRow,
     attempt: number,
     r: SendResult,
-    o: { ack: boolean; failureCount: number; nextAttemptAt?: Date; error?: boolean },
+    o: {
+      ack: boolean;
+      failureCount: number;
+      nextAttemptAt?: Date;
+      error?: boolean;
+      /** False when the update carried a box: its reply body is not stored. */
+      keepReply: boolean;
+    },
   ): Promise<void> {
     const errorText = o.error || !o.ack ? truncate(failureText(r), 512) : undefined;
     await this.repo.record({
@@ -159,7 +180,7 @@ export class Drainer {
       statusCode: r.status ?? null,
       durationMs: r.durationMs,
       error: r.error ? truncate(r.error, 512)! : null,
-      responseBody: truncate(r.body, 1024) ?? null,
+      responseBody: o.keepReply ? (truncate(r.body, 1024) ?? null) : null,
       webhookCreatedAt: w.created_at,
       ack: o.ack,
       failureCount: o.failureCount,

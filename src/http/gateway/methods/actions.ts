@@ -24,7 +24,9 @@ export const markupArgs = z.object({ ...ref, reply_markup: z.unknown().optional(
 export const editMessageReplyMarkup: Method = async ({ ids, bot, params, services }) => {
   const a = parse(markupArgs, params);
   const buttons = buttonsFrom(a.reply_markup) ?? [];
-  return tgMessage(ids, await services.edits.editReplyMarkup(bot, refOf(a), buttons));
+  const edited = await services.edits.editReplyMarkup(bot, refOf(a), buttons);
+  // A managed bot reads its own box opened, as everywhere.
+  return tgMessage(ids, await services.boxes.revealMessage(bot, edited));
 };
 
 export const deleteMessage: Method = async ({ bot, params, services }) => {

@@ -14,13 +14,18 @@ export const getMe: Method = ({ bot, ids }) =>
     // Every bot member of a group sees every message (there is no privacy mode).
     can_read_all_group_messages: true,
     supports_inline_queries: false,
+    public_key: bot.user.publicKey,
+    key_custody: bot.keyCustody,
   });
 
 export const getChatArgs = z.object({ chat_id: requiredId });
 
 export const getChat: Method = async ({ ids, bot, params, services }) => {
   const { chat_id } = parse(getChatArgs, params);
-  const { chat, pinned } = await services.chats.getForBot(bot, chat_id);
+  const found = await services.chats.getForBot(bot, chat_id);
+  const { chat } = found;
+  // A managed bot reads its pinned box opened, as it reads its updates.
+  const pinned = found.pinned && (await services.boxes.revealMessage(bot, found.pinned));
   const members = chat.members.map((m) => tgUser(ids, m));
   // A private chat is named after the other party, as Telegram describes it to a bot.
   const other = chat.type === 'private' ? chat.members.find((m) => m.id !== bot.userId) : undefined;

@@ -32,7 +32,8 @@ export const getUpdates: Method = async ({ ids, bot, params, services, signal, s
   );
   opts.types = logKinds(a.allowed_updates);
   const updates = await services.updates.poll(bot, opts, signal);
-  return updates.map((u) => tgUpdate(ids, u));
+  // A managed bot reads its boxes opened: on the fly, here, never stored.
+  return (await services.boxes.reveal(bot, updates)).map((u) => tgUpdate(ids, u));
 };
 
 /** Telegram update names → update-log kinds; names this platform never produces drop out. */
