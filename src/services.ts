@@ -95,7 +95,11 @@ export function createServices(infra: Infra): Services {
   const messages = new MessagesService(db, chats, fanout, media);
   return {
     accounts: createAccounts(infra),
-    bots: new BotsService(db, sql, bus, config.MAX_BOTS_PER_OWNER),
+    bots: new BotsService(db, sql, bus, {
+      maxPerOwner: config.MAX_BOTS_PER_OWNER,
+      masterKey: config.MASTER_KEY,
+      webAppAllowHttp: config.WEBAPP_ALLOW_HTTP,
+    }),
     chats,
     groups: new GroupsService(sql, chats, fanout, {
       perUserPerDay: config.GROUPS_PER_USER_PER_DAY,

@@ -6,6 +6,7 @@ import { EdgeLimits } from './edge-limits';
 import { errorHandler, messengerEnvelope, notFoundHandler, quantaEnvelope } from './errors';
 import { healthRoutes } from './health.routes';
 import { createBotRateLimiter, userWriteLimit } from './rate-limit';
+import { kotoRegistry } from './gateway/registry';
 import { gatewayRouter } from './gateway/router';
 import { messengerApi } from './messenger';
 import { quantaApi } from './quanta';
@@ -25,6 +26,7 @@ export function createApiApp(
   app.use(healthRoutes(db, redis));
   const onError = errorHandler(log, quantaEnvelope);
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
+  app.use(kotoRegistry({ services, limiter, log, limits }));
   // The gateway reads its own bodies (forms, uploads, larger limit), after its token.
   app.use(
     '/gateway',

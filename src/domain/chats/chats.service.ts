@@ -21,6 +21,8 @@ import { requireMember } from './membership';
 export interface ChatMember extends Person {
   /** The bot behind a bot member. */
   botId: string | null;
+  /** A bot member's mini app (what its menu button opens), if it has one. */
+  webappUrl: string | null;
 }
 
 export interface ChatRecord {
@@ -62,13 +64,19 @@ export interface Recipient {
 
 export const memberInclude = {
   members: {
-    include: { user: { include: { botProfile: { select: { id: true, isActive: true } } } } },
+    include: {
+      user: {
+        include: { botProfile: { select: { id: true, isActive: true, webappUrl: true } } },
+      },
+    },
     orderBy: { joinedAt: 'asc' as const },
   },
 };
 
 export type ChatWithMembers = Chat & {
-  members: { user: User & { botProfile: { id: string; isActive: boolean } | null } }[];
+  members: {
+    user: User & { botProfile: { id: string; isActive: boolean; webappUrl: string | null } | null };
+  }[];
 };
 
 export function toChatRecord(chat: ChatWithMembers): ChatRecord {
@@ -80,6 +88,7 @@ export function toChatRecord(chat: ChatWithMembers): ChatRecord {
     members: chat.members.map(({ user }) => ({
       ...personOf(user),
       botId: user.botProfile?.id ?? null,
+      webappUrl: user.botProfile?.webappUrl ?? null,
     })),
     pinnedMessageId: chat.pinnedMessageId,
     createdAt: chat.createdAt,

@@ -9,7 +9,9 @@ export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS
   b.name AS b_name, b.description AS b_description, b.avatar_url AS b_avatar_url,
   b.avatar_sha256 AS b_avatar_sha256,
   b.commands AS b_commands, b.permissions AS b_permissions, b.api_key_hash AS b_api_key_hash,
-  b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at`;
+  b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at,
+  b.webapp_url AS b_webapp_url, b.webapp_menu_text AS b_webapp_menu_text,
+  b.webapp_secret_sealed AS b_webapp_secret_sealed`;
 
 /** What USER_COLUMNS selects. */
 export interface UserColumns {
@@ -40,6 +42,9 @@ export interface BotColumns {
   b_is_active: boolean;
   b_created_at: Date;
   b_updated_at: Date;
+  b_webapp_url: string | null;
+  b_webapp_menu_text: string | null;
+  b_webapp_secret_sealed: Buffer | null;
 }
 
 export function userFromRow(r: UserColumns): User {
@@ -71,5 +76,8 @@ export function botFromRow(r: BotColumns): Bot {
     isActive: r.b_is_active,
     createdAt: r.b_created_at,
     updatedAt: r.b_updated_at,
+    webappUrl: r.b_webapp_url,
+    webappMenuText: r.b_webapp_menu_text,
+    webappSecretSealed: r.b_webapp_secret_sealed && new Uint8Array(r.b_webapp_secret_sealed),
   };
 }

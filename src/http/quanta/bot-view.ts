@@ -15,6 +15,8 @@ export interface PublicBot {
   is_active: boolean;
   commands: BotCommand[];
   permissions: string[];
+  /** The mini app the chat menu button opens, or null. */
+  webapp_url: string | null;
   created_at: string;
 }
 
@@ -29,6 +31,7 @@ export const toPublicBot = (b: BotWithUser): PublicBot => ({
   is_active: b.isActive,
   commands: commandsOf(b),
   permissions: b.permissions,
+  webapp_url: b.webappUrl,
   created_at: b.createdAt.toISOString(),
 });
 

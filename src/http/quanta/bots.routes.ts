@@ -4,6 +4,7 @@ import { commandsOf } from '../../domain/bots/bots.service';
 import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
 import { pageQuery } from '../../domain/pagination';
 import { parse } from '../../domain/validation';
+import { setWebAppBody } from '../../domain/webapps/webapps.schemas';
 import { authenticateUser } from '../auth';
 import { bodyAfterAuth, hasUser } from '../body';
 import { botOf, userOf } from '../context';
@@ -44,6 +45,18 @@ export function botRoutes({ bots }: Services): Router {
   const r = Router();
   r.get('/me', (req, res) => {
     res.json({ bot: toPublicBot(botOf(req)) });
+  });
+  // The token itself is needed: the init-data key is derived from it (see setWebApp).
+  r.put('/webapp', async (req, res) => {
+    const bot = botOf(req);
+    const { url } = parse(setWebAppBody, req.body);
+    const updated = await bots.setWebApp(bot, req.get('x-bot-token')!.trim(), { url });
+    res.json({ ok: true, url: updated.webappUrl });
+  });
+  r.delete('/webapp', async (req, res) => {
+    const bot = botOf(req);
+    await bots.setWebApp(bot, req.get('x-bot-token')!.trim(), null);
+    res.json({ ok: true });
   });
   r.post('/set-commands', async (req, res) => {
     const owner = botOf(req);

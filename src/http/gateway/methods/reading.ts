@@ -14,6 +14,8 @@ export const getMe: Method = ({ bot, ids }) =>
     // Every bot member of a group sees every message (there is no privacy mode).
     can_read_all_group_messages: true,
     supports_inline_queries: false,
+    // Not a Telegram field: the mini app its menu button opens, or null.
+    webapp_url: bot.webappUrl,
   });
 
 const getChatArgs = z.object({ chat_id: requiredId });
