@@ -91,8 +91,8 @@ export function createServices(infra: Infra): Services {
   const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
   const media = new MediaService(db, config.MEDIA_MAX_BYTES);
-  const edits = new MessageEditsService(db, chats, fanout);
-  const messages = new MessagesService(db, chats, fanout, media);
+  const edits = new MessageEditsService(db, chats, fanout, config.WEBAPP_ALLOW_HTTP);
+  const messages = new MessagesService(db, chats, fanout, media, config.WEBAPP_ALLOW_HTTP);
   return {
     accounts: createAccounts(infra),
     bots: new BotsService(db, sql, bus, {

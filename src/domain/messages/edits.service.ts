@@ -16,6 +16,7 @@ import { findLiveMessage, loadMessage, personOf } from './message-query';
 import { messageUpdate } from './messages.service';
 import { messagesRepository } from './messages.repository';
 import { MAX_PAYLOAD_BYTES } from './payload';
+import { requireWebAppButtons } from '../webapps/webapp-url';
 
 type Verb = 'edit' | 'delete';
 
@@ -35,6 +36,8 @@ export class MessageEditsService {
     private readonly db: Db,
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
+    /** WEBAPP_ALLOW_HTTP: web_app buttons may open http URLs. */
+    private readonly webAppAllowHttp = false,
   ) {}
 
   /** edit-message: the text of one of the bot's messages. */
@@ -113,6 +116,7 @@ export class MessageEditsService {
     buttons: InlineButton[][] | null,
   ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
+    requireWebAppButtons(buttons, this.webAppAllowHttp);
     const { members, message } = await this.locateOwn(personOf(bot.user), ref, 'edit');
     const edited = await this.update(message.id, { payload: withButtons(message, buttons) });
     return readableBy(bot, await this.announceBotEdit(members, edited));
@@ -126,6 +130,7 @@ export class MessageEditsService {
     buttons: InlineButton[][],
   ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
+    requireWebAppButtons(buttons, this.webAppAllowHttp);
     const { members, message } = await this.locateEditable(personOf(bot.user), ref);
     const payload = withButtons(message, buttons);
     const edited = await this.update(message.id, { content, editedAt: new Date(), payload });

@@ -20,6 +20,8 @@ export interface InlineButton {
   text: string;
   callback_data?: string;
   url?: string;
+  /** Opens a mini app at this URL. */
+  web_app?: { url: string };
 }
 
 /** Free-form extras stored with a message; `buttons` is the inline keyboard. */

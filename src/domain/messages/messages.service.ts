@@ -9,6 +9,7 @@ import { isUuid } from '../ids';
 import { INLINE_MEDIA_MAX_BYTES } from '../media/media-meta';
 import type { MediaInput, MediaService } from '../media/media.service';
 import type { MessageUpdate } from '../updates/update';
+import { requireWebAppButtons } from '../webapps/webapp-url';
 import { botCommand } from './bot-command';
 import { readableBy } from './bot-reading';
 import { Fanout, newMessageId, type NewMedia, type NewPoll, type WriteStep } from './fanout';
@@ -39,6 +40,8 @@ export class MessagesService {
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
     private readonly media: MediaService,
+    /** WEBAPP_ALLOW_HTTP: web_app buttons may open http URLs. */
+    private readonly webAppAllowHttp = false,
   ) {}
 
   /** A person's message into a chat they are a member of. */
@@ -60,6 +63,7 @@ export class MessagesService {
     draft: Draft,
   ): Promise<WriteStep<MessageRecord>> {
     requirePermission(bot, 'send_messages');
+    requireWebAppButtons(draft.payload?.buttons, this.webAppAllowHttp);
     const payload = { ...draft.payload, is_bot: true };
     const write = await this.prepareSend(personOf(bot.user), chatId, { ...draft, payload });
     // The quoted message is another's text: only a reading bot gets it back.
