@@ -36,6 +36,7 @@ export const REASON_STATUS = {
   not_a_member: 403,
   not_own_message: 403,
   not_group_creator: 403,
+  init_data_invalid: 403,
   // What is asked about
   route_not_found: 404,
   method_not_found: 404,
@@ -48,6 +49,7 @@ export const REASON_STATUS = {
   avatar_not_found: 404,
   callback_not_found: 404,
   invitation_not_found: 404,
+  webapp_not_set: 404,
   reply_target_not_found: 400,
   // State that refuses the change
   username_taken: 409,
@@ -60,6 +62,7 @@ export const REASON_STATUS = {
   webhook_active: 409,
   poll_superseded: 409,
   group_full: 409,
+  init_data_used: 409,
   // The platform
   rate_limited: 429,
   too_many_groups: 429,

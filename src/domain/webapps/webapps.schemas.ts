@@ -18,3 +18,30 @@ export const menuButton = z.discriminatedUnion(
   ],
   { error: 'type must be web_app, commands or default' },
 );
+
+const id = z.string().max(64);
+
+/** The messenger opening a mini app: from a message's web_app button, or the bot's menu. */
+export const openWebAppBody = z.object({
+  message_id: id.optional(),
+  /** In a group, which bot's menu app (a private chat has one bot). */
+  bot_id: id.optional(),
+});
+
+/** Telegram's limit on sendData. */
+export const MAX_WEBAPP_DATA_BYTES = 4096;
+
+export const webAppDataBody = z.object({
+  data: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine(
+      (d) => Buffer.byteLength(d) <= MAX_WEBAPP_DATA_BYTES,
+      `must be at most ${MAX_WEBAPP_DATA_BYTES} bytes`,
+    ),
+  button_text: z.string().trim().min(1).max(64, 'must be at most 64 characters').optional(),
+  init_data: z.string().min(1, 'must not be empty').max(8192, 'must be at most 8192 characters'),
+});
+
+export type OpenWebAppCommand = z.output<typeof openWebAppBody>;
+export type WebAppDataCommand = z.output<typeof webAppDataBody>;
