@@ -10,6 +10,7 @@ import { kotoRegistry } from './gateway/registry';
 import { gatewayRouter } from './gateway/router';
 import { messengerApi } from './messenger';
 import { quantaApi } from './quanta';
+import { webAppScriptRoutes } from './webapp-scripts.routes';
 
 /**
  * The main listener (PORT): health, the messenger API, the Quanta bot API, and the gateway
@@ -24,6 +25,7 @@ export function createApiApp(
   const { config, log, db, redis } = infra;
   const app = baseApp(config, log);
   app.use(healthRoutes(db, redis));
+  app.use(webAppScriptRoutes());
   const onError = errorHandler(log, quantaEnvelope);
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
   app.use(kotoRegistry({ services, limiter, log, limits }));

@@ -36,6 +36,10 @@ const INFRASTRUCTURE = [
   // again and again. test/miniapps/send-data.test.ts covers its refusals.
   'POST /api/v1/chats/:chat_id/webapp-data',
   ...KOTO_REGISTRY,
+  // The mini-app bridge scripts: static files, no input (test/miniapps/bridge.test.ts).
+  'GET /koto-webapp.js',
+  'GET /quanta-webapp.js',
+  'GET /telegram-web-app.js',
 ];
 
 describe('the catalogue covers every route', () => {
