@@ -47,6 +47,24 @@ export default tseslint.config(
     },
   },
   {
+    // The mini-app bridge scripts and the example app run in the browser, as they are.
+    files: ['webapp/**', 'examples/mini-app/**'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'URL',
+          'URLSearchParams',
+          'TextEncoder',
+          'setTimeout',
+          'KotoWebApp',
+          'Telegram',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // supertest types `res.body` as `any` by design, and the tests read it everywhere; the
     // no-unsafe-* family would flag every such read. Every other rule applies to tests.
     files: ['test/**'],

@@ -39,5 +39,14 @@ if ! command -v jq >/dev/null || ! command -v curl >/dev/null; then
   fi
 fi
 
+# The browser tests (scripts/test-browser.sh) drive Debian's Chromium.
+if ! command -v chromium >/dev/null; then
+  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo 'setup: chromium missing and not root (or no apt-get); browser tests will skip' >&2
+  fi
+fi
+
 # Creates the database if missing, then applies pending migrations.
 npm run db:migrate

@@ -192,6 +192,8 @@ const schema = z.object({
   SIGNING_KEY_GRACE_HOURS: z.coerce.number().int().min(0).max(8760).default(72),
   WEBHOOK_ALLOW_HTTP: bool.default(false),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /** Mini-app URLs (the bot's and web_app buttons') may be http: for local development. */
+  WEBAPP_ALLOW_HTTP: bool.default(false),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -26,6 +26,7 @@ import { UpdatesService } from './domain/updates/updates.service';
 import { BotBoxes } from './domain/e2e/bot-boxes.service';
 import { SigningKeysService } from './domain/webhooks/signing-keys';
 import { WebhooksService, type DeliveryScheduler } from './domain/webhooks/webhooks.service';
+import { WebAppsService } from './domain/webapps/webapps.service';
 
 /** Every domain service, built once per process and shared by the api and worker roles. */
 export interface Services {
@@ -51,6 +52,8 @@ export interface Services {
   signingKeys: SigningKeysService;
   /** A managed bot's boxes, opened and made at the bot edge. */
   boxes: BotBoxes;
+  /** Mini apps: signed init data, and sendData into the chat. */
+  webApps: WebAppsService;
 }
 
 export interface Infra {
@@ -89,17 +92,24 @@ function createAccounts({ config, log, db, sql, redis, bus }: Infra): AccountsSe
 const MAX_HASH_WAIT_MS = 2000;
 
 export function createServices(infra: Infra): Services {
-  const { config, log, db, sql, bus, deliveryScheduler } = infra;
+  const { config, log, db, sql, redis, bus, deliveryScheduler } = infra;
   const fanout = new Fanout(sql, bus, deliveryScheduler, log);
   const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
   const media = new MediaService(db, config.MEDIA_MAX_BYTES);
   const boxes = new BotBoxes(db, config.GATEWAY_KEY);
-  const edits = new MessageEditsService(db, chats, fanout, boxes);
-  const messages = new MessagesService(db, chats, fanout, media, boxes);
+  const edits = new MessageEditsService(db, chats, fanout, boxes, config.WEBAPP_ALLOW_HTTP);
+  const messages = new MessagesService(db, chats, fanout, media, boxes, config.WEBAPP_ALLOW_HTTP);
+  const bots = new BotsService(db, sql, bus, {
+    maxPerOwner: config.MAX_BOTS_PER_OWNER,
+    gatewayKey: config.GATEWAY_KEY,
+    masterKey: config.MASTER_KEY,
+    webAppAllowHttp: config.WEBAPP_ALLOW_HTTP,
+  });
+  const signingKeys = new SigningKeysService(db, config.MASTER_KEY);
   return {
     accounts: createAccounts(infra),
-    bots: new BotsService(db, sql, bus, config.MAX_BOTS_PER_OWNER, config.GATEWAY_KEY),
+    bots,
     chats,
     groups: new GroupsService(sql, chats, fanout, {
       perUserPerDay: config.GROUPS_PER_USER_PER_DAY,
@@ -121,7 +131,8 @@ export function createServices(infra: Infra): Services {
       allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
       masterKey: config.MASTER_KEY,
     }),
-    signingKeys: new SigningKeysService(db, config.MASTER_KEY),
+    signingKeys,
     boxes,
+    webApps: new WebAppsService(db, redis, chats, bots, messages, signingKeys),
   };
 }

@@ -37,6 +37,7 @@ export const REASON_STATUS = {
   not_a_member: 403,
   not_own_message: 403,
   not_group_creator: 403,
+  init_data_invalid: 403,
   // What is asked about
   route_not_found: 404,
   method_not_found: 404,
@@ -49,6 +50,7 @@ export const REASON_STATUS = {
   avatar_not_found: 404,
   callback_not_found: 404,
   invitation_not_found: 404,
+  webapp_not_set: 404,
   reply_target_not_found: 400,
   // State that refuses the change
   username_taken: 409,
@@ -61,6 +63,7 @@ export const REASON_STATUS = {
   webhook_active: 409,
   poll_superseded: 409,
   group_full: 409,
+  init_data_used: 409,
   // The platform
   rate_limited: 429,
   too_many_groups: 429,

@@ -7,9 +7,11 @@ import { errorHandler, messengerEnvelope, notFoundHandler, quantaEnvelope } from
 import { healthRoutes } from './health.routes';
 import { openApiRoutes } from './openapi/routes';
 import { createBotRateLimiter, userWriteLimit } from './rate-limit';
+import { kotoRegistry } from './gateway/registry';
 import { gatewayRouter } from './gateway/router';
 import { messengerApi } from './messenger';
 import { quantaApi } from './quanta';
+import { webAppScriptRoutes } from './webapp-scripts.routes';
 
 /**
  * The main listener (PORT): health, the messenger API, the Quanta bot API, and the gateway
@@ -25,8 +27,10 @@ export function createApiApp(
   const app = baseApp(config, log);
   app.use(healthRoutes(db, redis));
   app.use(openApiRoutes());
+  app.use(webAppScriptRoutes());
   const onError = errorHandler(log, quantaEnvelope);
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
+  app.use(kotoRegistry({ services, limiter, log, limits }));
   // The gateway reads its own bodies (forms, uploads, larger limit), after its token.
   app.use(
     '/gateway',

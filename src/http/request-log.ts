@@ -8,13 +8,16 @@ import { httpRequestDuration, type Surface } from '../infra/metrics';
 const LOGGED_PARAMS = new Set(['offset', 'limit', 'timeout', 'after', 'before']);
 
 /**
- * What a log may say of a URL: its path, with a gateway token (`/bot<token>/method`) redacted,
- * and the allow-listed query parameters only. Any other parameter may be a secret_token, a
- * message text or a token (the gateway takes every method's parameters from the query).
+ * What a log may say of a URL: its path, with a gateway token (`/bot<token>/method`, the Koto
+ * registry's `/v1/bots/<token>/…`) redacted, and the allow-listed query parameters only. Any
+ * other parameter may be a secret_token, a message text or a token (the gateway takes every
+ * method's parameters from the query).
  */
 export function scrubUrl(url: string): string {
   const q = url.indexOf('?');
-  const path = (q < 0 ? url : url.slice(0, q)).replace(/\/bot[^/]+/i, '/bot[redacted]');
+  const path = (q < 0 ? url : url.slice(0, q))
+    .replace(/^\/v1\/bots\/[^/]+/i, '/v1/bots/[redacted]')
+    .replace(/\/bot[^/]+/i, '/bot[redacted]');
   if (q < 0) return path;
   const kept = new URLSearchParams();
   for (const [name, value] of new URLSearchParams(url.slice(q + 1))) {

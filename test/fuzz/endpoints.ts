@@ -25,6 +25,7 @@ export interface Ctx {
   userMsgId: string; // the user's text in chatId
   userDeleteMsgId: string; // the user's text in chatId, for DELETE
   botButtonsMsgId: string; // the bot's message with a "yes" button in chatId (taps)
+  webAppMsgId: string; // the bot's message with a web_app button in chatId (opening it)
   botTextMsgId: string; // the bot's text in chatId (edits, markup, pins, reactions)
   botDeleteMsgId: string; // the bot's text in chatId, for delete-message / deleteMessage
   pollMsgId: string; // the bot's poll in chatId (one answer)
@@ -370,6 +371,18 @@ const messenger: RestEndpoint[] = [
   {
     dialect: 'messenger',
     group: 'messenger',
+    method: 'POST',
+    path: '/api/v1/chats/:chat_id/webapp',
+    auth: 'user',
+    input: 'body',
+    fields: { message_id: { kind: 'uuid' }, bot_id: { kind: 'uuid' } },
+    bases: (c) => [{ message_id: c.webAppMsgId }],
+    params: { chat_id: (c) => c.chatId },
+    accepts: 'signs init data and stores nothing: every opening is a valid one',
+  },
+  {
+    dialect: 'messenger',
+    group: 'messenger',
     method: 'GET',
     path: '/api/v1/callbacks/:callback_id',
     auth: 'user',
@@ -481,6 +494,13 @@ const quanta: RestEndpoint[] = [
     accepts: 'takes no body: the valid path deletes the victim bot kept for it (once; then 404)',
   }),
   bot('GET', 'me', { input: 'query', fields: {}, bases: () => [{}], accepts: NO_INPUT }),
+  bot('PUT', 'webapp', {
+    input: 'body',
+    fields: { url: { kind: 'url', required: true } },
+    bases: () => [{ url: 'https://example.com/app' }],
+    accepts: 'any https URL is a mini app; unknown keys are ignored',
+  }),
+  bot('DELETE', 'webapp', { input: 'none', fields: {}, bases: () => [{}], accepts: NO_INPUT }),
   bot('POST', 'set-commands', {
     input: 'body',
     fields: { commands: { kind: 'commands', required: true } },
@@ -749,6 +769,15 @@ export const GATEWAY_METHODS: GatewayMethod[] = [
     accepts: 'scope and language_code are accepted and ignored',
   },
   { name: 'getMyCommands', fields: {}, bases: () => [{}], accepts: NO_INPUT },
+  {
+    name: 'setChatMenuButton',
+    fields: { menu_button: { kind: 'payload' } },
+    bases: () => [
+      { menu_button: { type: 'web_app', text: 'Open', web_app: { url: 'https://example.com/a' } } },
+    ],
+    accepts: 'without menu_button the menu goes back to the commands, as on Telegram',
+  },
+  { name: 'getChatMenuButton', fields: {}, bases: () => [{}], accepts: NO_INPUT },
   { name: 'deleteMyCommands', fields: {}, bases: () => [{}], accepts: NO_INPUT },
   {
     name: 'setWebhook',

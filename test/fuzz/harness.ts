@@ -164,6 +164,10 @@ async function buildContext(t: TestPlatform): Promise<Ctx> {
     payload: { buttons: [[{ text: 'Yes', callback_data: 'yes' }]] },
   });
   const text = await send('send-message', { content: 'plain text' });
+  const webApp = await send('send-message', {
+    content: 'Open the app',
+    payload: { buttons: [[{ text: 'Open', web_app: { url: 'https://example.com/app' } }]] },
+  });
   const doomed = await send('send-message', { content: 'delete me too' });
   const poll = await send('send-poll', { question: 'Q?', options: ['a', 'b'] });
   const photo = await send('send-photo', { photo: PNG_B64, mime: 'image/png', w: 1, h: 1 });
@@ -216,6 +220,7 @@ async function buildContext(t: TestPlatform): Promise<Ctx> {
     userMsgId: userMsg.id,
     userDeleteMsgId: userDelete.id,
     botButtonsMsgId: buttons.id,
+    webAppMsgId: webApp.id,
     botTextMsgId: text.id,
     botDeleteMsgId: doomed.id,
     pollMsgId: poll.id,

@@ -236,7 +236,7 @@ describe('gateway: sendMessage', () => {
       [
         { chat_id: chatId, text: 'hi', reply_markup: [[{ text: 'x', switch_inline_query: '' }]] },
         400,
-        'Bad Request: reply_markup: only callback_data (data) and url buttons are supported',
+        'Bad Request: reply_markup: only callback_data (data), url and web_app buttons are supported',
       ],
     ];
     for (const [body, status, description] of cases) {

@@ -42,12 +42,12 @@ describe('client libraries with Koto tokens', () => {
       client: {
         apiRoot: p.apiRoot,
         buildUrl: (root, _token, method) => `${root}/${method}`,
-        fetch: ((url: string, init: RequestInit = {}) => {
+        fetch: (url: string, init: RequestInit = {}) => {
           paths.push(new URL(url).pathname);
           const headers = new Headers(init.headers);
           headers.set('authorization', `Bearer ${token}`);
           return fetch(url, { ...init, headers });
-        }) as unknown as typeof fetch,
+        },
       },
     });
     bot.command('start', (ctx) => ctx.reply(`Welcome! payload=${ctx.match}`));

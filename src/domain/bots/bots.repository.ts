@@ -43,6 +43,8 @@ export interface NewBotRow {
   commands: unknown;
   permissions: string[];
   apiKeyHash: string;
+  /** The init-data key, sealed. */
+  webappSecretSealed: Uint8Array;
   /** The bot user's id on the Telegram form (users.tg_id). */
   tgId: bigint;
   /** NaCl box public key (base64). */
@@ -79,6 +81,7 @@ const insert = statement<
     commands: string;
     permissions: string[];
     api_key_hash: string;
+    webapp_secret_sealed: Buffer;
     tg_id: string;
     public_key: string;
     key_custody: string;
@@ -94,10 +97,10 @@ WITH u AS (
   RETURNING *
 ), b AS (
   INSERT INTO bots (id, owner_id, user_id, name, description, avatar_url, avatar_sha256,
-                    commands, permissions, api_key_hash, key_custody, updated_at)
+                    commands, permissions, api_key_hash, key_custody, webapp_secret_sealed, updated_at)
   SELECT :id::uuid, :owner_id::uuid, u.id, :name, :description, :avatar_url,
          :avatar_sha256::char(64), :commands::jsonb, :permissions::text[], :api_key_hash,
-         :key_custody, now()
+         :key_custody, :webapp_secret_sealed::bytea, now()
     FROM u
   RETURNING *
 ), k AS (
@@ -161,6 +164,7 @@ export class BotsRepository {
         commands: JSON.stringify(row.commands),
         permissions: row.permissions,
         api_key_hash: row.apiKeyHash,
+        webapp_secret_sealed: Buffer.from(row.webappSecretSealed),
         tg_id: String(row.tgId),
         public_key: row.publicKey,
         key_custody: row.keyCustody,

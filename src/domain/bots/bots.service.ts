@@ -15,6 +15,9 @@ import {
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import type { MediaFile } from '../media/media.service';
 import { newTgId } from '../users/tg-id';
+import { openSecret, sealSecret } from '../crypto/secret-box';
+import { webAppSecret } from '../webapps/init-data';
+import { requireWebAppScheme } from '../webapps/webapp-url';
 import { hashApiKey, newApiKey, parseBotToken, tokensFor, type BotTokens } from './api-key';
 import { BotAuthCache } from './auth-cache';
 import { avatarInput } from './avatar';
@@ -32,6 +35,24 @@ export type BotWithUser = Bot & { user: User };
 /** A bot with its new key: the key is shown once, here, and stored only as a digest. */
 export interface RegisteredBot extends BotTokens {
   bot: BotWithUser;
+}
+
+/** A bot's mini app, as its setters give it. */
+export interface WebAppSetting {
+  url: string;
+  /** The menu button's label; absent: the messenger's default. */
+  menuText?: string;
+}
+
+export interface BotsOptions {
+  /** MAX_BOTS_PER_OWNER. */
+  maxPerOwner: number;
+  /** Seals managed bots' end-to-end secret keys (GATEWAY_KEY). */
+  gatewayKey: Uint8Array;
+  /** Seals the init-data key at rest. */
+  masterKey: Uint8Array;
+  /** WEBAPP_ALLOW_HTTP: http mini-app URLs, for local development. */
+  webAppAllowHttp: boolean;
 }
 
 /** The bot's command menu; the column is only ever written from the `commands` schema. */
@@ -55,9 +76,7 @@ export class BotsService {
     private readonly db: Db,
     sql: Sql,
     bus: WakeupBus,
-    /** MAX_BOTS_PER_OWNER. */
-    private readonly maxPerOwner: number,
-    private readonly gatewayKey: Uint8Array,
+    private readonly opts: BotsOptions,
   ) {
     this.cache = new BotAuthCache(bus);
     this.repo = new BotsRepository(sql);
@@ -66,8 +85,9 @@ export class BotsService {
   /** 409 `too_many_bots` once the owner has MAX_BOTS_PER_OWNER bots. */
   async register(ownerId: string, body: RegisterBotCommand): Promise<RegisteredBot> {
     const apiKey = newApiKey();
-    const managed = body.public_key ? null : newManagedIdentity(this.gatewayKey);
+    const managed = body.public_key ? null : newManagedIdentity(this.opts.gatewayKey);
     const publicKey = body.public_key ?? managed!.publicKey;
+    const tgId = newTgId();
     const avatar = body.avatar === undefined ? undefined : avatarInput(body.avatar);
     for (let attempt = 0; ; attempt++) {
       const username = body.username ?? derivedUsername(body.name);
@@ -77,7 +97,7 @@ export class BotsService {
             id: randomUUID(),
             ownerId,
             username,
-            tgId: newTgId(),
+            tgId,
             name: body.name,
             description: body.description ?? '',
             avatarUrl: avatar && 'url' in avatar ? avatar.url : null,
@@ -88,10 +108,11 @@ export class BotsService {
             publicKey,
             keyCustody: managed ? 'managed' : 'self',
             secretKeySealed: managed?.secretKeySealed ?? null,
+            webappSecretSealed: this.sealedWebAppSecret(tgId, apiKey),
           },
-          this.maxPerOwner,
+          this.opts.maxPerOwner,
         );
-        if (!bot) throw appError('too_many_bots', { detail: String(this.maxPerOwner) });
+        if (!bot) throw appError('too_many_bots', { detail: String(this.opts.maxPerOwner) });
         return { bot, ...tokensFor(bot.user.tgId, apiKey) };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -165,17 +186,59 @@ export class BotsService {
   async rotateKey(ownerId: string, botId: string): Promise<RegisteredBot> {
     if (!isUuid(botId)) throw appError('bot_not_found');
     const apiKey = newApiKey();
-    const { count } = await this.db.bot.updateMany({
+    const owned = await this.db.bot.findFirst({
       where: { id: botId, ownerId },
-      data: { apiKeyHash: hashApiKey(apiKey) },
-    });
-    if (count === 0) throw appError('bot_not_found');
-    await this.cache.invalidate(botId);
-    const bot = await this.db.bot.findUniqueOrThrow({
-      where: { id: botId },
       include: { user: true },
     });
+    if (!owned) throw appError('bot_not_found');
+    // The init-data key follows the token: mini apps opened from now on are signed with it.
+    const bot = await this.db.bot.update({
+      where: { id: botId },
+      data: {
+        apiKeyHash: hashApiKey(apiKey),
+        webappSecretSealed: this.sealedWebAppSecret(owned.user.tgId, apiKey),
+      },
+      include: { user: true },
+    });
+    await this.cache.invalidate(botId);
     return { bot, ...tokensFor(bot.user.tgId, apiKey) };
+  }
+
+  /**
+   * The mini app the chat menu opens (null: none). `token` is the caller's, in any spelling:
+   * the init-data key is derived from it here, which also gives it to bots registered before
+   * mini apps existed (a webhook reply's call has none and keeps the key).
+   */
+  async setWebApp(
+    bot: BotWithUser,
+    token: string | undefined,
+    app: WebAppSetting | null,
+  ): Promise<BotWithUser> {
+    if (app) requireWebAppScheme(app.url, this.opts.webAppAllowHttp, 'url');
+    const key = token === undefined ? undefined : parseBotToken(token)?.key;
+    const updated = await this.db.bot.update({
+      where: { id: bot.id },
+      data: {
+        webappUrl: app?.url ?? null,
+        webappMenuText: app?.menuText ?? null,
+        ...(key && { webappSecretSealed: this.sealedWebAppSecret(bot.user.tgId, key) }),
+      },
+      include: { user: true },
+    });
+    await this.cache.invalidate(bot.id);
+    return updated;
+  }
+
+  /** The key the bot's init data is signed with; undefined for a bot that never had one. */
+  webAppSecretOf(bot: Bot): Buffer | undefined {
+    return bot.webappSecretSealed
+      ? openSecret(this.opts.masterKey, bot.webappSecretSealed)
+      : undefined;
+  }
+
+  private sealedWebAppSecret(tgId: bigint, apiKey: string): Uint8Array<ArrayBuffer> {
+    const secret = webAppSecret(tokensFor(tgId, apiKey).telegramToken);
+    return new Uint8Array(sealSecret(this.opts.masterKey, secret));
   }
 
   /**

@@ -24,6 +24,8 @@ export interface ChatMember extends Person {
   botId: string | null;
   /** A bot member's custody of its secret key ("managed" or "self"). */
   keyCustody: string | null;
+  /** A bot member's mini app (what its menu button opens), if it has one. */
+  webappUrl: string | null;
 }
 
 export interface ChatRecord {
@@ -68,7 +70,11 @@ export interface Recipient {
 export const memberInclude = {
   members: {
     include: {
-      user: { include: { botProfile: { select: { id: true, isActive: true, keyCustody: true } } } },
+      user: {
+        include: {
+          botProfile: { select: { id: true, isActive: true, keyCustody: true, webappUrl: true } },
+        },
+      },
     },
     orderBy: { joinedAt: 'asc' as const },
   },
@@ -77,7 +83,12 @@ export const memberInclude = {
 export type ChatWithMembers = Chat & {
   members: {
     user: User & {
-      botProfile: { id: string; isActive: boolean; keyCustody: string | null } | null;
+      botProfile: {
+        id: string;
+        isActive: boolean;
+        keyCustody: string | null;
+        webappUrl: string | null;
+      } | null;
     };
   }[];
 };
@@ -92,6 +103,7 @@ export function toChatRecord(chat: ChatWithMembers): ChatRecord {
       ...personOf(user),
       botId: user.botProfile?.id ?? null,
       keyCustody: user.botProfile?.keyCustody ?? null,
+      webappUrl: user.botProfile?.webappUrl ?? null,
     })),
     pinnedMessageId: chat.pinnedMessageId,
     createdAt: chat.createdAt,

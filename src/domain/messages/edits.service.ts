@@ -18,6 +18,7 @@ import { messagesRepository } from './messages.repository';
 import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload';
 import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
 import { boxPayload, isEncrypted, withoutStamps } from '../e2e/envelope';
+import { requireWebAppButtons } from '../webapps/webapp-url';
 
 type Verb = 'edit' | 'delete';
 
@@ -54,6 +55,8 @@ export class MessageEditsService {
     private readonly chats: ChatsService,
     private readonly fanout: Fanout,
     private readonly boxes: BotBoxes,
+    /** WEBAPP_ALLOW_HTTP: web_app buttons may open http URLs. */
+    private readonly webAppAllowHttp = false,
   ) {}
 
   /** edit-message: the text of one of the bot's messages. */
@@ -179,6 +182,7 @@ export class MessageEditsService {
     buttons: InlineButton[][] | null,
   ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
+    requireWebAppButtons(buttons, this.webAppAllowHttp);
     const { members, message } = await this.locateOwn(personOf(bot.user), ref, 'edit');
     const edited = await this.update(message.id, { payload: withButtons(message, buttons) });
     return readableBy(bot, await this.announceBotEdit(members, edited));
@@ -192,6 +196,7 @@ export class MessageEditsService {
     buttons: InlineButton[][],
   ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
+    requireWebAppButtons(buttons, this.webAppAllowHttp);
     const located = await this.locateEditable(personOf(bot.user), ref);
     const change = await this.botText(bot, located, content);
     const message = { ...located.message, payload: change.payload ?? located.message.payload };

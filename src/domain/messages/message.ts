@@ -22,6 +22,15 @@ export interface InlineButton {
   text: string;
   callback_data?: string;
   url?: string;
+  /** Opens a mini app at this URL. */
+  web_app?: { url: string };
+}
+
+/** What a mini app sent (sendData), kept in the payload of the person's message. */
+export interface WebAppData {
+  data: string;
+  /** The label of the button that opened the app. */
+  button_text: string;
 }
 
 /** Free-form extras stored with a message; `buttons` is the inline keyboard. */
@@ -49,3 +58,7 @@ export interface MessageRecord {
   /** Oldest first. */
   reactions: ReactionRecord[];
 }
+
+/** The mini-app data a message carries (only the server sets it: see SERVER_PAYLOAD_KEYS). */
+export const webAppDataOf = (m: MessageRecord): WebAppData | undefined =>
+  m.payload.web_app_data as WebAppData | undefined;

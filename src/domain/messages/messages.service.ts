@@ -2,7 +2,7 @@ import type { Db } from '../../infra/db/prisma';
 import type { User } from '../../generated/prisma/client';
 import type { BotWithUser } from '../bots/bots.service';
 import { requirePermission } from '../bots/bots.service';
-import type { ChatAudience, ChatsService } from '../chats/chats.service';
+import type { ChatAudience, ChatsService, Recipient } from '../chats/chats.service';
 import { eventsForPeople, readingBots } from '../chats/membership';
 import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
@@ -11,10 +11,11 @@ import type { MediaInput, MediaService } from '../media/media.service';
 import type { MessageUpdate } from '../updates/update';
 import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
 import { isEncrypted, storedPayload, withoutStamps } from '../e2e/envelope';
+import { requireWebAppButtons } from '../webapps/webapp-url';
 import { botCommand } from './bot-command';
 import { readableBy } from './bot-reading';
 import { Fanout, newMessageId, type NewMedia, type NewPoll, type WriteStep } from './fanout';
-import type { MessagePayload, MessageRecord, Person } from './message';
+import { webAppDataOf, type MessagePayload, type MessageRecord, type Person } from './message';
 import type { MessageRef } from './edits.service';
 import { findInChat, findLiveMessage, messageInclude, personOf, toRecord } from './message-query';
 
@@ -42,11 +43,35 @@ export class MessagesService {
     private readonly fanout: Fanout,
     private readonly media: MediaService,
     private readonly boxes: BotBoxes,
+    /** WEBAPP_ALLOW_HTTP: web_app buttons may open http URLs. */
+    private readonly webAppAllowHttp = false,
   ) {}
 
   /** A person's message into a chat they are a member of. */
   async sendAsUser(user: User, chatId: string, draft: Draft): Promise<MessageRecord> {
     const write = await this.prepareSend(personOf(user), chatId, draft);
+    return write(this.fanout);
+  }
+
+  /**
+   * What a mini app sent (`sendData`): the person's message, told to the bot whose app it
+   * was only (with or without read_messages: it is addressed to that bot), as a message
+   * carrying `web_app_data`.
+   */
+  async sendWebAppData(
+    user: User,
+    chatId: string,
+    botId: string,
+    data: { data: string; buttonText: string },
+  ): Promise<MessageRecord> {
+    const audience = await this.chats.audience(chatId, user.id);
+    const draft: Draft = {
+      content: data.data,
+      payload: { web_app_data: { data: data.data, button_text: data.buttonText } },
+    };
+    const toBot = (members: Recipient[]) =>
+      members.filter((m): m is Recipient & { botId: string } => m.botId === botId);
+    const write = await this.prepare(personOf(user), audience, chatId, draft, undefined, toBot);
     return write(this.fanout);
   }
 
@@ -63,6 +88,7 @@ export class MessagesService {
     draft: Draft,
   ): Promise<WriteStep<MessageRecord>> {
     requirePermission(bot, 'send_messages');
+    requireWebAppButtons(draft.payload?.buttons, this.webAppAllowHttp);
     const sender = personOf(bot.user);
     const media = draft.media && this.media.decode(draft.media);
     const audience = await this.chats.audience(chatId, sender.id);
@@ -118,6 +144,8 @@ export class MessagesService {
     chatId: string,
     draft: Draft,
     media: NewMedia | undefined,
+    /** The bots told of a person's message: those that may read, unless said otherwise. */
+    toBots: (members: Recipient[]) => (Recipient & { botId: string })[] = readingBots,
   ): Promise<WriteStep<MessageRecord>> {
     const quoted = draft.replyToId ? await findInChat(this.db, chatId, draft.replyToId) : null;
     if (quoted === undefined) {
@@ -146,7 +174,7 @@ export class MessagesService {
     };
     const inlineMedia =
       media && media.size <= INLINE_MEDIA_MAX_BYTES ? media.data.toString('base64') : null;
-    const updates = (sender.isBot ? [] : readingBots(members)).map((b) => ({
+    const updates = (sender.isBot ? [] : toBots(members)).map((b) => ({
       botId: b.botId,
       update: messageUpdate('message', record, b.username, inlineMedia),
     }));
@@ -217,7 +245,8 @@ export function messageUpdate(
   inlineMedia: string | null = null,
 ): MessageUpdate {
   // A box is no command; a managed bot's edge parses the opened text (see BotBoxes).
-  const command = isEncrypted(message) ? null : botCommand(message.content, botUsername);
+  const command =
+    isEncrypted(message) || webAppDataOf(message) ? null : botCommand(message.content, botUsername);
   return { kind, message, command, inlineMedia };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webAppUrlShape } from '../webapps/webapp-url';
 
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
 /**
@@ -36,8 +37,14 @@ const urlButton = z.strictObject({
     }, 'must be an http or https URL'),
 });
 
-const button = z.union([callbackButton, urlButton], {
-  error: 'each button is {text, callback_data} or {text, url}',
+/** Opens the bot's mini app at this URL (https; the services check the scheme). */
+const webAppButton = z.strictObject({
+  text,
+  web_app: z.strictObject({ url: webAppUrlShape }),
+});
+
+const button = z.union([callbackButton, urlButton, webAppButton], {
+  error: 'each button is {text, callback_data}, {text, url} or {text, web_app: {url}}',
 });
 
 export const buttons = z
@@ -60,7 +67,13 @@ export const payload = z
  * Keys the server sets and readers trust (`is_bot` marks a bot's message): a person's message
  * may not carry them, so nobody can pass for a bot.
  */
-export const SERVER_PAYLOAD_KEYS = ['is_bot', 'is_command', 'command', 'via_bot'] as const;
+export const SERVER_PAYLOAD_KEYS = [
+  'is_bot',
+  'is_command',
+  'command',
+  'via_bot',
+  'web_app_data',
+] as const;
 
 /** A person's payload: no server keys, and no buttons (a tap goes to a bot: only bots offer them). */
 export const userPayload = payload.superRefine((p, ctx) => {

@@ -8,6 +8,11 @@ export interface BotCommand {
   args: string | null;
 }
 
+/**
+ * A new or edited message. A mini app's sendData is one too (Telegram sends it as a message):
+ * the person's message whose payload carries `web_app_data` (webAppDataOf), told only to the
+ * bot whose app it was; each dialect shapes it its own way.
+ */
 export interface MessageUpdate {
   kind: 'message' | 'edited_message';
   message: MessageRecord;

@@ -11,7 +11,10 @@ export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS
   b.avatar_sha256 AS b_avatar_sha256,
   b.commands AS b_commands, b.permissions AS b_permissions, b.api_key_hash AS b_api_key_hash,
   b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at,
-  b.key_custody AS b_key_custody`;
+  b.key_custody AS b_key_custody,
+
+  b.webapp_url AS b_webapp_url, b.webapp_menu_text AS b_webapp_menu_text,
+  b.webapp_secret_sealed AS b_webapp_secret_sealed`;
 
 /** What USER_COLUMNS selects. */
 export interface UserColumns {
@@ -44,6 +47,9 @@ export interface BotColumns {
   b_created_at: Date;
   b_updated_at: Date;
   b_key_custody: string | null;
+  b_webapp_url: string | null;
+  b_webapp_menu_text: string | null;
+  b_webapp_secret_sealed: Buffer | null;
 }
 
 export function userFromRow(r: UserColumns): User {
@@ -77,5 +83,8 @@ export function botFromRow(r: BotColumns): Bot {
     createdAt: r.b_created_at,
     updatedAt: r.b_updated_at,
     keyCustody: r.b_key_custody,
+    webappUrl: r.b_webapp_url,
+    webappMenuText: r.b_webapp_menu_text,
+    webappSecretSealed: r.b_webapp_secret_sealed && new Uint8Array(r.b_webapp_secret_sealed),
   };
 }

@@ -3,6 +3,7 @@ import type { Infra, Services } from '../../services';
 import { baseApp } from '../base-app';
 import { EdgeLimits } from '../edge-limits';
 import { createBotRateLimiter } from '../rate-limit';
+import { kotoRegistry } from './registry';
 import { gatewayRouter } from './router';
 
 /** The gateway listener (GATEWAY_PORT): the Telegram-compatible dialect at the root. */
@@ -14,10 +15,12 @@ export function createGatewayApp(
 ): Express {
   const { config, log, redis } = infra;
   const app = baseApp(config, log, 'gateway');
+  const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
+  app.use(kotoRegistry({ services, limiter, log, limits }));
   app.use(
     gatewayRouter({
       services,
-      limiter: createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT),
+      limiter,
       log,
       bodyLimit: config.GATEWAY_BODY_LIMIT,
       shutdown,

@@ -1,5 +1,5 @@
 // reply_markup in, buttons out. The gateway accepts Koto's rows of `{text, data}` and
-// Telegram's `{inline_keyboard: [[{text, callback_data | url}]]}`; messages carry Quanta
+// Telegram's `{inline_keyboard: [[{text, callback_data | url | web_app}]]}`; messages carry Quanta
 // payload buttons, which already have Telegram's button fields, so the way back is a wrap.
 import { z } from 'zod';
 import { invalid } from '../../domain/errors';
@@ -9,7 +9,7 @@ import { parse } from '../../domain/validation';
 
 const markupButtons = z.object({ reply_markup: buttons });
 
-type Button = { text: unknown; callback_data?: unknown; url?: unknown };
+type Button = { text: unknown; callback_data?: unknown; url?: unknown; web_app?: unknown };
 
 /**
  * The payload `buttons` for a reply_markup: rows of buttons, `[]` to remove a keyboard, or
@@ -35,12 +35,13 @@ export function buttonsFrom(markup: unknown): InlineButton[][] | undefined {
 
 function button(b: unknown): Button {
   if (typeof b !== 'object' || b === null) throw invalid('reply_markup', 'a button is an object');
-  const { text, data, callback_data, url } = b as Record<string, unknown>;
+  const { text, data, callback_data, url, web_app } = b as Record<string, unknown>;
   if (url !== undefined) return { text, url };
+  if (web_app !== undefined) return { text, web_app };
   if (callback_data !== undefined || data !== undefined) {
     return { text, callback_data: callback_data ?? data };
   }
-  throw invalid('reply_markup', 'only callback_data (data) and url buttons are supported');
+  throw invalid('reply_markup', 'only callback_data (data), url and web_app buttons are supported');
 }
 
 /** A message payload's buttons as Telegram's InlineKeyboardMarkup. */

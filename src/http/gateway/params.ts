@@ -35,6 +35,7 @@ const JSON_PARAMS = new Set([
   'link_preview_options',
   'reaction',
   'explanation_entities',
+  'menu_button',
 ]);
 
 const ATTACH = /^attach:\/\/(.+)$/;

@@ -73,7 +73,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const params = await withInternalIds(d.services, bot, style, await readParams(req, limitBytes));
     const signal = pollSignal(res, d.shutdown);
     const ids = idShapes(style);
-    const result = await method({ bot, params, services: d.services, signal, style, ids });
+    const result = await method({ bot, token, params, services: d.services, signal, style, ids });
     res.json({ ok: true, result });
   });
   r.use(gatewayErrorHandler(d.log));

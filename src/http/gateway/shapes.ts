@@ -3,7 +3,7 @@
 // form of the call (integers on the Telegram form, Koto ids on the Koto form); update_id and
 // dates are numbers.
 import type { MediaMeta } from '../../domain/media/media-meta';
-import type { MessageRecord, Person } from '../../domain/messages/message';
+import { webAppDataOf, type MessageRecord, type Person } from '../../domain/messages/message';
 import type { PollRecord } from '../../domain/polls/poll';
 import type { Update, UpdateKind } from '../../domain/updates/update';
 import { botMediaUrl } from '../messenger/message-view';
@@ -50,6 +50,7 @@ export interface TgMessage {
   forward_from?: string;
   forward_origin?: { type: 'hidden_user'; sender_user_name: string; date: number };
   reply_markup?: { inline_keyboard: unknown[][] };
+  web_app_data?: { data: string; button_text: string };
 }
 
 export interface TgUpdate {
@@ -148,8 +149,17 @@ export function tgPoll(p: PollRecord): Json {
   };
 }
 
-/** The body of a message: text, or a captioned photo/document, or a poll. */
-function body(m: MessageRecord, inlineMedia: string | null): Partial<TgMessage> {
+/**
+ * The body of a message: text, or a captioned photo/document, or a poll. A mini app's data
+ * is Telegram's `web_app_data` on the Telegram form and plain text on the Koto form.
+ */
+function body(ids: IdShapes, m: MessageRecord, inlineMedia: string | null): Partial<TgMessage> {
+  const webApp = webAppDataOf(m);
+  if (webApp) {
+    return ids.form === 'telegram'
+      ? { web_app_data: { data: webApp.data, button_text: webApp.button_text } }
+      : { text: webApp.data };
+  }
   const entities = commandEntities(m.content);
   if (m.poll) return { poll: tgPoll(m.poll) };
   if (!m.media) return { text: m.content, ...(entities && { entities }) };
@@ -177,7 +187,7 @@ export function tgMessage(
     chat: tgChat(ids, m),
     from: tgUser(ids, m.sender),
     ...(m.editedAt && { edit_date: unix(m.editedAt) }),
-    ...body(m, inlineMedia),
+    ...body(ids, m, inlineMedia),
     ...(reply && { reply_to_message: tgMessage(ids, reply, null, false) }),
     ...(m.forwardFrom && {
       forward_from: m.forwardFrom,

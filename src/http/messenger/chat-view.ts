@@ -8,6 +8,8 @@ export interface ChatMemberView {
   public_key: string | null;
   bot_id?: string;
   key_custody?: string | null;
+  /** A bot member's mini app: the messenger shows its menu button. */
+  webapp_url?: string | null;
 }
 
 export interface ChatView {
@@ -27,7 +29,7 @@ export function toChatView(chat: ChatRecord, viewerId: string): ChatView {
     display_name: m.displayName,
     is_bot: m.isBot,
     public_key: m.publicKey ?? null,
-    ...(m.botId && { bot_id: m.botId, key_custody: m.keyCustody }),
+    ...(m.botId && { bot_id: m.botId, key_custody: m.keyCustody, webapp_url: m.webappUrl }),
   }));
   const other = members.find((m) => m.id !== viewerId);
   return {

@@ -7,6 +7,7 @@ import { accountRoutes, signInRoutes } from './auth.routes';
 import { messengerRoutes } from './chats.routes';
 import { groupRoutes } from './groups.routes';
 import { messageActionRoutes } from './message-actions.routes';
+import { webAppRoutes } from './webapp.routes';
 
 /**
  * The messenger API, mounted at /api/v1: JWT authenticated once, after sign-up and sign-in;
@@ -36,5 +37,6 @@ export function messengerApi(
   r.use(messengerRoutes(s, shutdown, limitWrites));
   r.use(groupRoutes(s));
   r.use(messageActionRoutes(s, limitWrites));
+  r.use(webAppRoutes(s, limitWrites));
   return r;
 }

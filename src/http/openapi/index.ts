@@ -14,6 +14,9 @@ import { mediaDocs } from '../quanta/media.routes';
 import { messageActionDocs as botMessageActionDocs } from '../quanta/message-actions.routes';
 import { messagingDocs } from '../quanta/messaging.routes';
 import { webhookDocs } from '../quanta/webhook.routes';
+import { registryDocs } from '../gateway/registry';
+import { webAppDocs } from '../messenger/webapp.routes';
+import { webAppScriptDocs } from '../webapp-scripts.routes';
 import { buildOpenApi, gatewayError, quantaError, type Surface } from './document';
 import { mounted, op } from './operation';
 
@@ -36,7 +39,7 @@ export const SURFACES: readonly Surface[] = [
     error: quantaError,
     operations: [
       ...mounted('/api/v1/auth', authDocs),
-      ...mounted('/api/v1', [...chatDocs, ...groupDocs, ...userMessageActionDocs]),
+      ...mounted('/api/v1', [...chatDocs, ...groupDocs, ...userMessageActionDocs, ...webAppDocs]),
     ],
   },
   {
@@ -66,7 +69,7 @@ export const SURFACES: readonly Surface[] = [
     tag: 'platform',
     description: 'Health and this documentation.',
     error: quantaError,
-    operations: [...healthDocs, ...docsRoutes],
+    operations: [...healthDocs, ...docsRoutes, ...webAppScriptDocs, ...registryDocs],
   },
 ];
 

@@ -96,6 +96,7 @@ export const bot = z
     permissions: z.array(z.string()),
     public_key: z.string().describe("the bot's NaCl box public key (base64)"),
     key_custody: z.enum(['managed', 'self']),
+    webapp_url: z.string().nullable().describe('the mini app its menu button opens'),
     created_at: iso,
   })
   .loose();

@@ -19,6 +19,8 @@ export interface PublicBot {
   public_key: string | null;
   /** "managed": the platform holds the secret key; "self": the owner does. */
   key_custody: string | null;
+  /** The mini app the chat menu button opens, or null. */
+  webapp_url: string | null;
   created_at: string;
 }
 
@@ -35,6 +37,7 @@ export const toPublicBot = (b: BotWithUser): PublicBot => ({
   permissions: b.permissions,
   public_key: b.user.publicKey,
   key_custody: b.keyCustody,
+  webapp_url: b.webappUrl,
   created_at: b.createdAt.toISOString(),
 });
 

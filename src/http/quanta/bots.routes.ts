@@ -5,6 +5,7 @@ import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas
 import { pageQuery } from '../../domain/pagination';
 import { setPublicKeyBody } from '../../domain/e2e/e2e.schemas';
 import { parse } from '../../domain/validation';
+import { setWebAppBody } from '../../domain/webapps/webapps.schemas';
 import { authenticateUser } from '../auth';
 import { bodyAfterAuth, hasUser } from '../body';
 import { botOf, userOf } from '../context';
@@ -55,6 +56,18 @@ export function botRoutes({ bots }: Services): Router {
   r.get('/me', (req, res) => {
     res.json({ bot: toPublicBot(botOf(req)) });
   });
+  // The token itself is needed: the init-data key is derived from it (see setWebApp).
+  r.put('/webapp', async (req, res) => {
+    const bot = botOf(req);
+    const { url } = parse(setWebAppBody, req.body);
+    const updated = await bots.setWebApp(bot, req.get('x-bot-token')!.trim(), { url });
+    res.json({ ok: true, url: updated.webappUrl });
+  });
+  r.delete('/webapp', async (req, res) => {
+    const bot = botOf(req);
+    await bots.setWebApp(bot, req.get('x-bot-token')!.trim(), null);
+    res.json({ ok: true });
+  });
   r.post('/set-commands', async (req, res) => {
     const owner = botOf(req);
     const { commands } = parse(setCommandsBody, req.body);
@@ -91,6 +104,18 @@ export const ownerDocs = [
 
 /** OpenAPI registrations of `botRoutes` (relative to /api/v1/bot). */
 export const botDocs = [
+  op('put', '/webapp', 'bot', 'Set the mini app the menu button opens (https)', {
+    body: setWebAppBody,
+    answers: {
+      200: {
+        description: 'The URL now set',
+        schema: z.object({ ok: z.literal(true), url: z.string() }),
+      },
+    },
+  }),
+  op('delete', '/webapp', 'bot', "Remove the bot's mini app", {
+    answers: { 200: { description: 'Removed', schema: okAnswer } },
+  }),
   op('get', '/me', 'bot', 'The calling bot', {
     answers: { 200: { description: 'The bot', schema: z.object({ bot }) } },
   }),

@@ -18,11 +18,17 @@ import { documentArgs, photoArgs } from './media';
 import { editMessageTextArgs, sendMessageArgs } from './messages';
 import { pollArgs } from './polls';
 import { getChatArgs } from './reading';
+import { setMenuButtonArgs } from './menu-button';
 import { getUpdatesArgs } from './updates';
 import { deleteArgs, setArgs } from './webhooks';
 
 const METHODS: Record<string, [summary: string, params?: z.ZodType]> = {
   getMe: ['The bot as a Telegram User'],
+  setChatMenuButton: [
+    "Set the bot's menu button (its mini app, or the command list)",
+    setMenuButtonArgs,
+  ],
+  getChatMenuButton: ["The bot's menu button"],
   getUpdates: ['Long-poll for updates; offset acknowledges those below it', getUpdatesArgs],
   getChat: ['A chat the bot is in', getChatArgs],
   sendMessage: ['Send a text message, with an inline keyboard if any', sendMessageArgs],

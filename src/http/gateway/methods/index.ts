@@ -6,6 +6,7 @@ import { getUpdates } from './updates';
 import { editMessageText, sendMessage } from './messages';
 import { answerCallbackQuery } from './callbacks';
 import { deleteMyCommands, getMyCommands, setMyCommands } from './commands';
+import { getChatMenuButton, setChatMenuButton } from './menu-button';
 import { deleteWebhook, getWebhookInfo, setWebhook } from './webhooks';
 import { sendDocument, sendPhoto } from './media';
 import { sendPoll } from './polls';
@@ -29,6 +30,8 @@ const table: Record<string, Method> = {
   setMyCommands,
   getMyCommands,
   deleteMyCommands,
+  setChatMenuButton,
+  getChatMenuButton,
   setWebhook,
   deleteWebhook,
   getWebhookInfo,

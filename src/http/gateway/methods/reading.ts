@@ -16,6 +16,8 @@ export const getMe: Method = ({ bot, ids }) =>
     supports_inline_queries: false,
     public_key: bot.user.publicKey,
     key_custody: bot.keyCustody,
+    // Not a Telegram field: the mini app its menu button opens, or null.
+    webapp_url: bot.webappUrl,
   });
 
 export const getChatArgs = z.object({ chat_id: requiredId });

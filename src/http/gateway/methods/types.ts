@@ -5,6 +5,11 @@ import type { Params } from '../params';
 
 export interface MethodContext {
   bot: BotWithUser;
+  /**
+   * The token the call carried (setChatMenuButton derives the init-data key from it); none
+   * for a method run from a webhook's reply.
+   */
+  token?: string;
   params: Params;
   services: Services;
   /** Aborted when the client goes away or the process shuts down (long polls). */
