@@ -144,7 +144,7 @@ describe('@BotKoto', () => {
     }
   });
 
-  it('/setcommands, /setdescription, /token and /deletebot act on the chosen bot only', async () => {
+  it('/setcommands, /setdescription, /setwebapp, /token and /deletebot act on the chosen bot only', async () => {
     const user = await registerUser(http);
     const chatId = await openBotKoto(user);
     const username = uniqueName('tool_').concat('_bot');
@@ -167,6 +167,20 @@ describe('@BotKoto', () => {
     const descList = await ask(user, chatId, '/setdescription');
     await tap(user, chatId, descList, `@${username}`);
     expect((await ask(user, chatId, 'Says things back.')).content).toMatch(/description/);
+
+    const appList = await ask(user, chatId, '/setwebapp');
+    await tap(user, chatId, appList, `@${username}`);
+    expect((await ask(user, chatId, 'http://insecure.example')).content).toMatch(/URL/);
+    const appSet = await ask(user, chatId, 'https://app.example/menu');
+    expect(appSet.content).toMatch(/opens https:\/\/app\.example\/menu/);
+    const menu: { result: unknown } = await fetch(`${apiRoot}/getChatMenuButton`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first.koto}` },
+    }).then((r) => r.json() as Promise<{ result: unknown }>);
+    expect(menu.result).toMatchObject({
+      type: 'web_app',
+      web_app: { url: 'https://app.example/menu' },
+    });
 
     const tokenList = await ask(user, chatId, '/token');
     const rotated = tokensIn((await tap(user, chatId, tokenList, `@${username}`)).content);

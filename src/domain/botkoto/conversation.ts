@@ -15,8 +15,8 @@ const LISTED = 100;
 const DESCRIPTION_MAX = 512;
 
 /** A button's `callback_data`: an action and the bot it is about. */
-type Action = 'bot' | 'token' | 'cmds' | 'desc' | 'del' | 'delyes' | 'cancel';
-const ACTIONS = new Set<string>(['bot', 'token', 'cmds', 'desc', 'del', 'delyes', 'cancel']);
+type Action = 'bot' | 'token' | 'cmds' | 'desc' | 'app' | 'del' | 'delyes' | 'cancel';
+const ACTIONS = new Set<string>(['bot', 'token', 'cmds', 'desc', 'app', 'del', 'delyes', 'cancel']);
 
 interface Turn {
   person: Person;
@@ -79,6 +79,8 @@ export class BotKotoConversation {
         return this.chooseBot(t, 'cmds', idle);
       case 'setdescription':
         return this.chooseBot(t, 'desc', idle);
+      case 'setwebapp':
+        return this.chooseBot(t, 'app', idle);
       case 'deletebot':
         return this.chooseBot(t, 'del', idle);
       default:
@@ -95,6 +97,8 @@ export class BotKotoConversation {
         return this.gotCommands(t, empty ? '' : text);
       case 'setdescription':
         return this.gotDescription(t, empty ? '' : text);
+      case 'setwebapp':
+        return this.gotWebApp(t, empty ? '' : text.trim());
       case 'idle':
         return this.reply(t, say.UNKNOWN, t.session);
     }
@@ -162,6 +166,18 @@ export class BotKotoConversation {
     return this.reply(t, say.descriptionSet(bot.user.username), idleSession);
   }
 
+  private async gotWebApp(t: Turn, url: string): Promise<Session> {
+    const bot = await this.owned(t, t.session.botId);
+    if (!bot) return this.reply(t, say.BOT_GONE, idleSession);
+    try {
+      await this.s.bots.setWebApp(bot, undefined, url ? { url } : null);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.reason !== 'invalid_field') throw err;
+      return this.reply(t, say.invalidInput('URL', err.detail ?? 'is not valid'), t.session);
+    }
+    return this.reply(t, say.webAppSet(bot.user.username, url || null), idleSession);
+  }
+
   private async onTap(t: Turn, callbackId: string, data: string): Promise<Session> {
     await this.s.callbacks.answer(this.me, { callbackId });
     const [action = '', botId] = data.split(':');
@@ -174,7 +190,8 @@ export class BotKotoConversation {
       case 'bot':
         return this.reply(t, say.botMenu(name, bot.name), t.session, [
           [button('API token', 'token', bot), button('Edit commands', 'cmds', bot)],
-          [button('Edit description', 'desc', bot), button('Delete bot', 'del', bot)],
+          [button('Edit description', 'desc', bot), button('Edit mini app', 'app', bot)],
+          [button('Delete bot', 'del', bot)],
         ]);
       case 'token': {
         const made = await this.s.bots.rotateKey(t.person.id, bot.id);
@@ -189,6 +206,12 @@ export class BotKotoConversation {
       case 'desc':
         return this.reply(t, say.ASK_DESCRIPTION, {
           step: 'setdescription',
+          botId: bot.id,
+          handledUpdateId: 0,
+        });
+      case 'app':
+        return this.reply(t, say.ASK_WEBAPP, {
+          step: 'setwebapp',
           botId: bot.id,
           handledUpdateId: 0,
         });

@@ -8,6 +8,7 @@ export const BOTKOTO_COMMANDS: BotCommand[] = [
   { command: 'token', description: 'generate a new token (the old one stops working)' },
   { command: 'setcommands', description: "change a bot's list of commands" },
   { command: 'setdescription', description: "change a bot's description" },
+  { command: 'setwebapp', description: "set a bot's mini app (the menu button's URL)" },
   { command: 'deletebot', description: 'delete a bot' },
   { command: 'cancel', description: 'cancel the current operation' },
 ];
@@ -32,6 +33,8 @@ export const UNKNOWN = 'Unrecognized command. Say what? /help';
 export const BOT_GONE = 'That bot is gone (deleted, or not yours). /mybots';
 export const ASK_COMMANDS =
   'Send me the list of commands, one per line, as `command - description`. Send /empty to clear the list.';
+export const ASK_WEBAPP =
+  'Send me the https URL of the mini app its menu button opens. /empty removes it.';
 export const ASK_DESCRIPTION =
   'Send me the new description (up to 512 characters). /empty clears it.';
 
@@ -77,3 +80,7 @@ export const commandsSet = (username: string, n: number) =>
   `Success! The command list of @${username} is updated (${n} commands). /help`;
 export const descriptionSet = (username: string) =>
   `Success! The description of @${username} is updated. /help`;
+export const webAppSet = (username: string, url: string | null) =>
+  url
+    ? `Success! The menu button of @${username} opens ${url}. /help`
+    : `Done: @${username} has no mini app now. /help`;

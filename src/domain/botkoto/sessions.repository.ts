@@ -3,11 +3,12 @@
 import type { Sql } from '../../infra/db/prisma';
 import { statement } from '../../infra/db/statement';
 
-export type Step = 'idle' | 'newbot_name' | 'newbot_username' | 'setcommands' | 'setdescription';
+export type Step =
+  'idle' | 'newbot_name' | 'newbot_username' | 'setcommands' | 'setdescription' | 'setwebapp';
 
 export interface Session {
   step: Step;
-  /** The new bot's name (newbot_username); the bot being edited (setcommands, setdescription). */
+  /** The new bot's name (newbot_username); the bot being edited (setcommands, setdescription, setwebapp). */
   name?: string;
   botId?: string;
   /** The last update acted on for this person. */
