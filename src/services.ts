@@ -90,7 +90,7 @@ export function createServices(infra: Infra): Services {
   const fanout = new Fanout(sql, bus, deliveryScheduler, log);
   const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
-  const media = new MediaService(db, config.MEDIA_MAX_BYTES);
+  const media = new MediaService(db, sql, config.MEDIA_MAX_BYTES);
   const edits = new MessageEditsService(db, chats, fanout);
   const messages = new MessagesService(db, chats, fanout, media);
   return {

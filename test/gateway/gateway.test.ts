@@ -329,10 +329,9 @@ describe('gateway: getUpdates', () => {
     expect(cb.body.result).toHaveLength(1);
     expect(cb.body.result[0].callback_query).toMatchObject({
       from: { id: await tgId(user.id) },
-      chat: { id: await tgId(user.id), type: 'private' },
-      message_id: sent.body.result.message_id,
       data: 'a',
       message: {
+        chat: { id: await tgId(user.id), type: 'private' },
         message_id: sent.body.result.message_id,
         from: { id: await tgId(bot.userId), is_bot: true, first_name: 'Test Bot' },
         text: 'tap',

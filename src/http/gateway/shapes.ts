@@ -97,18 +97,31 @@ export function commandEntities(text: string): TgEntity[] | undefined {
   return m ? [{ type: 'bot_command', offset: 0, length: m[0].length }] : undefined;
 }
 
+/** A file's ids as Telegram gives them: file_id for getFile, file_unique_id for its bytes. */
+export const fileIds = (m: Pick<MediaMeta, 'id' | 'sha256'>) => ({
+  file_id: m.id,
+  file_unique_id: m.sha256.slice(0, 32),
+});
+
+/** Where getFile says a file's bytes are, under `/file/bot<token>/`. */
+export const filePath = (m: Pick<MediaMeta, 'id' | 'kind'>) => `${m.kind}s/${m.id}`;
+
 /**
- * Telegram's PhotoSize list (one size here), each entry also carrying the Koto reference's
- * photo fields (`data` when small, `mime`, `w`, `h`) and the bot's download path.
+ * Telegram's PhotoSize list (one size here). The Koto form adds the Koto reference's photo
+ * fields (`data` when small, `mime`, `w`, `h`) and the Quanta download path; the Telegram
+ * form is exactly Telegram's, its bytes fetched with getFile.
  */
-function tgPhoto(m: MediaMeta, data: string | null): Json[] {
+function tgPhoto(ids: IdShapes, m: MediaMeta, data: string | null): Json[] {
+  const size = {
+    ...fileIds(m),
+    width: m.width ?? 0,
+    height: m.height ?? 0,
+    file_size: m.size,
+  };
+  if (ids.style === 'telegram') return [size];
   return [
     {
-      file_id: m.id,
-      file_unique_id: m.sha256.slice(0, 32),
-      width: m.width ?? undefined,
-      height: m.height ?? undefined,
-      file_size: m.size,
+      ...size,
       ...(data !== null && { data }),
       mime: m.mime,
       w: m.width ?? undefined,
@@ -118,13 +131,16 @@ function tgPhoto(m: MediaMeta, data: string | null): Json[] {
   ];
 }
 
-function tgDocument(m: MediaMeta, data: string | null): Json {
-  return {
-    file_id: m.id,
-    file_unique_id: m.sha256.slice(0, 32),
-    file_name: m.fileName ?? undefined,
+function tgDocument(ids: IdShapes, m: MediaMeta, data: string | null): Json {
+  const document = {
+    ...fileIds(m),
+    ...(m.fileName !== null && { file_name: m.fileName }),
     mime_type: m.mime,
     file_size: m.size,
+  };
+  if (ids.style === 'telegram') return document;
+  return {
+    ...document,
     ...(data !== null && { data }),
     mime: m.mime,
     size: m.size,
@@ -149,14 +165,14 @@ export function tgPoll(p: PollRecord): Json {
 }
 
 /** The body of a message: text, or a captioned photo/document, or a poll. */
-function body(m: MessageRecord, inlineMedia: string | null): Partial<TgMessage> {
+function body(ids: IdShapes, m: MessageRecord, inlineMedia: string | null): Partial<TgMessage> {
   const entities = commandEntities(m.content);
   if (m.poll) return { poll: tgPoll(m.poll) };
   if (!m.media) return { text: m.content, ...(entities && { entities }) };
   return {
     ...(m.media.kind === 'photo'
-      ? { photo: tgPhoto(m.media, inlineMedia) }
-      : { document: tgDocument(m.media, inlineMedia) }),
+      ? { photo: tgPhoto(ids, m.media, inlineMedia) }
+      : { document: tgDocument(ids, m.media, inlineMedia) }),
     ...(m.content && { caption: m.content }),
     ...(m.content && entities && { caption_entities: entities }),
   };
@@ -177,10 +193,11 @@ export function tgMessage(
     chat: tgChat(ids, m),
     from: tgUser(ids, m.sender),
     ...(m.editedAt && { edit_date: unix(m.editedAt) }),
-    ...body(m, inlineMedia),
+    ...body(ids, m, inlineMedia),
     ...(reply && { reply_to_message: tgMessage(ids, reply, null, false) }),
+    // Koto's forward label; Telegram's forward_from is a User, so that form has only the origin.
+    ...(m.forwardFrom && ids.style === 'koto' && { forward_from: m.forwardFrom }),
     ...(m.forwardFrom && {
-      forward_from: m.forwardFrom,
       forward_origin: {
         type: 'hidden_user' as const,
         sender_user_name: m.forwardFrom,
@@ -202,8 +219,11 @@ function tgBody(ids: IdShapes, u: Update): Json | TgMessage {
       return {
         id: u.callbackId,
         from: tgUser(ids, u.from),
-        chat: tgChat(ids, u.message),
-        message_id: ids.message(u.message),
+        // The Koto reference names the chat and message beside the message itself.
+        ...(ids.style === 'koto' && {
+          chat: tgChat(ids, u.message),
+          message_id: ids.message(u.message),
+        }),
         message: tgMessage(ids, u.message),
         chat_instance: u.message.chatId,
         data: u.data,
@@ -213,8 +233,10 @@ function tgBody(ids: IdShapes, u: Update): Json | TgMessage {
         poll_id: u.pollId,
         user: tgUser(ids, u.voter),
         option_ids: u.optionIds,
-        chat: tgChat(ids, u),
-        message_id: ids.message({ id: u.messageId, number: u.messageNumber }),
+        ...(ids.style === 'koto' && {
+          chat: tgChat(ids, u),
+          message_id: ids.message({ id: u.messageId, number: u.messageNumber }),
+        }),
       };
     case 'message_reaction':
       return {

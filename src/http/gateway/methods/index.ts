@@ -9,6 +9,7 @@ import { deleteMyCommands, getMyCommands, setMyCommands } from './commands';
 import { deleteWebhook, getWebhookInfo, setWebhook } from './webhooks';
 import { sendDocument, sendPhoto } from './media';
 import { sendPoll } from './polls';
+import { getFile } from './files';
 import {
   deleteMessage,
   editMessageReplyMarkup,
@@ -42,6 +43,7 @@ const table: Record<string, Method> = {
   unpinChatMessage,
   setMessageReaction,
   sendChatAction,
+  getFile,
 };
 
 export const METHODS: ReadonlyMap<string, Method> = new Map(
