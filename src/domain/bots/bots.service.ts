@@ -28,6 +28,12 @@ import {
 
 export type BotWithUser = Bot & { user: User };
 
+export interface BotProfileChange {
+  name?: string;
+  description?: string;
+  shortDescription?: string;
+}
+
 /** A bot with its new key: the key is shown once, here, and stored only as a digest. */
 export interface RegisteredBot extends BotTokens {
   bot: BotWithUser;
@@ -221,6 +227,29 @@ export class BotsService {
       : null;
     if (!bot || !bot.isActive) throw appError('invalid_bot_token');
     return bot;
+  }
+
+  /**
+   * The bot's name (also its user's display name: what chats show), description or short
+   * description, as the bot sets them itself; whatever is undefined stays.
+   */
+  async setProfile(bot: BotWithUser, profile: BotProfileChange): Promise<BotWithUser> {
+    const updated = await this.db.bot.update({
+      where: { id: bot.id },
+      data: {
+        ...(profile.name !== undefined && {
+          name: profile.name,
+          user: { update: { displayName: profile.name } },
+        }),
+        ...(profile.description !== undefined && { description: profile.description }),
+        ...(profile.shortDescription !== undefined && {
+          shortDescription: profile.shortDescription,
+        }),
+      },
+      include: { user: true },
+    });
+    await this.cache.invalidate(bot.id);
+    return updated;
   }
 
   async setCommands(bot: BotWithUser, commands: BotCommand[]): Promise<BotWithUser> {

@@ -32,6 +32,8 @@ export interface ChatRecord {
   /** Oldest member first. */
   members: ChatMember[];
   pinnedMessageId: string | null;
+  /** Who made the chat: a group's creator (its owner, to Telegram). */
+  createdById: string;
   createdAt: Date;
 }
 
@@ -82,6 +84,7 @@ export function toChatRecord(chat: ChatWithMembers): ChatRecord {
       botId: user.botProfile?.id ?? null,
     })),
     pinnedMessageId: chat.pinnedMessageId,
+    createdById: chat.createdById,
     createdAt: chat.createdAt,
   };
 }

@@ -21,6 +21,7 @@ const MESSAGE_USE: Record<string, string> = {
   pinchatmessage: 'pin',
   setmessagereaction: 'react',
   forwardmessage: 'forward',
+  copymessage: 'copy',
 };
 
 /** Telegram's words for a required parameter left out. */
@@ -64,6 +65,10 @@ const OVERRIDES: Partial<Record<Reason, Word>> = {
     status: 400,
     text: `message can't be ${e.detail === 'delete' ? 'deleted' : 'edited'}`,
   }),
+  not_a_group: (e, method) =>
+    method === 'leavechat'
+      ? "chat member status can't be changed in private chats"
+      : quantaSentences.not_a_group(e),
   message_not_editable: () => "message can't be edited",
   reply_target_not_found: () => 'message to be replied not found',
   message_not_found: (_e, method) => {
