@@ -94,7 +94,7 @@ describe('chat members', () => {
     const [u] = await gapi.getUpdates({ timeout: 0 });
     const groupId = u!.message!.chat.id;
     expect(await gapi.getChatMemberCount(groupId)).toBe(3);
-    expect(await gapi.getChatMember(groupId, u!.message!.from!.id)).toMatchObject({
+    expect(await gapi.getChatMember(groupId, u!.message!.from.id)).toMatchObject({
       status: 'creator',
       is_anonymous: false,
       user: { username: owner.username },
