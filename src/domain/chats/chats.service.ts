@@ -50,6 +50,8 @@ export type ChatLookup = { id: string } | { tgId: bigint } | { username: string 
 export interface ChatAudience {
   chatType: ChatType;
   chatTgId: number;
+  /** What the chat is called (chatNameOf). */
+  chatName: string;
   members: Recipient[];
 }
 
@@ -87,6 +89,17 @@ export function toChatRecord(chat: ChatWithMembers): ChatRecord {
     createdById: chat.createdById,
     createdAt: chat.createdAt,
   };
+}
+
+/**
+ * What a chat is called, as Telegram names it to a bot: a group its title, a private chat
+ * its person (display name, else username).
+ */
+export function chatNameOf(
+  title: string | null,
+  person: { displayName: string; username: string } | undefined,
+): string {
+  return title ?? (person ? person.displayName || person.username : '');
 }
 
 export class ChatsService {
@@ -205,9 +218,14 @@ export class ChatsService {
     if (!isUuid(chatId)) throw appError('chat_not_found');
     const rows = await this.repo.recipients(chatId);
     if (rows.length === 0) throw appError('chat_not_found');
+    const person = rows.find((r) => !r.is_bot);
     return {
       chatType: rows[0]!.chat_type,
       chatTgId: Number(rows[0]!.chat_tg_id),
+      chatName: chatNameOf(
+        rows[0]!.chat_title,
+        person && { ...person, displayName: person.display_name },
+      ),
       members: rows.map((r) => ({
         userId: r.user_id,
         username: r.username,

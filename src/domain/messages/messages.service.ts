@@ -84,7 +84,7 @@ export class MessagesService {
    */
   private async prepare(
     sender: Person,
-    { chatType, chatTgId, members }: ChatAudience,
+    { chatType, chatTgId, chatName, members }: ChatAudience,
     chatId: string,
     draft: Draft,
     media: NewMedia | undefined,
@@ -102,6 +102,7 @@ export class MessagesService {
       chatId,
       chatType,
       chatTgId,
+      chatName,
       sender,
       content: draft.content,
       payload: draft.payload ?? {},

@@ -31,6 +31,7 @@ export interface PollAnswerUpdate {
   chatId: string;
   chatType: ChatType;
   chatTgId: number;
+  chatName: string;
   messageId: string;
   /** The message's number within its chat. */
   messageNumber: number;
@@ -44,6 +45,7 @@ export interface ReactionUpdate {
   chatId: string;
   chatType: ChatType;
   chatTgId: number;
+  chatName: string;
   messageId: string;
   /** The message's number within its chat. */
   messageNumber: number;

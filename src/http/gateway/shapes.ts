@@ -23,7 +23,12 @@ export interface TgUser {
 export interface TgChat {
   id: ShownId;
   type: string;
+  first_name?: string;
+  title?: string;
 }
+
+/** A chat as a record names it: its ids and what it is called. */
+type NamedChat = ChatIds & { chatName?: string };
 
 export interface TgEntity {
   type: 'bot_command';
@@ -84,10 +89,16 @@ export const tgUser = (ids: IdShapes, p: Person): TgUser => ({
   username: p.username,
 });
 
-const tgChat = (ids: IdShapes, m: ChatIds): TgChat => ({
-  id: ids.chat(m),
-  type: m.chatType,
-});
+/**
+ * Telegram names every chat: a private chat by its person's first_name, a group by its title.
+ * (Records stored before names were kept lack chatName: a placeholder, never an empty name.)
+ */
+export const tgChat = (ids: IdShapes, m: NamedChat): TgChat => {
+  const chat = { id: ids.chat(m), type: m.chatType };
+  if (ids.style === 'koto') return chat;
+  const name = m.chatName || (m.chatType === 'group' ? 'Group' : 'User');
+  return m.chatType === 'group' ? { ...chat, title: name } : { ...chat, first_name: name };
+};
 
 const COMMAND = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{1,64})?(?=\s|$)/;
 
@@ -153,6 +164,7 @@ export function tgPoll(p: PollRecord): Json {
     id: p.id,
     question: p.question,
     options: p.options.map((text, i) => ({
+      persistent_id: String(i),
       text,
       voter_count: p.votes.filter((v) => v.optionIds.includes(i)).length,
     })),
@@ -161,6 +173,9 @@ export function tgPoll(p: PollRecord): Json {
     is_anonymous: p.isAnonymous,
     type: 'regular',
     allows_multiple_answers: p.allowsMultipleAnswers,
+    // A vote can be changed or retracted, and only the chat's members vote.
+    allows_revoting: true,
+    members_only: true,
   };
 }
 
@@ -233,6 +248,7 @@ function tgBody(ids: IdShapes, u: Update): Json | TgMessage {
         poll_id: u.pollId,
         user: tgUser(ids, u.voter),
         option_ids: u.optionIds,
+        option_persistent_ids: u.optionIds.map(String),
         ...(ids.style === 'koto' && {
           chat: tgChat(ids, u),
           message_id: ids.message({ id: u.messageId, number: u.messageNumber }),

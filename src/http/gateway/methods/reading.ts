@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parse } from '../../../domain/validation';
 import type { Method } from './types';
 import { requiredId } from './args';
+import { MAX_REACTIONS_PER_MEMBER } from '../../../domain/reactions/reactions.schemas';
 import { tgMessage, tgUser } from '../shapes';
 
 export const getMe: Method = ({ bot, ids }) =>
@@ -14,14 +15,28 @@ export const getMe: Method = ({ bot, ids }) =>
     // Every bot member of a group sees every message (there is no privacy mode).
     can_read_all_group_messages: true,
     supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
   });
 
 const getChatArgs = z.object({ chat_id: requiredId });
 
-export const getChat: Method = async ({ ids, bot, params, services }) => {
+/** There are no gifts here. */
+const NO_GIFTS = {
+  unlimited_gifts: false,
+  limited_gifts: false,
+  unique_gifts: false,
+  premium_subscription: false,
+  gifts_from_channels: false,
+};
+
+export const getChat: Method = async ({ ids, style, bot, params, services }) => {
   const { chat_id } = parse(getChatArgs, params);
   const { chat, pinned } = await services.chats.getForBot(bot, chat_id);
-  const members = chat.members.map((m) => tgUser(ids, m));
   // A private chat is named after the other party, as Telegram describes it to a bot.
   const other = chat.type === 'private' ? chat.members.find((m) => m.id !== bot.userId) : undefined;
   return {
@@ -29,7 +44,14 @@ export const getChat: Method = async ({ ids, bot, params, services }) => {
     type: chat.type,
     ...(chat.type === 'group' && { title: chat.title }),
     ...(other && { first_name: other.displayName || other.username, username: other.username }),
-    members,
+    // The Koto reference lists the members; Telegram's ChatFullInfo has its own fixed fields.
+    ...(style === 'koto'
+      ? { members: chat.members.map((m) => tgUser(ids, m)) }
+      : {
+          accent_color_id: 0,
+          max_reaction_count: MAX_REACTIONS_PER_MEMBER,
+          accepted_gift_types: NO_GIFTS,
+        }),
     ...(pinned && { pinned_message: tgMessage(ids, pinned) }),
   };
 };
