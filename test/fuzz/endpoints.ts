@@ -846,6 +846,64 @@ export const GATEWAY_METHODS: GatewayMethod[] = [
     bases: (c) => [{ chat_id: c.chatId, action: 'typing' }],
     accepts: 'action is optional (typing by default)',
   },
+  {
+    name: 'getFile',
+    fields: { file_id: gid },
+    bases: (c) => [{ file_id: c.mediaId }],
+    accepts: 'unknown parameters are ignored beside a valid file_id',
+  },
+  {
+    name: 'copyMessage',
+    fields: {
+      chat_id: gid,
+      from_chat_id: gid,
+      message_id: gid,
+      reply_markup: { kind: 'markup' },
+    },
+    bases: (c) => [{ chat_id: c.chatId, from_chat_id: c.chatId, message_id: c.userMsgId }],
+    accepts: 'reply and force_reply keyboards are accepted as no-ops',
+  },
+  {
+    name: 'getChatMember',
+    fields: { chat_id: gid, user_id: gid },
+    bases: (c) => [{ chat_id: c.groupId, user_id: c.user.id }],
+    accepts: 'unknown parameters are ignored beside a valid chat_id and user_id',
+  },
+  {
+    name: 'getChatMemberCount',
+    fields: { chat_id: gid },
+    bases: (c) => [{ chat_id: c.groupId }],
+    accepts: 'unknown parameters are ignored beside a valid chat_id',
+  },
+  {
+    name: 'leaveChat',
+    fields: { chat_id: gid },
+    bases: (c) => [{ chat_id: c.leaveGroupId }],
+    accepts: 'unknown parameters are ignored beside a valid chat_id',
+  },
+  {
+    name: 'setMyName',
+    fields: { name: { kind: 'text', required: true }, language_code: { kind: 'token' } },
+    bases: () => [{ name: 'Fuzzed Bot', language_code: 'en' }],
+    accepts: `${FREE_TEXT}; language_code is accepted and ignored`,
+  },
+  { name: 'getMyName', fields: {}, bases: () => [{}], accepts: NO_INPUT },
+  {
+    name: 'setMyDescription',
+    fields: { description: { kind: 'text' }, language_code: { kind: 'token' } },
+    bases: () => [{ description: 'A bot.' }],
+    accepts: `${FREE_TEXT}; an empty or absent description clears it`,
+  },
+  { name: 'getMyDescription', fields: {}, bases: () => [{}], accepts: NO_INPUT },
+  {
+    name: 'setMyShortDescription',
+    fields: { short_description: { kind: 'text' }, language_code: { kind: 'token' } },
+    bases: () => [{ short_description: 'Short.' }],
+    accepts: `${FREE_TEXT}; an empty or absent short description clears it`,
+  },
+  { name: 'getMyShortDescription', fields: {}, bases: () => [{}], accepts: NO_INPUT },
+  { name: 'logOut', fields: {}, bases: () => [{}], accepts: NO_INPUT },
+  { name: 'close', fields: {}, bases: () => [{}], accepts: NO_INPUT },
 ];
 
 // ── the routers' own view, for the coverage check ─────────────────────────────────────

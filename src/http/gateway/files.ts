@@ -19,7 +19,9 @@ const PLAIN = /^\/(?:photos|documents)\/([^/]+)$/;
 
 export function fileRoutes(services: Services, limiter: BotRateLimiter): Router {
   const r = Router();
-  r.get('/{*path}', async (req, res) => {
+  // Middleware, not a route: the gateway has no routes of its own, only the method table.
+  r.use(async (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     routeAs(res, 'file');
     noteMethod(req, DOWNLOAD);
     const withToken = WITH_TOKEN.exec(req.path);
