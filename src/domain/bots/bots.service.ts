@@ -230,6 +230,22 @@ export class BotsService {
   }
 
   /**
+   * An active bot by its username (any case, `@` optional): the public profile anyone signed
+   * in may look up before opening a chat with it. 404 when there is none.
+   */
+  async byUsername(username: string): Promise<BotWithUser> {
+    const name = username.replace(/^@/, '').toLowerCase();
+    const bot = /^[a-z0-9_]{1,32}$/.test(name)
+      ? await this.db.bot.findFirst({
+          where: { isActive: true, user: { username: name } },
+          include: { user: true },
+        })
+      : null;
+    if (!bot) throw appError('bot_not_found');
+    return bot;
+  }
+
+  /**
    * The bot's name (also its user's display name: what chats show), description or short
    * description, as the bot sets them itself; whatever is undefined stays.
    */

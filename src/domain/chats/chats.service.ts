@@ -1,5 +1,6 @@
 import type { Db, Sql } from '../../infra/db/prisma';
-import type { Chat, User } from '../../generated/prisma/client';
+import type { Chat, Prisma, User } from '../../generated/prisma/client';
+import type { BotCommand } from '../bots/bots.schemas';
 import { appError } from '../errors';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
@@ -21,6 +22,8 @@ import { requireMember } from './membership';
 export interface ChatMember extends Person {
   /** The bot behind a bot member. */
   botId: string | null;
+  /** A bot member's command menu (what people's clients offer); empty for people. */
+  commands: BotCommand[];
 }
 
 export interface ChatRecord {
@@ -66,13 +69,19 @@ export interface Recipient {
 
 export const memberInclude = {
   members: {
-    include: { user: { include: { botProfile: { select: { id: true, isActive: true } } } } },
+    include: {
+      user: { include: { botProfile: { select: { id: true, isActive: true, commands: true } } } },
+    },
     orderBy: { joinedAt: 'asc' as const },
   },
 };
 
 export type ChatWithMembers = Chat & {
-  members: { user: User & { botProfile: { id: string; isActive: boolean } | null } }[];
+  members: {
+    user: User & {
+      botProfile: { id: string; isActive: boolean; commands: Prisma.JsonValue } | null;
+    };
+  }[];
 };
 
 export function toChatRecord(chat: ChatWithMembers): ChatRecord {
@@ -84,6 +93,7 @@ export function toChatRecord(chat: ChatWithMembers): ChatRecord {
     members: chat.members.map(({ user }) => ({
       ...personOf(user),
       botId: user.botProfile?.id ?? null,
+      commands: (user.botProfile?.commands ?? []) as BotCommand[],
     })),
     pinnedMessageId: chat.pinnedMessageId,
     createdById: chat.createdById,

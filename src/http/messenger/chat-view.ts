@@ -6,6 +6,8 @@ export interface ChatMemberView {
   display_name: string;
   is_bot: boolean;
   bot_id?: string;
+  /** A bot's command menu, for the client to offer when the user types "/". */
+  commands?: { command: string; description: string }[];
 }
 
 export interface ChatView {
@@ -24,7 +26,7 @@ export function toChatView(chat: ChatRecord, viewerId: string): ChatView {
     username: m.username,
     display_name: m.displayName,
     is_bot: m.isBot,
-    ...(m.botId && { bot_id: m.botId }),
+    ...(m.botId && { bot_id: m.botId, commands: m.commands }),
   }));
   const other = members.find((m) => m.id !== viewerId);
   return {
