@@ -15,6 +15,8 @@ const config: Config = {
   // Prisma's generated client imports siblings as `./x.js`; map them back to the .ts sources.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  // Gateway results on the Telegram form are checked against Telegram's types in every test.
+  setupFilesAfterEnv: ['<rootDir>/test/setup/telegram-results.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -96,7 +96,7 @@ export function createServices(infra: Infra): Services {
   const fanout = new Fanout(sql, bus, deliveryScheduler, log);
   const updates = new UpdatesService(sql, bus);
   const chats = new ChatsService(db, sql);
-  const media = new MediaService(db, config.MEDIA_MAX_BYTES);
+  const media = new MediaService(db, sql, config.MEDIA_MAX_BYTES);
   const boxes = new BotBoxes(db, config.GATEWAY_KEY);
   const edits = new MessageEditsService(db, chats, fanout, boxes, config.WEBAPP_ALLOW_HTTP);
   const messages = new MessagesService(db, chats, fanout, media, boxes, config.WEBAPP_ALLOW_HTTP);

@@ -441,7 +441,7 @@ describe('paths', () => {
       const fz = f.current;
       const arb = fc.oneof(
         fc.constantFrom(
-          'getFile',
+          'getFiles',
           'sendVideo',
           'getMeX',
           'get me',

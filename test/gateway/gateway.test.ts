@@ -118,7 +118,7 @@ describe('gateway: sendMessage', () => {
     expect(m).toEqual({
       message_id: 1,
       date: expect.any(Number),
-      chat: { id: await tgId(user.id), type: 'private' },
+      chat: { id: await tgId(user.id), type: 'private', first_name: user.username },
       from: {
         id: await tgId(bot.userId),
         is_bot: true,
@@ -281,7 +281,7 @@ describe('gateway: getUpdates', () => {
       message: {
         message_id: 1,
         date: expect.any(Number),
-        chat: { id: userTgId, type: 'private' },
+        chat: { id: userTgId, type: 'private', first_name: user.username },
         from: { id: userTgId, is_bot: false, first_name: user.username, username: user.username },
         text: '/start ref-42',
         entities: [{ type: 'bot_command', offset: 0, length: 6 }],
@@ -329,10 +329,9 @@ describe('gateway: getUpdates', () => {
     expect(cb.body.result).toHaveLength(1);
     expect(cb.body.result[0].callback_query).toMatchObject({
       from: { id: await tgId(user.id) },
-      chat: { id: await tgId(user.id), type: 'private' },
-      message_id: sent.body.result.message_id,
       data: 'a',
       message: {
+        chat: { id: await tgId(user.id), type: 'private' },
         message_id: sent.body.result.message_id,
         from: { id: await tgId(bot.userId), is_bot: true, first_name: 'Test Bot' },
         text: 'tap',
@@ -506,20 +505,39 @@ describe('gateway: callbacks, edits, commands, chats, webhook info', () => {
     const { http } = t.current;
     const { user, bot, chatId } = await userBotChat(http);
     const res = await post(bot, 'getChat', { chat_id: chatId }).expect(200);
+    // Telegram's ChatFullInfo on the Telegram form…
     expect(res.body.result).toEqual({
       id: await tgId(user.id),
       type: 'private',
       first_name: user.username,
       username: user.username,
+      accent_color_id: 0,
+      max_reaction_count: 3,
+      accepted_gift_types: {
+        unlimited_gifts: false,
+        limited_gifts: false,
+        unique_gifts: false,
+        premium_subscription: false,
+        gifts_from_channels: false,
+      },
+    });
+    // …and the Koto reference's member list on the Koto form.
+    const koto = await gw()
+      .post('/getChat')
+      .set('authorization', `Bearer ${bot.apiKey}`)
+      .send({ chat_id: chatId })
+      .expect(200);
+    expect(koto.body.result).toMatchObject({
+      type: 'private',
       members: expect.arrayContaining([
         {
-          id: await tgId(user.id),
+          id: expect.stringMatching(/^KOTO-/),
           is_bot: false,
           first_name: user.username,
           username: user.username,
         },
         {
-          id: await tgId(bot.userId),
+          id: expect.stringMatching(/^bot-/),
           is_bot: true,
           first_name: 'Test Bot',
           username: bot.username,

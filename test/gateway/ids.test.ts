@@ -49,7 +49,7 @@ describe('Telegram form ids', () => {
     const [a, b] = await updates(bot);
     const person = a!.message.from.id;
     expect(isTelegramUserId(person)).toBe(true);
-    expect(a!.message.chat).toEqual({ id: person, type: 'private' });
+    expect(a!.message.chat).toEqual({ id: person, type: 'private', first_name: user.username });
     expect([a!.message.message_id, sent.message_id, b!.message.message_id]).toEqual([1, 2, 3]);
     expect(sent.chat.id).toBe(person);
 

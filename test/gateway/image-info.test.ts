@@ -1,5 +1,5 @@
 // Photo headers read for uploads that come without Koto's mime/w/h.
-import { imageInfo } from '../../src/http/gateway/image-info';
+import { imageInfo } from '../../src/domain/media/image-info';
 
 describe('imageInfo', () => {
   it('reads PNG, GIF, JPEG and WebP sizes, and nothing from other bytes', () => {

@@ -34,6 +34,15 @@ function echoApp() {
 }
 
 describe('gateway parameters', () => {
+  it('takes a JSON null as no parameters (Go telebot sends it), and refuses a bare value', async () => {
+    const json = (body: string) =>
+      echoApp().post('/?limit=5').set('content-type', 'application/json').send(body);
+    expect((await json('null').expect(200)).body).toEqual({ limit: '5' });
+    for (const bare of ['"text"', '42', 'true']) {
+      expect((await json(bare).expect(400)).body).toEqual({ error: 'malformed JSON body' });
+    }
+  });
+
   it('merges the query string with a JSON body (the body wins)', async () => {
     const res = await echoApp()
       .post('/?chat_id=q&limit=5')

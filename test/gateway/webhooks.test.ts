@@ -79,7 +79,11 @@ describe('gateway webhooks', () => {
           message_id: 1,
           date: expect.any(Number),
           // The Telegram form's integer ids (issue 14).
-          chat: { id: await tgIdOf(p.platform, user.id), type: 'private' },
+          chat: {
+            id: await tgIdOf(p.platform, user.id),
+            type: 'private',
+            first_name: user.username,
+          },
           from: {
             id: await tgIdOf(p.platform, user.id),
             is_bot: false,

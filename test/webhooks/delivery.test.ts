@@ -74,6 +74,37 @@ function independentlyVerify(
 }
 
 describe('webhook delivery', () => {
+  it('signs with a plain secret of the owner’s choosing (16–256 characters) by its UTF-8 bytes', async () => {
+    const r = await receiver();
+    const secret = 'correct horse battery staple ✓';
+    const { user, chatId, secret: shown } = await withWebhook(r.url, { secret });
+    expect(shown).toBeUndefined(); // only a generated secret is shown
+    await say(http, user, chatId, 'hi');
+    const [got] = await r.waitFor(1);
+    const h = got!.headers;
+    const content = `${String(h['webhook-id'])}.${String(h['webhook-timestamp'])}.${got!.body}`;
+    const expected = createHmac('sha256', Buffer.from(secret, 'utf8'))
+      .update(content)
+      .digest('base64');
+    expect(String(h['webhook-signature']).split(' ')).toContain(`v1,${expected}`);
+    expect(() => verifyWebhook({ headers: h, body: got!.body, secret })).not.toThrow();
+
+    const bot = (await userBotChat(http)).bot;
+    for (const bad of ['x'.repeat(15), 'x'.repeat(257), 'whsec_not-base64!!!!!!!']) {
+      const res = await http
+        .put('/api/v1/bot/webhook')
+        .set(botAuth(bot))
+        .send({ url: r.url, secret: bad })
+        .expect(400);
+      expect(res.body.error).toMatch(/^secret: /);
+    }
+    await http
+      .put('/api/v1/bot/webhook')
+      .set(botAuth(bot))
+      .send({ url: r.url, secret: 'y'.repeat(256) })
+      .expect(200);
+  });
+
   it('delivers the /updates JSON, verifiable by both signatures (our helper and an independent check)', async () => {
     const r = await receiver();
     const { user, bot, chatId, secret, publicKey } = await withWebhook(r.url);

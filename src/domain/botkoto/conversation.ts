@@ -162,7 +162,7 @@ export class BotKotoConversation {
         t.session,
       );
     }
-    await this.s.bots.setDescription(bot, text);
+    await this.s.bots.setProfile(bot, { description: text });
     return this.reply(t, say.descriptionSet(bot.user.username), idleSession);
   }
 

@@ -31,15 +31,20 @@ const avatar = z
     'must be an http(s) URL or base64 image data',
   );
 
+/** The profile texts, as both the owner and the bot itself may set them. */
+export const botName = nameField(64);
+export const botDescription = z.string().max(512, 'must be at most 512 characters');
+export const botShortDescription = z.string().max(120, 'must be at most 120 characters');
+
 export const registerBotBody = z.strictObject({
-  name: nameField(64),
+  name: botName,
   username: z
     .string()
     .trim()
     .toLowerCase()
     .regex(/^[a-z][a-z0-9_]{1,28}bot$/, 'must be 4-32 characters of a-z, 0-9, _ ending in "bot"')
     .optional(),
-  description: z.string().max(512, 'must be at most 512 characters').optional(),
+  description: botDescription.optional(),
   avatar: avatar.optional(),
   commands: commands.optional(),
   permissions: z

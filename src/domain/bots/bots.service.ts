@@ -32,6 +32,12 @@ import { newManagedIdentity } from '../e2e/managed-keys';
 
 export type BotWithUser = Bot & { user: User };
 
+export interface BotProfileChange {
+  name?: string;
+  description?: string;
+  shortDescription?: string;
+}
+
 /** A bot with its new key: the key is shown once, here, and stored only as a digest. */
 export interface RegisteredBot extends BotTokens {
   bot: BotWithUser;
@@ -303,10 +309,39 @@ export class BotsService {
     return bot ?? undefined;
   }
 
-  async setDescription(bot: BotWithUser, description: string): Promise<BotWithUser> {
+  /**
+   * An active bot by its username (any case, `@` optional): the public profile anyone signed
+   * in may look up before opening a chat with it. 404 when there is none.
+   */
+  async byUsername(username: string): Promise<BotWithUser> {
+    const name = username.replace(/^@/, '').toLowerCase();
+    const bot = /^[a-z0-9_]{1,32}$/.test(name)
+      ? await this.db.bot.findFirst({
+          where: { isActive: true, user: { username: name } },
+          include: { user: true },
+        })
+      : null;
+    if (!bot) throw appError('bot_not_found');
+    return bot;
+  }
+
+  /**
+   * The bot's name (also its user's display name: what chats show), description or short
+   * description, as the bot sets them itself; whatever is undefined stays.
+   */
+  async setProfile(bot: BotWithUser, profile: BotProfileChange): Promise<BotWithUser> {
     const updated = await this.db.bot.update({
       where: { id: bot.id },
-      data: { description },
+      data: {
+        ...(profile.name !== undefined && {
+          name: profile.name,
+          user: { update: { displayName: profile.name } },
+        }),
+        ...(profile.description !== undefined && { description: profile.description }),
+        ...(profile.shortDescription !== undefined && {
+          shortDescription: profile.shortDescription,
+        }),
+      },
       include: { user: true },
     });
     await this.cache.invalidate(bot.id);

@@ -7,8 +7,10 @@ export interface RecipientRow {
   chat_type: ChatType;
   /** int8, as text. */
   chat_tg_id: string;
+  chat_title: string | null;
   user_id: string;
   username: string;
+  display_name: string;
   is_bot: boolean;
   public_key: string | null;
   bot_id: string | null;
@@ -18,8 +20,8 @@ export interface RecipientRow {
 const recipients = statement<{ chat_id: string }, RecipientRow>(
   'recipients',
   `
-SELECT c.type::text AS chat_type, c.tg_id AS chat_tg_id, u.id AS user_id, u.username, u.is_bot,
-       u.public_key, b.id AS bot_id, b.permissions
+SELECT c.type::text AS chat_type, c.tg_id AS chat_tg_id, c.title AS chat_title, u.id AS user_id,
+       u.username, u.display_name, u.is_bot, u.public_key, b.id AS bot_id, b.permissions
   FROM chats c
   JOIN chat_members cm ON cm.chat_id = c.id
   JOIN users u ON u.id = cm.user_id

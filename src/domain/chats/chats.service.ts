@@ -1,5 +1,6 @@
 import type { Db, Sql } from '../../infra/db/prisma';
-import type { Chat, User } from '../../generated/prisma/client';
+import type { Chat, Prisma, User } from '../../generated/prisma/client';
+import type { BotCommand } from '../bots/bots.schemas';
 import { appError, invalid } from '../errors';
 import { newTgId } from '../users/tg-id';
 import { isUniqueViolation } from '../db-errors';
@@ -26,6 +27,8 @@ export interface ChatMember extends Person {
   keyCustody: string | null;
   /** A bot member's mini app (what its menu button opens), if it has one. */
   webappUrl: string | null;
+  /** A bot member's command menu (what people's clients offer); empty for people. */
+  commands: BotCommand[];
 }
 
 export interface ChatRecord {
@@ -37,6 +40,8 @@ export interface ChatRecord {
   /** Oldest member first. */
   members: ChatMember[];
   pinnedMessageId: string | null;
+  /** Who made the chat: a group's creator (its owner, to Telegram). */
+  createdById: string;
   createdAt: Date;
 }
 
@@ -53,6 +58,8 @@ export type ChatLookup = { id: string } | { tgId: bigint } | { username: string 
 export interface ChatAudience {
   chatType: ChatType;
   chatTgId: number;
+  /** What the chat is called (chatNameOf). */
+  chatName: string;
   members: Recipient[];
 }
 
@@ -72,7 +79,9 @@ export const memberInclude = {
     include: {
       user: {
         include: {
-          botProfile: { select: { id: true, isActive: true, keyCustody: true, webappUrl: true } },
+          botProfile: {
+            select: { id: true, isActive: true, keyCustody: true, webappUrl: true, commands: true },
+          },
         },
       },
     },
@@ -88,6 +97,7 @@ export type ChatWithMembers = Chat & {
         isActive: boolean;
         keyCustody: string | null;
         webappUrl: string | null;
+        commands: Prisma.JsonValue;
       } | null;
     };
   }[];
@@ -104,10 +114,23 @@ export function toChatRecord(chat: ChatWithMembers): ChatRecord {
       botId: user.botProfile?.id ?? null,
       keyCustody: user.botProfile?.keyCustody ?? null,
       webappUrl: user.botProfile?.webappUrl ?? null,
+      commands: (user.botProfile?.commands ?? []) as BotCommand[],
     })),
     pinnedMessageId: chat.pinnedMessageId,
+    createdById: chat.createdById,
     createdAt: chat.createdAt,
   };
+}
+
+/**
+ * What a chat is called, as Telegram names it to a bot: a group its title, a private chat
+ * its person (display name, else username).
+ */
+export function chatNameOf(
+  title: string | null,
+  person: { displayName: string; username: string } | undefined,
+): string {
+  return title ?? (person ? person.displayName || person.username : '');
 }
 
 export class ChatsService {
@@ -252,9 +275,14 @@ export class ChatsService {
     if (!isUuid(chatId)) throw appError('chat_not_found');
     const rows = await this.repo.recipients(chatId);
     if (rows.length === 0) throw appError('chat_not_found');
+    const person = rows.find((r) => !r.is_bot);
     return {
       chatType: rows[0]!.chat_type,
       chatTgId: Number(rows[0]!.chat_tg_id),
+      chatName: chatNameOf(
+        rows[0]!.chat_title,
+        person && { ...person, displayName: person.display_name },
+      ),
       members: rows.map((r) => ({
         userId: r.user_id,
         username: r.username,

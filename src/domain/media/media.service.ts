@@ -1,9 +1,12 @@
 // Inline media: base64 in, checked and decoded here; bytes out to the chat's members only.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Db } from '../../infra/db/prisma';
+import type { Db, Sql } from '../../infra/db/prisma';
 import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import type { NewMedia } from '../messages/fanout';
+import { imageInfo } from './image-info';
+import { mediaMetaSelect, type MediaMeta } from './media-meta';
+import { mediaRepository } from './media.repository';
 
 export interface MediaInput {
   /** The body field the bytes came in, for error messages ("photo", "media.data"). */
@@ -28,6 +31,15 @@ export interface MediaFile {
   data: Buffer;
 }
 
+/** A file to be sent in slices: what it is, and its bytes read on demand. */
+export interface MediaStream extends MediaMeta {
+  /** The bytes in order, SLICE_BYTES at a time; throws media_not_found if the file goes. */
+  slices(): AsyncGenerator<Buffer>;
+}
+
+/** One read's worth of a download: small enough to keep many downloads cheap in memory. */
+export const SLICE_BYTES = 256 * 1024;
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Leading bytes of each photo type: a photo must be what it says it is. */
@@ -43,6 +55,7 @@ export const MAGIC: Record<string, (b: Buffer) => boolean> = {
 export class MediaService {
   constructor(
     private readonly db: Db,
+    private readonly sql: Sql,
     private readonly maxBytes: number,
   ) {}
 
@@ -71,28 +84,32 @@ export class MediaService {
     if (input.kind === 'photo' && !MAGIC[input.mime]?.(data)) {
       throw invalid(field, `the bytes are not ${input.mime}`);
     }
+    // A photo's size, when the sender left it out, is read off its header (if plausible).
+    const info = input.kind === 'photo' ? imageInfo(data) : undefined;
+    const plausible = (n: number | undefined) => (n && n >= 1 && n <= 20000 ? n : null);
     return {
       id: randomUUID(),
       kind: input.kind,
       mime: input.mime,
       fileName: input.fileName ?? null,
       size: data.length,
-      width: input.width ?? null,
-      height: input.height ?? null,
+      width: input.width ?? plausible(info?.width),
+      height: input.height ?? plausible(info?.height),
       sha256: createHash('sha256').update(data).digest('hex'),
       data,
     };
   }
 
   /**
-   * The bytes, for a member of the chat they were sent in (person or bot): unknown ids and
-   * media of deleted messages are 404, other chats' media 403.
+   * What a file is, for a member of the chat it was sent in (person or bot), without its
+   * bytes: unknown ids and media of deleted messages are 404, other chats' media 403.
    */
-  async read(memberUserId: string, mediaId: string): Promise<MediaFile> {
+  async describe(memberUserId: string, mediaId: string): Promise<MediaMeta> {
     const m = isUuid(mediaId)
       ? await this.db.media.findUnique({
           where: { id: mediaId },
-          include: {
+          select: {
+            ...mediaMetaSelect,
             chat: {
               select: { members: { where: { userId: memberUserId }, select: { userId: true } } },
             },
@@ -101,13 +118,23 @@ export class MediaService {
       : null;
     if (!m) throw appError('media_not_found');
     if (m.chat.members.length === 0) throw appError('not_a_member');
+    const { chat: _chat, ...meta } = m;
+    return meta;
+  }
+
+  /** describe(), with the bytes to follow a slice at a time (downloads of any size). */
+  async open(memberUserId: string, mediaId: string): Promise<MediaStream> {
+    const meta = await this.describe(memberUserId, mediaId);
+    const { sql } = this;
     return {
-      kind: m.kind,
-      mime: m.mime,
-      fileName: m.fileName,
-      size: m.size,
-      sha256: m.sha256,
-      data: Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength),
+      ...meta,
+      async *slices() {
+        for (let from = 0; from < meta.size; from += SLICE_BYTES) {
+          const bytes = await mediaRepository.slice(sql, meta.id, from, SLICE_BYTES);
+          if (!bytes || bytes.length === 0) throw appError('media_not_found');
+          yield bytes;
+        }
+      },
     };
   }
 }

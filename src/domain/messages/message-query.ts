@@ -6,6 +6,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { appError } from '../errors';
 import { isUuid } from '../ids';
 import { mediaMetaSelect } from '../media/media-meta';
+import { chatNameOf } from '../chats/chats.service';
 import type { MessagePayload, MessageRecord, Person } from './message';
 
 const flatInclude = {
@@ -19,7 +20,19 @@ const flatInclude = {
       publicKey: true,
     },
   },
-  chat: { select: { type: true, tgId: true } },
+  chat: {
+    select: {
+      type: true,
+      tgId: true,
+      title: true,
+      // A private chat is named after its person.
+      members: {
+        where: { user: { isBot: false } },
+        take: 1,
+        select: { user: { select: { displayName: true, username: true } } },
+      },
+    },
+  },
   media: { select: mediaMetaSelect },
   poll: { include: { votes: { select: { userId: true, optionIds: true } } } },
   reactions: {
@@ -52,6 +65,7 @@ function flatRecord(m: FlatMessage): MessageRecord {
     chatId: m.chatId,
     chatType: m.chat.type,
     chatTgId: Number(m.chat.tgId),
+    chatName: chatNameOf(m.chat.title, m.chat.members[0]?.user),
     sender: personOf(m.sender),
     content: m.content,
     payload: (m.payload ?? {}) as MessagePayload,

@@ -44,6 +44,8 @@ export interface MessageRecord {
   chatType: ChatType;
   /** The chat's id on the Telegram form (chats.tg_id). */
   chatTgId: number;
+  /** A group's title or a private chat's person's name (chatNameOf). */
+  chatName: string;
   sender: Person;
   content: string;
   payload: MessagePayload;

@@ -140,7 +140,7 @@ export class MessagesService {
    */
   private async prepare(
     sender: Person,
-    { chatType, chatTgId, members }: ChatAudience,
+    { chatType, chatTgId, chatName, members }: ChatAudience,
     chatId: string,
     draft: Draft,
     media: NewMedia | undefined,
@@ -160,6 +160,7 @@ export class MessagesService {
       chatId,
       chatType,
       chatTgId,
+      chatName,
       sender,
       content: draft.content,
       payload: draft.payload ?? {},

@@ -48,7 +48,7 @@ export class PollsService {
 
   /** Vote, change the vote, or retract it (no option ids). */
   async vote(user: User, chatId: string, messageId: string, ids: number[]): Promise<PollRecord> {
-    const { chatType, chatTgId, members } = await this.chats.audience(chatId, user.id);
+    const { chatType, chatTgId, chatName, members } = await this.chats.audience(chatId, user.id);
     const message = await findLiveMessage(this.db, chatId, messageId, 'poll_not_found');
     const poll = message.poll;
     if (!poll) throw invalid('message_id', 'this message has no poll');
@@ -78,6 +78,7 @@ export class PollsService {
                   chatId,
                   chatType,
                   chatTgId,
+                  chatName,
                   messageId: message.id,
                   messageNumber: message.number,
                   voter: personOf(user),

@@ -96,7 +96,10 @@ export class ReactionsService {
       actorId: string,
     ) => Promise<Toggled & { now: string[] }>,
   ): Promise<MessageRecord> {
-    const { chatType, chatTgId, members } = await this.chats.audience(ref.chatId, actor.id);
+    const { chatType, chatTgId, chatName, members } = await this.chats.audience(
+      ref.chatId,
+      actor.id,
+    );
     const message = await findLiveMessage(this.db, ref.chatId, ref.messageId);
     return this.fanout.atomically(async (tx) => {
       await repo.lock(tx.client, message.id, actor.id);
@@ -112,6 +115,7 @@ export class ReactionsService {
           ...change,
           chatType,
           chatTgId,
+          chatName,
           messageNumber: message.number,
           at,
         },

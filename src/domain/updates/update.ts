@@ -36,6 +36,7 @@ export interface PollAnswerUpdate {
   chatId: string;
   chatType: ChatType;
   chatTgId: number;
+  chatName: string;
   messageId: string;
   /** The message's number within its chat. */
   messageNumber: number;
@@ -49,6 +50,7 @@ export interface ReactionUpdate {
   chatId: string;
   chatType: ChatType;
   chatTgId: number;
+  chatName: string;
   messageId: string;
   /** The message's number within its chat. */
   messageNumber: number;

@@ -7,7 +7,8 @@ export const USER_COLUMNS = `u.id AS u_id, u.username AS u_username, u.display_n
   u.public_key AS u_public_key`;
 
 export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS b_user_id,
-  b.name AS b_name, b.description AS b_description, b.avatar_url AS b_avatar_url,
+  b.name AS b_name, b.description AS b_description,
+  b.short_description AS b_short_description, b.avatar_url AS b_avatar_url,
   b.avatar_sha256 AS b_avatar_sha256,
   b.commands AS b_commands, b.permissions AS b_permissions, b.api_key_hash AS b_api_key_hash,
   b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at,
@@ -38,6 +39,7 @@ export interface BotColumns {
   b_user_id: string;
   b_name: string;
   b_description: string;
+  b_short_description: string;
   b_avatar_url: string | null;
   b_avatar_sha256: string | null;
   b_commands: Bot['commands'];
@@ -74,6 +76,7 @@ export function botFromRow(r: BotColumns): Bot {
     userId: r.b_user_id,
     name: r.b_name,
     description: r.b_description,
+    shortDescription: r.b_short_description,
     avatarUrl: r.b_avatar_url,
     avatarSha256: r.b_avatar_sha256,
     commands: r.b_commands,

@@ -6,7 +6,13 @@
  */
 import { createHmac, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import nacl from 'tweetnacl';
-import { WHPK_PREFIX, WHSEC_PREFIX, decodePrefixedBase64, signedContent } from './verify';
+import {
+  WHPK_PREFIX,
+  WHSEC_PREFIX,
+  decodePrefixedBase64,
+  hmacKeyOf,
+  signedContent,
+} from './verify';
 
 const WHSK_PREFIX = 'whsk_';
 const GENERATED_SECRET_BYTES = 32;
@@ -29,6 +35,15 @@ export function generateWebhookSecret(): string {
  */
 export function parseWebhookSecret(secret: string): Buffer | null {
   return decodePrefixedBase64(secret, WHSEC_PREFIX, MIN_SECRET_BYTES, MAX_SECRET_BYTES);
+}
+
+/**
+ * The HMAC key of any secret a bot owner may set: a `whsec_` secret as parseWebhookSecret
+ * reads it, or any other string of 16–256 characters, keyed by its UTF-8 bytes (as a plain
+ * HMAC receiver computes it; Standard Webhooks libraries need the `whsec_` form). Null → 400.
+ */
+export function webhookKey(secret: string): Buffer | null {
+  return hmacKeyOf(secret, MIN_SECRET_BYTES, MAX_SECRET_BYTES);
 }
 
 export interface SignPayloadInput {

@@ -128,13 +128,27 @@ function ed25519Matches(publicKeys: Uint8Array[], content: Buffer, signature: st
   return publicKeys.some((pk) => nacl.sign.detached.verify(content, sig, pk));
 }
 
+/**
+ * The HMAC key a secret stands for: the decoded bytes of a `whsec_<base64>` secret (what
+ * Standard Webhooks libraries do), else the UTF-8 bytes of a plain 16–256 character secret.
+ */
+export function hmacKeyOf(secret: string, minWhsecBytes = 1, maxWhsecBytes = 256): Buffer | null {
+  if (secret.startsWith(WHSEC_PREFIX)) {
+    return decodePrefixedBase64(secret, WHSEC_PREFIX, minWhsecBytes, maxWhsecBytes);
+  }
+  const length = [...secret].length;
+  return length >= 16 && length <= 256 ? Buffer.from(secret, 'utf8') : null;
+}
+
 function parseKeys(secret: string | undefined, publicKeys: string[]) {
   if (secret === undefined && publicKeys.length === 0) {
     throw new TypeError('verifyWebhook: pass a secret, public keys, or both');
   }
-  const hmacKey = secret === undefined ? null : decodePrefixedBase64(secret, WHSEC_PREFIX, 1, 256);
+  const hmacKey = secret === undefined ? null : hmacKeyOf(secret);
   if (secret !== undefined && hmacKey === null) {
-    throw new TypeError('verifyWebhook: secret must look like whsec_<base64>');
+    throw new TypeError(
+      'verifyWebhook: secret must look like whsec_<base64>, or be 16-256 characters',
+    );
   }
   const edKeys = publicKeys.map((k) => {
     const pk = decodePrefixedBase64(k, WHPK_PREFIX, 32, 32);

@@ -15,7 +15,12 @@ export const allowedUpdates = z.array(z.string().max(32)).max(20);
 
 export const setWebhookBody = z.strictObject({
   url: webhookUrl,
-  secret: z.string().max(200).optional(),
+  // Any 16–256 characters, or whsec_<base64> (checked by webhookKey); generated when absent.
+  secret: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(256, 'must be at most 256 characters')
+    .optional(),
   secret_token: secretToken.optional(),
   max_connections: maxConnections.optional(),
   allowed_updates: allowedUpdates.optional(),

@@ -7,7 +7,7 @@ import { openSecret, sealSecret } from '../crypto/secret-box';
 import { invalid } from '../errors';
 import { botChannel } from '../messages/fanout';
 import type { UpdatesService } from '../updates/updates.service';
-import { generateWebhookSecret, parseWebhookSecret } from './signature';
+import { generateWebhookSecret, webhookKey } from './signature';
 import { checkWebhookUrl } from './ssrf';
 import type { SetWebhookCommand } from './webhooks.schemas';
 
@@ -78,8 +78,13 @@ export class WebhooksService {
     const problem = checkWebhookUrl(body.url, this.policy);
     if (problem) throw invalid('url', problem);
     const secret = body.secret ?? generateWebhookSecret();
-    const key = parseWebhookSecret(secret);
-    if (!key) throw invalid('secret', 'must be whsec_ followed by base64 of 24-64 random bytes');
+    const key = webhookKey(secret);
+    if (!key) {
+      throw invalid(
+        'secret',
+        'must be 16-256 characters, or whsec_ followed by base64 of 24-64 random bytes',
+      );
+    }
     const data = {
       url: body.url,
       secretSealed: new Uint8Array(sealSecret(this.policy.masterKey, key)),

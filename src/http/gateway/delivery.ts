@@ -11,7 +11,19 @@ import { tgUpdate } from './shapes';
 const TELEGRAM_IDS = idShapes('telegram');
 
 /** Reads that make no sense as a reply (their result would be thrown away). */
-const NOT_AS_REPLY = new Set(['getupdates', 'getme', 'getchat', 'getwebhookinfo', 'getmycommands']);
+const NOT_AS_REPLY = new Set([
+  'getupdates',
+  'getme',
+  'getchat',
+  'getwebhookinfo',
+  'getmycommands',
+  'getfile',
+  'getchatmember',
+  'getchatmembercount',
+  'getmyname',
+  'getmydescription',
+  'getmyshortdescription',
+]);
 
 export function gatewayDelivery(
   services: Services,

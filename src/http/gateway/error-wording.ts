@@ -21,6 +21,7 @@ const MESSAGE_USE: Record<string, string> = {
   pinchatmessage: 'pin',
   setmessagereaction: 'react',
   forwardmessage: 'forward',
+  copymessage: 'copy',
 };
 
 /** Telegram's words for a required parameter left out. */
@@ -31,7 +32,21 @@ const MISSING: Record<string, string> = {
   callback_query_id: 'callback_query_id is empty',
 };
 
+/**
+ * A file the bot may not see is, to it, no file at all (Telegram's file ids are per bot):
+ * getFile's words, or a download's 404 (files.ts notes its requests as method `file`).
+ */
+const noFile: Word = (e, method) => {
+  if (method === 'getfile')
+    return { status: 400, text: 'wrong file_id or the file is temporarily unavailable' };
+  if (method === 'file') return { status: 404, text: 'file not found' };
+  return e.reason === 'not_a_member'
+    ? 'bot is not a member of the chat'
+    : quantaSentences[e.reason](e);
+};
+
 const OVERRIDES: Partial<Record<Reason, Word>> = {
+  media_not_found: noFile,
   missing_field: (e) =>
     MISSING[e.field ?? ''] ??
     (e.field === 'photo' || e.field === 'document'
@@ -43,13 +58,17 @@ const OVERRIDES: Partial<Record<Reason, Word>> = {
     'terminated by other getUpdates request; make sure that only one bot instance is running',
   webhook_active: () =>
     "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-  not_a_member: () => 'bot is not a member of the chat',
+  not_a_member: noFile,
   callback_not_found: () => QUERY_INVALID,
   callback_answered: () => ({ status: 400, text: QUERY_INVALID }),
   not_own_message: (e) => ({
     status: 400,
     text: `message can't be ${e.detail === 'delete' ? 'deleted' : 'edited'}`,
   }),
+  not_a_group: (e, method) =>
+    method === 'leavechat'
+      ? "chat member status can't be changed in private chats"
+      : quantaSentences.not_a_group(e),
   message_not_editable: () => "message can't be edited",
   reply_target_not_found: () => 'message to be replied not found',
   message_not_found: (_e, method) => {

@@ -23,8 +23,8 @@ export interface MessageIds {
 }
 
 export interface IdShapes {
-  /** The form these shapes are for. */
-  form: Style;
+  /** The form these ids are for (other shapes differ by form too: files, chats). */
+  style: Style;
   user(p: Pick<Person, 'tgId' | 'isBot'>): number | string;
   chat(c: ChatIds): number | string;
   message(m: MessageIds): number | string;
@@ -35,13 +35,13 @@ const kotoPerson = (tgId: number) => `KOTO-${base36(tgId).toUpperCase()}`;
 
 const SHAPES: Record<Style, IdShapes> = {
   telegram: {
-    form: 'telegram',
+    style: 'telegram',
     user: (p) => p.tgId,
     chat: (c) => c.chatTgId,
     message: (m) => m.number,
   },
   koto: {
-    form: 'koto',
+    style: 'koto',
     user: (p) => (p.isBot ? `bot-${base36(p.tgId)}` : kotoPerson(p.tgId)),
     chat: (c) => (c.chatType === 'private' ? kotoPerson(c.chatTgId) : c.chatId),
     message: (m) => m.id,

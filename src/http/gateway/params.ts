@@ -50,7 +50,13 @@ export function sizeToBytes(size: string): number {
 /** Body parsers for JSON and urlencoded bodies; multipart is read by readParams. */
 export function bodyParsers(limit: string): RequestHandler[] {
   return [
-    express.json({ limit, type: (req) => /^application\/([\w.+-]+\+)?json/i.test(ct(req)) }),
+    // Not strict: some clients (Go's telebot) send `null` for a method without parameters,
+    // which Telegram takes as none; readParams refuses any other non-object.
+    express.json({
+      limit,
+      strict: false,
+      type: (req) => /^application\/([\w.+-]+\+)?json/i.test(ct(req)),
+    }),
     express.urlencoded({ limit, extended: false }),
   ];
 }
@@ -67,6 +73,9 @@ export async function readParams(req: Request, limitBytes: number): Promise<Para
     for (const [name, file] of form.files) files.set(name, file);
   } else if (isPlainObject(req.body)) {
     body = req.body;
+  } else if (req.body !== undefined && typeof req.body !== 'object') {
+    // A bare JSON string, number or boolean names no parameters (null and arrays: none).
+    throw appError('malformed_json');
   }
   const merged: Params = { ...(req.query as Params), ...body };
   const out: Params = {};

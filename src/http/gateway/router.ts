@@ -10,6 +10,7 @@ import type { EdgeLimits } from '../edge-limits';
 import { pollSignal } from '../long-poll';
 import type { BotRateLimiter } from '../rate-limit';
 import { gatewayErrorHandler, noteMethod } from './envelope';
+import { fileRoutes } from './files';
 import { idShapes, withInternalIds } from './ids';
 import { METHOD_NAMES, METHODS } from './methods';
 import { routeAs } from '../request-log';
@@ -53,6 +54,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
   const parsers = bodyParsers(d.bodyLimit);
   const limitBytes = sizeToBytes(d.bodyLimit);
 
+  r.use('/file', fileRoutes(d.services, d.limiter));
   r.use(async (req, res) => {
     const t = target(req.path);
     const name = t?.method.toLowerCase();

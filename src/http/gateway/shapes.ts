@@ -23,7 +23,12 @@ export interface TgUser {
 export interface TgChat {
   id: ShownId;
   type: string;
+  first_name?: string;
+  title?: string;
 }
+
+/** A chat as a record names it: its ids and what it is called. */
+type NamedChat = ChatIds & { chatName?: string };
 
 export interface TgEntity {
   type: 'bot_command';
@@ -85,10 +90,16 @@ export const tgUser = (ids: IdShapes, p: Person): TgUser => ({
   username: p.username,
 });
 
-const tgChat = (ids: IdShapes, m: ChatIds): TgChat => ({
-  id: ids.chat(m),
-  type: m.chatType,
-});
+/**
+ * Telegram names every chat: a private chat by its person's first_name, a group by its title.
+ * (Records stored before names were kept lack chatName: a placeholder, never an empty name.)
+ */
+export const tgChat = (ids: IdShapes, m: NamedChat): TgChat => {
+  const chat = { id: ids.chat(m), type: m.chatType };
+  if (ids.style === 'koto') return chat;
+  const name = m.chatName || (m.chatType === 'group' ? 'Group' : 'User');
+  return m.chatType === 'group' ? { ...chat, title: name } : { ...chat, first_name: name };
+};
 
 const COMMAND = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{1,64})?(?=\s|$)/;
 
@@ -98,18 +109,31 @@ export function commandEntities(text: string): TgEntity[] | undefined {
   return m ? [{ type: 'bot_command', offset: 0, length: m[0].length }] : undefined;
 }
 
+/** A file's ids as Telegram gives them: file_id for getFile, file_unique_id for its bytes. */
+export const fileIds = (m: Pick<MediaMeta, 'id' | 'sha256'>) => ({
+  file_id: m.id,
+  file_unique_id: m.sha256.slice(0, 32),
+});
+
+/** Where getFile says a file's bytes are, under `/file/bot<token>/`. */
+export const filePath = (m: Pick<MediaMeta, 'id' | 'kind'>) => `${m.kind}s/${m.id}`;
+
 /**
- * Telegram's PhotoSize list (one size here), each entry also carrying the Koto reference's
- * photo fields (`data` when small, `mime`, `w`, `h`) and the bot's download path.
+ * Telegram's PhotoSize list (one size here). The Koto form adds the Koto reference's photo
+ * fields (`data` when small, `mime`, `w`, `h`) and the Quanta download path; the Telegram
+ * form is exactly Telegram's, its bytes fetched with getFile.
  */
-function tgPhoto(m: MediaMeta, data: string | null): Json[] {
+function tgPhoto(ids: IdShapes, m: MediaMeta, data: string | null): Json[] {
+  const size = {
+    ...fileIds(m),
+    width: m.width ?? 0,
+    height: m.height ?? 0,
+    file_size: m.size,
+  };
+  if (ids.style === 'telegram') return [size];
   return [
     {
-      file_id: m.id,
-      file_unique_id: m.sha256.slice(0, 32),
-      width: m.width ?? undefined,
-      height: m.height ?? undefined,
-      file_size: m.size,
+      ...size,
       ...(data !== null && { data }),
       mime: m.mime,
       w: m.width ?? undefined,
@@ -119,13 +143,16 @@ function tgPhoto(m: MediaMeta, data: string | null): Json[] {
   ];
 }
 
-function tgDocument(m: MediaMeta, data: string | null): Json {
-  return {
-    file_id: m.id,
-    file_unique_id: m.sha256.slice(0, 32),
-    file_name: m.fileName ?? undefined,
+function tgDocument(ids: IdShapes, m: MediaMeta, data: string | null): Json {
+  const document = {
+    ...fileIds(m),
+    ...(m.fileName !== null && { file_name: m.fileName }),
     mime_type: m.mime,
     file_size: m.size,
+  };
+  if (ids.style === 'telegram') return document;
+  return {
+    ...document,
     ...(data !== null && { data }),
     mime: m.mime,
     size: m.size,
@@ -138,6 +165,7 @@ export function tgPoll(p: PollRecord): Json {
     id: p.id,
     question: p.question,
     options: p.options.map((text, i) => ({
+      persistent_id: String(i),
       text,
       voter_count: p.votes.filter((v) => v.optionIds.includes(i)).length,
     })),
@@ -146,6 +174,9 @@ export function tgPoll(p: PollRecord): Json {
     is_anonymous: p.isAnonymous,
     type: 'regular',
     allows_multiple_answers: p.allowsMultipleAnswers,
+    // A vote can be changed or retracted, and only the chat's members vote.
+    allows_revoting: true,
+    members_only: true,
   };
 }
 
@@ -156,7 +187,7 @@ export function tgPoll(p: PollRecord): Json {
 function body(ids: IdShapes, m: MessageRecord, inlineMedia: string | null): Partial<TgMessage> {
   const webApp = webAppDataOf(m);
   if (webApp) {
-    return ids.form === 'telegram'
+    return ids.style === 'telegram'
       ? { web_app_data: { data: webApp.data, button_text: webApp.button_text } }
       : { text: webApp.data };
   }
@@ -165,8 +196,8 @@ function body(ids: IdShapes, m: MessageRecord, inlineMedia: string | null): Part
   if (!m.media) return { text: m.content, ...(entities && { entities }) };
   return {
     ...(m.media.kind === 'photo'
-      ? { photo: tgPhoto(m.media, inlineMedia) }
-      : { document: tgDocument(m.media, inlineMedia) }),
+      ? { photo: tgPhoto(ids, m.media, inlineMedia) }
+      : { document: tgDocument(ids, m.media, inlineMedia) }),
     ...(m.content && { caption: m.content }),
     ...(m.content && entities && { caption_entities: entities }),
   };
@@ -189,8 +220,9 @@ export function tgMessage(
     ...(m.editedAt && { edit_date: unix(m.editedAt) }),
     ...body(ids, m, inlineMedia),
     ...(reply && { reply_to_message: tgMessage(ids, reply, null, false) }),
+    // Koto's forward label; Telegram's forward_from is a User, so that form has only the origin.
+    ...(m.forwardFrom && ids.style === 'koto' && { forward_from: m.forwardFrom }),
     ...(m.forwardFrom && {
-      forward_from: m.forwardFrom,
       forward_origin: {
         type: 'hidden_user' as const,
         sender_user_name: m.forwardFrom,
@@ -212,8 +244,11 @@ function tgBody(ids: IdShapes, u: Update): Json | TgMessage {
       return {
         id: u.callbackId,
         from: tgUser(ids, u.from),
-        chat: tgChat(ids, u.message),
-        message_id: ids.message(u.message),
+        // The Koto reference names the chat and message beside the message itself.
+        ...(ids.style === 'koto' && {
+          chat: tgChat(ids, u.message),
+          message_id: ids.message(u.message),
+        }),
         message: tgMessage(ids, u.message),
         chat_instance: u.message.chatId,
         data: u.data,
@@ -223,8 +258,11 @@ function tgBody(ids: IdShapes, u: Update): Json | TgMessage {
         poll_id: u.pollId,
         user: tgUser(ids, u.voter),
         option_ids: u.optionIds,
-        chat: tgChat(ids, u),
-        message_id: ids.message({ id: u.messageId, number: u.messageNumber }),
+        option_persistent_ids: u.optionIds.map(String),
+        ...(ids.style === 'koto' && {
+          chat: tgChat(ids, u),
+          message_id: ids.message({ id: u.messageId, number: u.messageNumber }),
+        }),
       };
     case 'message_reaction':
       return {

@@ -10,6 +10,8 @@ export interface ChatMemberView {
   key_custody?: string | null;
   /** A bot member's mini app: the messenger shows its menu button. */
   webapp_url?: string | null;
+  /** A bot's command menu, for the client to offer when the user types "/". */
+  commands?: { command: string; description: string }[];
 }
 
 export interface ChatView {
@@ -29,7 +31,12 @@ export function toChatView(chat: ChatRecord, viewerId: string): ChatView {
     display_name: m.displayName,
     is_bot: m.isBot,
     public_key: m.publicKey ?? null,
-    ...(m.botId && { bot_id: m.botId, key_custody: m.keyCustody, webapp_url: m.webappUrl }),
+    ...(m.botId && {
+      bot_id: m.botId,
+      key_custody: m.keyCustody,
+      webapp_url: m.webappUrl,
+      commands: m.commands,
+    }),
   }));
   const other = members.find((m) => m.id !== viewerId);
   return {

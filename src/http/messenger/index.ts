@@ -5,6 +5,7 @@ import { bodyAfterAuth, hasUser, type BodyReaders } from '../body';
 import type { EdgeLimits } from '../edge-limits';
 import { accountRoutes, signInRoutes } from './auth.routes';
 import { messengerRoutes } from './chats.routes';
+import { botProfileRoutes } from './bots.routes';
 import { groupRoutes } from './groups.routes';
 import { messageActionRoutes } from './message-actions.routes';
 import { webAppRoutes } from './webapp.routes';
@@ -36,6 +37,7 @@ export function messengerApi(
   r.use('/auth', accountRoutes(s.accounts));
   r.use(messengerRoutes(s, shutdown, limitWrites));
   r.use(groupRoutes(s));
+  r.use(botProfileRoutes(s));
   r.use(messageActionRoutes(s, limitWrites));
   r.use(webAppRoutes(s, limitWrites));
   return r;

@@ -6,7 +6,7 @@ import { voteBody } from '../../domain/polls/polls.schemas';
 import { userReactionBody } from '../../domain/reactions/reactions.schemas';
 import { parse } from '../../domain/validation';
 import { userOf } from '../context';
-import { sendMedia } from '../media-response';
+import { streamMedia } from '../media-response';
 import { toMessengerMessage, toPollView } from './message-view';
 import { op } from '../openapi/operation';
 import { message, poll } from '../openapi/wire';
@@ -56,7 +56,7 @@ export function messageActionRoutes(s: Services, limitWrites: RequestHandler): R
   });
   r.get('/media/:media_id', async (req, res) => {
     const user = userOf(req);
-    sendMedia(res, await s.media.read(user.id, req.params.media_id));
+    await streamMedia(req, res, await s.media.open(user.id, req.params.media_id));
   });
   return r;
 }

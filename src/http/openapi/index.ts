@@ -16,6 +16,7 @@ import { messagingDocs } from '../quanta/messaging.routes';
 import { webhookDocs } from '../quanta/webhook.routes';
 import { registryDocs } from '../gateway/registry';
 import { webAppDocs } from '../messenger/webapp.routes';
+import { botProfileDocs } from '../messenger/bots.routes';
 import { webAppScriptDocs } from '../webapp-scripts.routes';
 import { buildOpenApi, gatewayError, quantaError, type Surface } from './document';
 import { mounted, op } from './operation';
@@ -39,7 +40,13 @@ export const SURFACES: readonly Surface[] = [
     error: quantaError,
     operations: [
       ...mounted('/api/v1/auth', authDocs),
-      ...mounted('/api/v1', [...chatDocs, ...groupDocs, ...userMessageActionDocs, ...webAppDocs]),
+      ...mounted('/api/v1', [
+        ...chatDocs,
+        ...groupDocs,
+        ...userMessageActionDocs,
+        ...webAppDocs,
+        ...botProfileDocs,
+      ]),
     ],
   },
   {

@@ -3,7 +3,7 @@ import type { Services } from '../../services';
 import { sendDocumentBody, sendPhotoBody } from '../../domain/messages/messages.schemas';
 import { parse } from '../../domain/validation';
 import { botOf } from '../context';
-import { sendMedia } from '../media-response';
+import { streamMedia } from '../media-response';
 import { sentView } from './sent-view';
 import { op } from '../openapi/operation';
 import { sent } from '../openapi/wire';
@@ -50,7 +50,7 @@ export function mediaRoutes(s: Services): Router {
   });
   r.get('/media/:media_id', async (req, res) => {
     const bot = botOf(req);
-    sendMedia(res, await s.media.read(bot.userId, req.params.media_id));
+    await streamMedia(req, res, await s.media.open(bot.userId, req.params.media_id));
   });
   return r;
 }

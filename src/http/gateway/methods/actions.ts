@@ -9,7 +9,7 @@ import { parse } from '../../../domain/validation';
 import { buttonsFrom } from '../markup';
 import { tgMessage } from '../shapes';
 import type { Method } from './types';
-import { flag, id, messageText, requiredId, text } from './args';
+import { flag, id, messageText, replyArgs, replyTarget, requiredId, text } from './args';
 
 const ref = { chat_id: requiredId, message_id: requiredId };
 export const refArgs = z.object(ref);
@@ -72,6 +72,36 @@ export const forwardMessage: Method = async ({ ids, bot, params, services }) => 
   }
   const sent = await services.messages.sendAsBot(bot, chatId, { content, forwardFrom: from });
   return tgMessage(ids, sent);
+};
+
+export const copyArgs = z.object({
+  chat_id: requiredId,
+  from_chat_id: requiredId,
+  message_id: requiredId,
+  reply_markup: z.unknown().optional(),
+  ...replyArgs,
+});
+
+/**
+ * A text message of a chat the bot reads, sent again as the bot's own without a forward
+ * label (its keyboard only if given); Telegram answers just the new message's id.
+ */
+export const copyMessage: Method = async ({ ids, bot, params, services }) => {
+  const a = parse(copyArgs, params);
+  const source = await services.messages.readAsBot(bot, {
+    chatId: a.from_chat_id,
+    messageId: a.message_id,
+  });
+  if (source.media || source.poll || !source.content.trim()) {
+    throw appError('unsupported', { detail: 'only text messages can be copied' });
+  }
+  const buttons = buttonsFrom(a.reply_markup);
+  const sent = await services.messages.sendAsBot(bot, a.chat_id, {
+    content: source.content,
+    ...(buttons?.length && { payload: { buttons } }),
+    replyToId: replyTarget(a),
+  });
+  return { message_id: ids.message(sent) };
 };
 
 export const pinChatMessage: Method = async ({ bot, params, services }) => {

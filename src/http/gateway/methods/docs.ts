@@ -6,6 +6,7 @@ import { op, type Operation } from '../../openapi/operation';
 import { telegramOk } from '../../openapi/wire';
 import {
   actionArgs,
+  copyArgs,
   markupArgs,
   reactionArgs,
   refArgs,
@@ -19,11 +20,27 @@ import { editMessageTextArgs, sendMessageArgs } from './messages';
 import { pollArgs } from './polls';
 import { getChatArgs } from './reading';
 import { setMenuButtonArgs } from './menu-button';
+import { getFileArgs } from './files';
+import { chatArgs, memberArgs } from './members';
+import { descriptionArgs, nameArgs, shortArgs } from './profile';
 import { getUpdatesArgs } from './updates';
 import { deleteArgs, setArgs } from './webhooks';
 
 const METHODS: Record<string, [summary: string, params?: z.ZodType]> = {
   getMe: ['The bot as a Telegram User'],
+  getFile: ['A file the bot may see: its path under /file/bot<token>/', getFileArgs],
+  copyMessage: ['Send a copy of a text message (no forward label)', copyArgs],
+  getChatMember: ['A member of a chat the bot is in', memberArgs],
+  getChatMemberCount: ["A chat's member count", chatArgs],
+  leaveChat: ['Leave a group', chatArgs],
+  setMyName: ["Set the bot's name (what people see)", nameArgs],
+  getMyName: ["The bot's name"],
+  setMyDescription: ["Set the bot's description", descriptionArgs],
+  getMyDescription: ["The bot's description"],
+  setMyShortDescription: ["Set the bot's short description", shortArgs],
+  getMyShortDescription: ["The bot's short description"],
+  logOut: ['Accepted and ignored (there is no cloud server to log out of): true'],
+  close: ['Accepted and ignored: true'],
   setChatMenuButton: [
     "Set the bot's menu button (its mini app, or the command list)",
     setMenuButtonArgs,

@@ -10,7 +10,20 @@ import { getChatMenuButton, setChatMenuButton } from './menu-button';
 import { deleteWebhook, getWebhookInfo, setWebhook } from './webhooks';
 import { sendDocument, sendPhoto } from './media';
 import { sendPoll } from './polls';
+import { getFile } from './files';
+import { getChatMember, getChatMemberCount, leaveChat } from './members';
 import {
+  close,
+  getMyDescription,
+  getMyName,
+  getMyShortDescription,
+  logOut,
+  setMyDescription,
+  setMyName,
+  setMyShortDescription,
+} from './profile';
+import {
+  copyMessage,
   deleteMessage,
   editMessageReplyMarkup,
   forwardMessage,
@@ -45,6 +58,19 @@ const table: Record<string, Method> = {
   unpinChatMessage,
   setMessageReaction,
   sendChatAction,
+  getFile,
+  copyMessage,
+  getChatMember,
+  getChatMemberCount,
+  leaveChat,
+  setMyName,
+  getMyName,
+  setMyDescription,
+  getMyDescription,
+  setMyShortDescription,
+  getMyShortDescription,
+  logOut,
+  close,
 };
 
 export const METHODS: ReadonlyMap<string, Method> = new Map(

@@ -8,7 +8,7 @@ import { dimension, fileName, mime, photoMime } from '../../../domain/media/medi
 import { caption } from '../../../domain/messages/messages.schemas';
 import type { Draft } from '../../../domain/messages/messages.service';
 import { parse } from '../../../domain/validation';
-import { imageInfo } from '../image-info';
+import { imageInfo } from '../../../domain/media/image-info';
 import { buttonsFrom } from '../markup';
 import { isUploadedFile, type UploadedFile } from '../params';
 import { tgMessage } from '../shapes';

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { parse } from '../../../domain/validation';
 import type { Method } from './types';
 import { requiredId } from './args';
+import { MAX_REACTIONS_PER_MEMBER } from '../../../domain/reactions/reactions.schemas';
 import { tgMessage, tgUser } from '../shapes';
 
-export const getMe: Method = ({ bot, ids }) =>
+export const getMe: Method = ({ bot, ids, style }) =>
   Promise.resolve({
     id: ids.user({ tgId: Number(bot.user.tgId), isBot: true }),
     is_bot: true,
@@ -14,21 +15,37 @@ export const getMe: Method = ({ bot, ids }) =>
     // Every bot member of a group sees every message (there is no privacy mode).
     can_read_all_group_messages: true,
     supports_inline_queries: false,
-    public_key: bot.user.publicKey,
-    key_custody: bot.keyCustody,
-    // Not a Telegram field: the mini app its menu button opens, or null.
-    webapp_url: bot.webappUrl,
+    can_connect_to_business: false,
+    has_main_web_app: bot.webappUrl !== null,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+    // Not Telegram fields, so on the Koto form only: the bot's end-to-end identity and mini app.
+    ...(style === 'koto' && {
+      public_key: bot.user.publicKey,
+      key_custody: bot.keyCustody,
+      webapp_url: bot.webappUrl,
+    }),
   });
 
 export const getChatArgs = z.object({ chat_id: requiredId });
 
-export const getChat: Method = async ({ ids, bot, params, services }) => {
+/** There are no gifts here. */
+const NO_GIFTS = {
+  unlimited_gifts: false,
+  limited_gifts: false,
+  unique_gifts: false,
+  premium_subscription: false,
+  gifts_from_channels: false,
+};
+
+export const getChat: Method = async ({ ids, style, bot, params, services }) => {
   const { chat_id } = parse(getChatArgs, params);
   const found = await services.chats.getForBot(bot, chat_id);
   const { chat } = found;
   // A managed bot reads its pinned box opened, as it reads its updates.
   const pinned = found.pinned && (await services.boxes.revealMessage(bot, found.pinned));
-  const members = chat.members.map((m) => tgUser(ids, m));
   // A private chat is named after the other party, as Telegram describes it to a bot.
   const other = chat.type === 'private' ? chat.members.find((m) => m.id !== bot.userId) : undefined;
   return {
@@ -36,7 +53,14 @@ export const getChat: Method = async ({ ids, bot, params, services }) => {
     type: chat.type,
     ...(chat.type === 'group' && { title: chat.title }),
     ...(other && { first_name: other.displayName || other.username, username: other.username }),
-    members,
+    // The Koto reference lists the members; Telegram's ChatFullInfo has its own fixed fields.
+    ...(style === 'koto'
+      ? { members: chat.members.map((m) => tgUser(ids, m)) }
+      : {
+          accent_color_id: 0,
+          max_reaction_count: MAX_REACTIONS_PER_MEMBER,
+          accepted_gift_types: NO_GIFTS,
+        }),
     ...(pinned && { pinned_message: tgMessage(ids, pinned) }),
   };
 };

@@ -1,5 +1,5 @@
-// Type and pixel size of an uploaded photo, read from its header. Telegram clients upload a
-// bare file, while the Koto form (and the media domain) wants `mime`, `w` and `h` with it.
+// Type and pixel size of a photo, read from its header. Telegram clients upload a bare file
+// and people may leave the size out, while Telegram's PhotoSize always has one.
 
 export interface ImageInfo {
   mime: 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
