@@ -50,7 +50,9 @@ export function mediaRoutes(s: Services): Router {
   });
   r.get('/media/:media_id', async (req, res) => {
     const bot = botOf(req);
-    sendMedia(res, await s.media.read(bot.userId, req.params.media_id));
+    const file = await s.media.read(bot.userId, req.params.media_id);
+    // A managed bot gets an encrypted chat's file opened, as it gets the text.
+    sendMedia(res, await s.boxes.openMedia(bot, req.params.media_id, file));
   });
   return r;
 }
