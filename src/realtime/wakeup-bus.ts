@@ -240,8 +240,9 @@ export class WakeupBus {
     for (let i = 0; i < stale.length; i += step) {
       const batch = stale.slice(i, i + step);
       // Redis away: the stale subscription lingers, harmless (no listener), until a drop.
-      (this.sharded ? this.sub.sunsubscribe(...batch) : this.sub.unsubscribe(...batch))
-        .catch((err: Error) => this.log.warn({ err: err.message }, 'unsubscribe failed'));
+      (this.sharded ? this.sub.sunsubscribe(...batch) : this.sub.unsubscribe(...batch)).catch(
+        (err: Error) => this.log.warn({ err: err.message }, 'unsubscribe failed'),
+      );
     }
   }
 
