@@ -49,6 +49,7 @@ describe('docker compose', () => {
       DATABASE_URL: dbUrl,
       JWT_SECRET: env.JWT_SECRET,
       MASTER_KEY: env.MASTER_KEY,
+      GATEWAY_KEY: env.GATEWAY_KEY,
     });
     expect(new URL(config.DATABASE_URL).password).toBe(env.POSTGRES_PASSWORD);
   });
