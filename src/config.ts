@@ -248,3 +248,38 @@ export function loadConfig(env: Env = process.env, secretsFile = DEV_SECRETS_FIL
   }
   throw new ConfigError([...byName.values()]);
 }
+
+/**
+ * ROLE=gateway: the self-hosted gateway for self-custody bots. It holds no database, Redis
+ * or platform secrets: only where the platform is and the file with its bots' secret keys.
+ */
+const selfHostedSchema = z.object({
+  ROLE: z.literal('gateway'),
+  /** The platform's base URL (its Quanta API), e.g. https://quanta.example.com */
+  UPSTREAM_URL: z.url({ protocol: /^https?$/ }),
+  BOT_KEYS_FILE: z.string().min(1),
+  HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: port.default(8090),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type SelfHostedConfig = z.infer<typeof selfHostedSchema>;
+
+export const isSelfHostedGateway = (env: Env = process.env): boolean => env.ROLE === 'gateway';
+
+export function loadSelfHostedConfig(env: Env = process.env): SelfHostedConfig {
+  const clean: Env = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = selfHostedSchema.safeParse(clean);
+  if (parsed.success) return parsed.data;
+  const problems = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const name = String(issue.path[0] ?? '?');
+    if (!problems.has(name)) {
+      problems.set(
+        name,
+        clean[name] === undefined ? `${name} is required` : `${name} ${issue.message}`,
+      );
+    }
+  }
+  throw new ConfigError([...problems.values()]);
+}

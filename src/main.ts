@@ -1,8 +1,10 @@
 // Entry point: `npm start` (ROLE=all: API, gateway and worker in one process), or one role.
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, isSelfHostedGateway, loadConfig } from './config';
 import { createPlatform } from './platform';
+import { runSelfHostedGateway } from './selfhosted/run';
 
 async function main() {
+  if (isSelfHostedGateway()) return runSelfHostedGateway();
   let config;
   try {
     config = loadConfig();

@@ -4,6 +4,7 @@
 // value under the platform's prefix (nor anything published on its channels meanwhile), not
 // the logs at trace level. The bots and the person did read the plaintext: the controls.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import supertest from 'supertest';
 import { loadConfig } from '../../src/config';
@@ -11,8 +12,18 @@ import { createRedis, type Redis } from '../../src/infra/redis';
 import { createPlatform, type Platform } from '../../src/platform';
 import { createTestEnv, type Env } from '../support/platform';
 import { Receiver } from '../support/receiver';
-import { bearer, botAuth, openChat, registerBot } from '../support/fixtures';
-import { botPublicKey, groupOf, keyedUser, seal, sealGroup, unseal, unsealGroup } from './support';
+import { bearer, botAuth, openChat, registerBot, registerUser } from '../support/fixtures';
+import { PNG } from '../gateway/support';
+import {
+  botPublicKey,
+  groupOf,
+  keyedUser,
+  seal,
+  sealGroup,
+  sealPhoto,
+  unseal,
+  unsealGroup,
+} from './support';
 
 const SECRETS = [
   'alpha-quanta-inbound',
@@ -201,6 +212,32 @@ it('the relay keeps and says no plaintext of an encrypted conversation', async (
     ),
   ]).toEqual([SECRETS[8], SECRETS[8], SECRETS[9]]);
 
+  // Photos both ways in an encrypted chat (a PNG with a tail of its own, so its bytes are
+  // unique), and a control: a photo in a chat without keys, whose bytes the dump must show.
+  const [photoIn, photoOut, photoPlain] = [0, 1, 2].map(() =>
+    Buffer.concat([PNG, randomBytes(24)]),
+  );
+  const photoBot = await registerBot(http, user);
+  const photoChat = await openChat(http, user, photoBot);
+  const photoKey = await botPublicKey(http, photoBot.apiKey);
+  await http
+    .post(`/api/v1/chats/${photoChat}/messages`)
+    .set(bearer(user))
+    .send(sealPhoto('', photoIn!, photoKey, user.keys.secretKey))
+    .expect(201);
+  const pq = await http.get('/api/v1/bot/updates?timeout=0').set(botAuth(photoBot)).expect(200);
+  expect(Buffer.from(pq.body.updates[0].payload.media.data, 'base64').equals(photoIn!)).toBe(true);
+  for (const [bytes, chat] of [
+    [photoOut!, photoChat],
+    [photoPlain!, await openChat(http, await registerUser(http), photoBot)],
+  ] as const) {
+    await http
+      .post('/api/v1/bot/send-photo')
+      .set(botAuth(photoBot))
+      .send({ chat_id: chat, photo: bytes.toString('base64'), mime: 'image/png', w: 1, h: 1 })
+      .expect(200);
+  }
+
   const dump = execFileSync('pg_dump', ['--no-owner', env.DATABASE_URL!], {
     maxBuffer: 256 * 1024 * 1024,
   }).toString('utf8');
@@ -210,6 +247,22 @@ it('the relay keeps and says no plaintext of an encrypted conversation', async (
   expect(redis).toContain('bull'); // the delivery queue is there, and read
   const said = logs.join('');
   expect(said).toContain('request completed');
+
+  // bytea is dumped as hex.
+  expect(dump).toContain(photoPlain!.toString('hex'));
+  for (const [name, bytes] of [
+    ['photo in', photoIn!],
+    ['photo out', photoOut!],
+  ] as const) {
+    const hex = bytes.toString('hex');
+    expect({ name, inDump: dump.includes(hex) }).toEqual({ name, inDump: false });
+    expect({ name, inRedis: redis.includes(bytes.toString('base64')) }).toEqual({
+      name,
+      inRedis: false,
+    });
+    const inLogs = said.includes(bytes.toString('base64'));
+    expect({ name, inLogs }).toEqual({ name, inLogs: false });
+  }
 
   for (const secret of SECRETS) {
     expect({ secret, inDump: dump.includes(secret) }).toEqual({ secret, inDump: false });

@@ -82,10 +82,10 @@ describe('a managed bot sending to a person with a key', () => {
     expect(unseal(after!, botKey, user.keys.secretKey)).toBe('gateway edited');
   });
 
-  it('a caption is boxed (the photo bytes are not, yet)', async () => {
+  it('a caption rides boxed in the envelope with the sealed photo key; it cannot be edited', async () => {
     const { http } = t.current;
     const { user, bot, chatId, botKey, history } = await keyedChat();
-    await http
+    const sent = await http
       .post('/api/v1/bot/send-photo')
       .set(botAuth(bot))
       .send({
@@ -98,7 +98,14 @@ describe('a managed bot sending to a person with a key', () => {
       })
       .expect(200);
     const [shown] = await history();
-    expect(unseal(shown!, botKey, user.keys.secretKey)).toBe('holiday snap');
+    const envelope = JSON.parse(unseal(shown!, botKey, user.keys.secretKey)!);
+    expect(envelope).toMatchObject({ text: 'holiday snap', media_key: expect.any(String) });
+    const edit = await http
+      .post('/api/v1/bot/edit-message')
+      .set(botAuth(bot))
+      .send({ chat_id: chatId, message_id: sent.body.message.id, content: 'new caption' })
+      .expect(400);
+    expect(JSON.stringify(edit.body)).toContain('caption of an encrypted file');
   });
 
   it('edit-reply-markup, set-reaction and editMessageReplyMarkup answer the bot with the text', async () => {

@@ -34,6 +34,18 @@ export function seal(text: string, recipientPublicKey: string, secretKey: Uint8A
   return { content: b64(box), payload: { nonce: b64(nonce) } };
 }
 
+/**
+ * The client's photo: the bytes sealed with secretbox under a fresh key, and the box's
+ * plaintext the envelope {text, media_key, media_nonce}.
+ */
+export function sealPhoto(caption: string, bytes: Buffer, peerKey: string, secret: Uint8Array) {
+  const key = nacl.randomBytes(32);
+  const nonce = nacl.randomBytes(24);
+  const data = b64(nacl.secretbox(bytes, nonce, key));
+  const envelope = JSON.stringify({ text: caption, media_key: b64(key), media_nonce: b64(nonce) });
+  return { ...seal(envelope, peerKey, secret), media: { data, mime: 'image/png', w: 1, h: 1 } };
+}
+
 /** The client's read: null when it does not open. */
 export function unseal(
   m: { content: string; payload: { nonce?: string } },

@@ -213,3 +213,56 @@ export class RedisServer {
     await exited(child);
   }
 }
+
+export interface SelfHostedGatewayProcess {
+  /** Base URL of its Telegram-style API (a client's apiRoot). */
+  readonly url: string;
+  output(): string;
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/**
+ * The self-hosted gateway as an operator runs it: `ROLE=gateway` with UPSTREAM_URL and
+ * BOT_KEYS_FILE only (no database, Redis or platform secrets in its environment).
+ */
+export async function startSelfHostedGateway(
+  upstreamUrl: string,
+  keysFile: string,
+): Promise<SelfHostedGatewayProcess> {
+  const port = await freePort();
+  let out = '';
+  const append = (d: Buffer) => {
+    out += d.toString('utf8');
+    if (out.length > OUTPUT_LIMIT) out = out.slice(-OUTPUT_LIMIT);
+  };
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        ROLE: 'gateway',
+        UPSTREAM_URL: upstreamUrl,
+        BOT_KEYS_FILE: keysFile,
+        GATEWAY_PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  try {
+    await waitFor(() => {
+      if (child.exitCode !== null) throw new Error(`gateway exited early:\n${out.slice(-4000)}`);
+      return out.includes('self-hosted gateway listening');
+    }, 20000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exited(child);
+    throw err;
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => out,
+    stop: (graceMs = 5000) => terminate(child, graceMs),
+  };
+}

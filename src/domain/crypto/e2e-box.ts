@@ -141,3 +141,30 @@ export function openGroupText(
     return null;
   }
 }
+
+/** Media bytes sealed with secretbox under a fresh key; key and nonce travel in the envelope. */
+export interface SealedBytes {
+  data: Buffer;
+  /** base64, 32 bytes */
+  key: string;
+  /** base64, 24 bytes */
+  nonce: string;
+}
+
+export function sealBytes(bytes: Uint8Array): SealedBytes {
+  const key = nacl.randomBytes(SECRETBOX_KEY_BYTES);
+  const nonce = nacl.randomBytes(NONCE_BYTES);
+  const data = Buffer.from(nacl.secretbox(bytes, nonce, key));
+  const out = { data, key: toBase64(key), nonce: toBase64(nonce) };
+  key.fill(0);
+  return out;
+}
+
+/** The bytes of sealed media, or null when key, nonce or bytes do not open. */
+export function openBytes(data: Uint8Array, key: string, nonce: string): Buffer | null {
+  const k = decodeBase64(key);
+  const n = decodeBase64(nonce);
+  if (k?.length !== SECRETBOX_KEY_BYTES || n?.length !== NONCE_BYTES) return null;
+  const opened = nacl.secretbox.open(data, n, k);
+  return opened && Buffer.from(opened);
+}

@@ -4,19 +4,34 @@
 import type { Db } from '../../infra/db/prisma';
 import type { BotWithUser } from '../bots/bots.service';
 import type { Recipient } from '../chats/chats.service';
-import { boxText, decodeBase64, openGroupText, openText, sealForGroup } from '../crypto/e2e-box';
+import { createHash } from 'node:crypto';
+import {
+  boxText,
+  decodeBase64,
+  openBytes,
+  openGroupText,
+  openText,
+  sealBytes,
+  sealForGroup,
+  SECRETBOX_OVERHEAD,
+} from '../crypto/e2e-box';
+import type { MediaFile, MediaStream } from '../media/media.service';
+import type { NewMedia } from '../messages/fanout';
 import { botCommand } from '../messages/bot-command';
 import type { ChatType, MessagePayload, MessageRecord } from '../messages/message';
 import { personOf } from '../messages/message-query';
 import type { Update } from '../updates/update';
 import { chatEncryption, isEncrypted, keyBoxesOf, withoutStamps } from './envelope';
 import { openManagedSecret } from './managed-keys';
+import { envelopeText, parseEnvelope } from './media-envelope';
 
 /** A managed bot's text sealed to the person it talks to: what is stored instead. */
 export interface BotBox {
   content: string;
   /** nonce and both public keys, merged into the message's payload */
   stamps: MessagePayload;
+  /** The attachment with its bytes sealed (their key is inside the box). */
+  media?: NewMedia;
 }
 
 /** The message as its reader sees it once opened: the text, and `encrypted: true`. */
@@ -47,15 +62,23 @@ export class BotBoxes {
     chatType: ChatType,
     members: Recipient[],
     text: string,
+    media?: NewMedia,
   ): Promise<BotBox | null> {
     const enc = chatEncryption(chatType, members, personOf(bot.user));
-    if (!enc || text === '') return null;
+    if (!enc || (text === '' && !media)) return null;
     const secret = await this.secretKey(bot);
     if (!secret) return null;
+    let sealedMedia: NewMedia | undefined;
+    if (media) {
+      const bytes = sealBytes(media.data);
+      sealedMedia = { ...media, ...fileOf(bytes.data) };
+      text = envelopeText({ text, media_key: bytes.key, media_nonce: bytes.nonce });
+    }
     try {
       if (enc.kind === 'direct') {
         const sealed = boxText(text, decodeBase64(enc.recipient)!, secret);
         return {
+          media: sealedMedia,
           content: sealed.box,
           stamps: {
             nonce: sealed.nonce,
@@ -68,6 +91,7 @@ export class BotBoxes {
       const to = enc.members.map((m) => ({ id: m.userId, publicKey: decodeBase64(m.publicKey)! }));
       const sealed = sealForGroup(text, to, secret);
       return {
+        media: sealedMedia,
         content: sealed.box,
         stamps: { nonce: sealed.nonce, keys: sealed.keys, sender_public_key: enc.sender },
       };
@@ -93,6 +117,48 @@ export class BotBoxes {
     if (!carriesBox(update)) return update;
     const bot = await this.db.bot.findUnique({ where: { id: botId }, include: { user: true } });
     return bot ? (await this.reveal(bot, [update]))[0]! : update;
+  }
+
+  /**
+   * A file as the bot reads it: sealed media of an encrypted message opened with the key in
+   * the message's box; anything else (or what does not open) as stored.
+   */
+  async openMedia(bot: BotWithUser, mediaId: string, file: MediaFile): Promise<MediaFile> {
+    const row = await this.db.message.findUnique({
+      where: { mediaId },
+      select: { content: true, payload: true, senderId: true },
+    });
+    const payload = (row?.payload ?? {}) as MessagePayload;
+    if (!row || !isEncrypted({ payload })) return file;
+    const secret = await this.secretKey(bot);
+    if (!secret) return file;
+    try {
+      const m = { content: row.content, payload, sender: { id: row.senderId } };
+      const raw = openedText(m, bot.userId, secret);
+      const env = raw === null ? null : parseEnvelope(raw);
+      const bytes = env && openBytes(file.data, env.media_key, env.media_nonce);
+      return bytes ? { ...file, ...fileOf(bytes) } : file;
+    } finally {
+      secret.fill(0);
+    }
+  }
+
+  /**
+   * A download as a managed bot reads it: an encrypted chat's file read whole and opened (a
+   * secretbox opens at once, not by slices); undefined for any other file, to be streamed.
+   */
+  async openMediaStream(bot: BotWithUser, file: MediaStream): Promise<MediaFile | undefined> {
+    if (bot.keyCustody !== 'managed') return undefined;
+    const row = await this.db.message.findUnique({
+      where: { mediaId: file.id },
+      select: { payload: true },
+    });
+    if (!row || !isEncrypted({ payload: (row.payload ?? {}) as MessagePayload })) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.slices()) chunks.push(chunk);
+    const { kind, mime, fileName, size, sha256 } = file;
+    const sealed = { kind, mime, fileName, size, sha256, data: Buffer.concat(chunks) };
+    return this.openMedia(bot, file.id, sealed);
   }
 
   /** One message as the bot reads it (a pinned message, a forward's source). */
@@ -124,7 +190,7 @@ function revealUpdate(u: Update, bot: BotWithUser, secret: Uint8Array): Update {
         message === u.message || !isEncrypted(u.message)
           ? u.command
           : botCommand(message.content, bot.user.username);
-      return { ...u, message, command };
+      return { ...u, message, command, inlineMedia: inlineOpened(u, bot.userId, secret) };
     }
     case 'callback':
       return { ...u, message: openFor(u.message, bot.userId, secret) };
@@ -143,20 +209,51 @@ function openFor(m: MessageRecord, botUserId: string, secret: Uint8Array): Messa
   const replyTo = m.replyTo ? openFor(m.replyTo, botUserId, secret) : m.replyTo;
   const withQuote = replyTo === m.replyTo ? m : { ...m, replyTo };
   if (!isEncrypted(m)) return withQuote;
+  const text = openedText(m, botUserId, secret);
+  if (text === null) return withQuote;
+  // A message with sealed media carries the caption inside its envelope.
+  const env = m.media ? parseEnvelope(text) : null;
+  if (!env || !m.media) return openedView(withQuote, text);
+  const media = { ...m.media, size: Math.max(0, m.media.size - SECRETBOX_OVERHEAD) };
+  return openedView({ ...withQuote, media }, env.text);
+}
+
+/** What a box the bot can open holds (the text, or a media envelope), or null. */
+function openedText(
+  m: Pick<MessageRecord, 'content' | 'payload'> & { sender: { id: string } },
+  botUserId: string,
+  secret: Uint8Array,
+): string | null {
   const sealed = { box: m.content, nonce: m.payload.nonce as string };
   const keys = keyBoxesOf(m.payload);
-  let text: string | null;
   if (keys) {
     // A group message: the message key boxed for this bot, from the sender.
     const entry = keys[botUserId];
     const sender = m.payload.sender_public_key;
-    if (!entry || typeof sender !== 'string') return withQuote;
-    text = openGroupText(sealed, entry, sender, secret);
-  } else {
-    const peer =
-      m.sender.id === botUserId ? m.payload.recipient_public_key : m.payload.sender_public_key;
-    if (typeof peer !== 'string') return withQuote;
-    text = openText(sealed, peer, secret);
+    if (!entry || typeof sender !== 'string') return null;
+    return openGroupText(sealed, entry, sender, secret);
   }
-  return text === null ? withQuote : openedView(withQuote, text);
+  const peer =
+    m.sender.id === botUserId ? m.payload.recipient_public_key : m.payload.sender_public_key;
+  if (typeof peer !== 'string') return null;
+  return openText(sealed, peer, secret);
+}
+
+/** An update's inline bytes opened when they are sealed; dropped when they do not open. */
+function inlineOpened(
+  u: Extract<Update, { kind: 'message' | 'edited_message' }>,
+  botUserId: string,
+  secret: Uint8Array,
+): string | null {
+  if (u.inlineMedia === null || !isEncrypted(u.message)) return u.inlineMedia;
+  const raw = openedText(u.message, botUserId, secret);
+  const env = raw === null ? null : parseEnvelope(raw);
+  const bytes =
+    env && openBytes(Buffer.from(u.inlineMedia, 'base64'), env.media_key, env.media_nonce);
+  return bytes ? bytes.toString('base64') : null;
+}
+
+/** Size and digest of bytes as a file is described. */
+function fileOf(data: Buffer): { data: Buffer; size: number; sha256: string } {
+  return { data, size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
 }

@@ -1,6 +1,7 @@
 // Inline media: base64 in, checked and decoded here; bytes out to the chat's members only.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db, Sql } from '../../infra/db/prisma';
+import { SECRETBOX_OVERHEAD } from '../crypto/e2e-box';
 import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
 import type { NewMedia } from '../messages/fanout';
@@ -20,6 +21,8 @@ export interface MediaInput {
   height?: number | null;
   /** The size the sender declared (send-document's `size`): must match the bytes. */
   declaredSize?: number;
+  /** Sealed by the sender's client (an encrypted chat): the bytes are secretbox output. */
+  sealed?: boolean;
 }
 
 export interface MediaFile {
@@ -81,7 +84,11 @@ export class MediaService {
     if (input.declaredSize !== undefined && input.declaredSize !== data.length) {
       throw invalid('size', `is ${input.declaredSize} but the ${field} has ${data.length} bytes`);
     }
-    if (input.kind === 'photo' && !MAGIC[input.mime]?.(data)) {
+    if (input.sealed && data.length <= SECRETBOX_OVERHEAD) {
+      throw invalid(field, 'must be nacl.secretbox output in an encrypted message');
+    }
+    // Sealed bytes cannot show what they are: the type is the sender's word.
+    if (input.kind === 'photo' && !input.sealed && !MAGIC[input.mime]?.(data)) {
       throw invalid(field, `the bytes are not ${input.mime}`);
     }
     // A photo's size, when the sender left it out, is read off its header (if plausible).

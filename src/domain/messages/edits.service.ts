@@ -85,6 +85,10 @@ export class MessageEditsService {
   /** A bot's new text: boxed by a managed bot's edge when the chat is encrypted. */
   private async botText(bot: BotWithUser, at: Located, content: string): Promise<TextChange> {
     const { message, members } = at;
+    // The box of a sealed file carries the file's key: a new caption alone would lose it.
+    if (message.media && isEncrypted(message)) {
+      throw invalid('content', 'the caption of an encrypted file cannot be edited');
+    }
     const box = await this.boxes.sealFromBot(bot, message.chatType, members, content);
     if (box) {
       const { nonce: _old, ...rest } = withoutStamps(message.payload);

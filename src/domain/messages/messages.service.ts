@@ -90,19 +90,21 @@ export class MessagesService {
     requirePermission(bot, 'send_messages');
     requireWebAppButtons(draft.payload?.buttons, this.webAppAllowHttp);
     const sender = personOf(bot.user);
-    const media = draft.media && this.media.decode(draft.media);
+    const payload: MessagePayload = { ...draft.payload, is_bot: true };
+    // A bot that sends its own box (payload.nonce) seals its media too.
+    const ownBox = payload.nonce !== undefined;
+    const media = draft.media && this.media.decode({ ...draft.media, sealed: ownBox });
     const audience = await this.chats.audience(chatId, sender.id);
     const { chatType, members } = audience;
-    const payload: MessagePayload = { ...draft.payload, is_bot: true };
-    // A managed bot's text (or caption) to a person with a key is boxed before it is stored;
-    // a poll's question lives in its own table and is not. The bot is answered with its text.
+    // A managed bot's text (or caption, with its photo's bytes sealed) to a person with a key
+    // is boxed before it is stored; a poll's question lives in its own table and is not. The
+    // bot is answered with its text.
     const box =
-      draft.poll || payload.nonce !== undefined
+      draft.poll || ownBox
         ? null
-        : await this.boxes.sealFromBot(bot, chatType, members, draft.content);
+        : await this.boxes.sealFromBot(bot, chatType, members, draft.content, media);
     if (!box) {
       const stored = storedPayload(chatType, members, sender, draft.content, payload);
-      if (isEncrypted({ payload: stored })) refuseEncryptedMedia(draft);
       const write = await this.prepare(
         sender,
         audience,
@@ -115,7 +117,7 @@ export class MessagesService {
     }
     const stamped = { ...withoutStamps(payload), ...box.stamps };
     const sealed = { ...draft, content: box.content, payload: stamped };
-    const write = await this.prepare(sender, audience, chatId, sealed, media);
+    const write = await this.prepare(sender, audience, chatId, sealed, box.media ?? media);
     return async (out) => readableBy(bot, openedView(await write(out), draft.content));
   }
 
@@ -125,11 +127,12 @@ export class MessagesService {
     chatId: string,
     draft: Draft,
   ): Promise<WriteStep<MessageRecord>> {
-    const media = draft.media && this.media.decode(draft.media);
     const audience = await this.chats.audience(chatId, sender.id);
     const { chatType, members } = audience;
     const payload = storedPayload(chatType, members, sender, draft.content, draft.payload ?? {});
-    if (isEncrypted({ payload })) refuseEncryptedMedia(draft);
+    // In an encrypted chat the client seals the bytes (see media-envelope.ts).
+    const sealed = isEncrypted({ payload });
+    const media = draft.media && this.media.decode({ ...draft.media, sealed });
     return this.prepare(sender, audience, chatId, { ...draft, payload }, media);
   }
 
@@ -252,10 +255,6 @@ export function messageUpdate(
 }
 
 /** Media is not encrypted yet: a box does not travel with bytes the relay could read. */
-function refuseEncryptedMedia(draft: Draft): void {
-  if (draft.media) throw invalid('payload.nonce', 'encrypted messages cannot carry media yet');
-}
-
 function withoutBytes(m: NewMedia): MessageRecord['media'] {
   const { data: _bytes, ...meta } = m;
   return meta;

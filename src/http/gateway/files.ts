@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { appError } from '../../domain/errors';
 import type { Services } from '../../services';
 import { bearerToken } from '../auth';
-import { streamMedia } from '../media-response';
+import { sendMedia, streamMedia } from '../media-response';
 import type { BotRateLimiter } from '../rate-limit';
 import { routeAs } from '../request-log';
 import { noteMethod } from './envelope';
@@ -37,7 +37,11 @@ export function fileRoutes(services: Services, limiter: BotRateLimiter): Router 
     await limiter.consume(bot.id, 'gateway');
     const mediaId = withToken?.[2] ?? plain?.[1];
     if (!mediaId) throw appError('media_not_found');
-    await streamMedia(req, res, await services.media.open(bot.userId, mediaId));
+    const file = await services.media.open(bot.userId, mediaId);
+    // A managed bot gets an encrypted chat's file opened, as it gets the text.
+    const opened = await services.boxes.openMediaStream(bot, file);
+    if (opened) sendMedia(res, opened);
+    else await streamMedia(req, res, file);
   });
   return r;
 }
