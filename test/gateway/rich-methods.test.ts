@@ -264,6 +264,25 @@ describe('gateway: changing and relaying messages', () => {
       old_reaction: [],
       new_reaction: [{ type: 'emoji', emoji: '🎉' }],
     });
+
+    // An emoji Telegram's reaction type lacks: the Telegram form leaves it out (its result is
+    // checked against Telegram's types), the Koto form shows it.
+    await http
+      .post(`/api/v1/chats/${chatId}/messages/${msg.id}/reactions`)
+      .set(bearer(user))
+      .send({ emoji: '🦀' })
+      .expect(200);
+    const koto = await gw()
+      .post('/getUpdates')
+      .set('authorization', `Bearer k${bot.apiKey}`)
+      .send({ timeout: 0 })
+      .expect(200);
+    const seen = await updates(bot);
+    expect(seen.at(-1).message_reaction.new_reaction).toEqual([{ type: 'emoji', emoji: '🎉' }]);
+    expect(koto.body.result.at(-1).message_reaction.new_reaction).toEqual([
+      { type: 'emoji', emoji: '🎉' },
+      { type: 'emoji', emoji: '🦀' },
+    ]);
   });
 
   it('sends chat actions, and reports edits as edited_message', async () => {

@@ -2,6 +2,7 @@
 // Koto reference and the client libraries read them. Ids are shown as ids.ts says for the
 // form of the call (integers on the Telegram form, Koto ids on the Koto form); update_id and
 // dates are numbers.
+import { isTelegramReaction } from './telegram-reactions';
 import type { MediaMeta } from '../../domain/media/media-meta';
 import { webAppDataOf, type MessageRecord, type Person } from '../../domain/messages/message';
 import type { PollRecord } from '../../domain/polls/poll';
@@ -233,7 +234,12 @@ export function tgMessage(
   };
 }
 
-const emojis = (list: string[]) => list.map((emoji) => ({ type: 'emoji', emoji }));
+/** Reactions as the form types them: the Telegram form has room only for Telegram's emoji. */
+const emojis = (ids: IdShapes, list: string[]) =>
+  (ids.style === 'telegram' ? list.filter(isTelegramReaction) : list).map((emoji) => ({
+    type: 'emoji',
+    emoji,
+  }));
 
 function tgBody(ids: IdShapes, u: Update): Json | TgMessage {
   switch (u.kind) {
@@ -270,8 +276,8 @@ function tgBody(ids: IdShapes, u: Update): Json | TgMessage {
         message_id: ids.message({ id: u.messageId, number: u.messageNumber }),
         user: tgUser(ids, u.actor),
         date: unix(u.at),
-        old_reaction: emojis(u.old),
-        new_reaction: emojis(u.new),
+        old_reaction: emojis(ids, u.old),
+        new_reaction: emojis(ids, u.new),
       };
   }
 }
