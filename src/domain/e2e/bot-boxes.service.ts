@@ -120,45 +120,33 @@ export class BotBoxes {
   }
 
   /**
-   * A file as the bot reads it: sealed media of an encrypted message opened with the key in
-   * the message's box; anything else (or what does not open) as stored.
-   */
-  async openMedia(bot: BotWithUser, mediaId: string, file: MediaFile): Promise<MediaFile> {
-    const row = await this.db.message.findUnique({
-      where: { mediaId },
-      select: { content: true, payload: true, senderId: true },
-    });
-    const payload = (row?.payload ?? {}) as MessagePayload;
-    if (!row || !isEncrypted({ payload })) return file;
-    const secret = await this.secretKey(bot);
-    if (!secret) return file;
-    try {
-      const m = { content: row.content, payload, sender: { id: row.senderId } };
-      const raw = openedText(m, bot.userId, secret);
-      const env = raw === null ? null : parseEnvelope(raw);
-      const bytes = env && openBytes(file.data, env.media_key, env.media_nonce);
-      return bytes ? { ...file, ...fileOf(bytes) } : file;
-    } finally {
-      secret.fill(0);
-    }
-  }
-
-  /**
-   * A download as a managed bot reads it: an encrypted chat's file read whole and opened (a
-   * secretbox opens at once, not by slices); undefined for any other file, to be streamed.
+   * A download as a managed bot reads it: an encrypted message's file read whole and opened
+   * with the key in the message's box (a secretbox opens at once, not by slices); undefined for
+   * any other file, which is streamed as stored.
    */
   async openMediaStream(bot: BotWithUser, file: MediaStream): Promise<MediaFile | undefined> {
     if (bot.keyCustody !== 'managed') return undefined;
     const row = await this.db.message.findUnique({
       where: { mediaId: file.id },
-      select: { payload: true },
+      select: { content: true, payload: true, senderId: true },
     });
-    if (!row || !isEncrypted({ payload: (row.payload ?? {}) as MessagePayload })) return undefined;
+    const payload = (row?.payload ?? {}) as MessagePayload;
+    if (!row || !isEncrypted({ payload })) return undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of file.slices()) chunks.push(chunk);
     const { kind, mime, fileName, size, sha256 } = file;
     const sealed = { kind, mime, fileName, size, sha256, data: Buffer.concat(chunks) };
-    return this.openMedia(bot, file.id, sealed);
+    const secret = await this.secretKey(bot);
+    if (!secret) return sealed;
+    try {
+      const m = { content: row.content, payload, sender: { id: row.senderId } };
+      const raw = openedText(m, bot.userId, secret);
+      const env = raw === null ? null : parseEnvelope(raw);
+      const bytes = env && openBytes(sealed.data, env.media_key, env.media_nonce);
+      return bytes ? { ...sealed, ...fileOf(bytes) } : sealed;
+    } finally {
+      secret.fill(0);
+    }
   }
 
   /** One message as the bot reads it (a pinned message, a forward's source). */
