@@ -76,6 +76,25 @@ export interface PlatformProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+/** `src/main.ts` in a process of its own with exactly `env`, its output kept (the last 256 KiB). */
+function spawnMain(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  let out = '';
+  const append = (d: Buffer) => {
+    out += d.toString('utf8');
+    if (out.length > OUTPUT_LIMIT) out = out.slice(-OUTPUT_LIMIT);
+  };
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  return { child, output: () => out };
+}
+
 /**
  * Spawn the platform in `role` and, for roles that serve HTTP, wait until /ready answers 200.
  * `env` is a createTestEnv() environment; PORT/GATEWAY_PORT are chosen here.
@@ -86,31 +105,18 @@ export async function startPlatformProcess(
   opts: { readyTimeoutMs?: number; port?: number } = {},
 ): Promise<PlatformProcess> {
   const port = opts.port ?? (await freePort());
-  let out = '';
-  const append = (d: Buffer) => {
-    out += d.toString('utf8');
-    if (out.length > OUTPUT_LIMIT) out = out.slice(-OUTPUT_LIMIT);
-  };
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...env,
-        ROLE: role,
-        PORT: String(port),
-        GATEWAY_PORT: String(await freePort()),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  const { child, output } = spawnMain({
+    ...process.env,
+    ...env,
+    ROLE: role,
+    PORT: String(port),
+    GATEWAY_PORT: String(await freePort()),
+  });
   const proc: PlatformProcess = {
     child,
     role,
     url: `http://127.0.0.1:${port}`,
-    output: () => out,
+    output,
     alive: () => child.exitCode === null && child.signalCode === null,
     async kill() {
       if (proc.alive()) child.kill('SIGKILL');
@@ -230,30 +236,18 @@ export async function startSelfHostedGateway(
   keysFile: string,
 ): Promise<SelfHostedGatewayProcess> {
   const port = await freePort();
-  let out = '';
-  const append = (d: Buffer) => {
-    out += d.toString('utf8');
-    if (out.length > OUTPUT_LIMIT) out = out.slice(-OUTPUT_LIMIT);
-  };
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        ROLE: 'gateway',
-        UPSTREAM_URL: upstreamUrl,
-        BOT_KEYS_FILE: keysFile,
-        GATEWAY_PORT: String(port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  const { child, output } = spawnMain({
+    PATH: process.env.PATH,
+    ROLE: 'gateway',
+    UPSTREAM_URL: upstreamUrl,
+    BOT_KEYS_FILE: keysFile,
+    GATEWAY_PORT: String(port),
+  });
   try {
     await waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`gateway exited early:\n${out.slice(-4000)}`);
-      return out.includes('self-hosted gateway listening');
+      if (child.exitCode !== null)
+        throw new Error(`gateway exited early:\n${output().slice(-4000)}`);
+      return output().includes('self-hosted gateway listening');
     }, 20000);
   } catch (err) {
     child.kill('SIGKILL');
@@ -262,7 +256,7 @@ export async function startSelfHostedGateway(
   }
   return {
     url: `http://127.0.0.1:${port}`,
-    output: () => out,
+    output,
     stop: (graceMs = 5000) => terminate(child, graceMs),
   };
 }
