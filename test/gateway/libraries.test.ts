@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Bot, InlineKeyboard, InputFile } from 'grammy';
-import { Markup, Telegraf } from 'telegraf';
-import { message } from 'telegraf/filters';
+import { Bot } from 'grammy';
+import { Telegraf } from 'telegraf';
 import { userBotChat } from '../support/fixtures';
+import { grammyScenario, ntbaScenario, telegrafScenario } from './library-bots';
 import { driveScenario, PNG, startListening, type Listening } from './support';
 
 // node-telegram-bot-api 0.x warns at construction unless told which promise behaviour to
@@ -35,20 +35,7 @@ describe('client libraries against the gateway', () => {
   it('grammY', async () => {
     const { user, bot: tb, chatId } = await userBotChat(p.http);
     const bot = new Bot(tb.telegramToken, { client: { apiRoot: p.apiRoot } });
-    bot.command('start', (ctx) => ctx.reply(`Welcome! payload=${ctx.match}`));
-    bot.command('menu', (ctx) =>
-      ctx.reply('Pick one', { reply_markup: new InlineKeyboard().text('Yes', 'pick:yes') }),
-    );
-    bot.callbackQuery(/^pick:(.+)$/, async (ctx) => {
-      await ctx.answerCallbackQuery({ text: `You picked ${ctx.match[1]}` });
-      await ctx.editMessageText(`Picked: ${ctx.match[1]}`);
-    });
-    bot.command('photo', (ctx) =>
-      ctx.replyWithPhoto(new InputFile(photoFile), { caption: 'A dot' }),
-    );
-    bot.on('message:text', (ctx) => ctx.reply(`Echo: ${ctx.message.text}`));
-    const errors: unknown[] = [];
-    bot.catch((err) => void errors.push(err));
+    const errors = grammyScenario(bot, photoFile);
     await new Promise<void>((onStart) => void bot.start({ onStart: () => onStart() }));
     try {
       expect(bot.botInfo.username).toBe(tb.username);
@@ -62,18 +49,7 @@ describe('client libraries against the gateway', () => {
   it('telegraf', async () => {
     const { user, bot: tb, chatId } = await userBotChat(p.http);
     const bot = new Telegraf(tb.telegramToken, { telegram: { apiRoot: p.apiRoot } });
-    bot.start((ctx) => ctx.reply(`Welcome! payload=${ctx.payload}`));
-    bot.command('menu', (ctx) =>
-      ctx.reply('Pick one', Markup.inlineKeyboard([Markup.button.callback('Yes', 'pick:yes')])),
-    );
-    bot.action(/^pick:(.+)$/, async (ctx) => {
-      await ctx.answerCbQuery(`You picked ${ctx.match[1]}`);
-      await ctx.editMessageText(`Picked: ${ctx.match[1]}`);
-    });
-    bot.command('photo', (ctx) => ctx.replyWithPhoto({ source: photoFile }, { caption: 'A dot' }));
-    bot.on(message('text'), (ctx) => ctx.reply(`Echo: ${ctx.message.text}`));
-    const errors: unknown[] = [];
-    bot.catch((err) => void errors.push(err));
+    const errors = telegrafScenario(bot, photoFile);
     const stopped = new Promise<void>((launched, failed) => {
       bot.launch(() => launched()).catch(failed);
     });
@@ -93,33 +69,7 @@ describe('client libraries against the gateway', () => {
       // A short hold, so stopPolling() (which lets the current poll finish) is quick.
       polling: { interval: 50, params: { timeout: 1 } },
     });
-    const errors: unknown[] = [];
-    bot.on('polling_error', (err) => void errors.push(err));
-    bot.onText(/^\/start(?:\s+(.+))?$/, (msg, match) => {
-      void bot.sendMessage(msg.chat.id, `Welcome! payload=${match?.[1]}`);
-    });
-    bot.onText(/^\/menu$/, (msg) => {
-      void bot.sendMessage(msg.chat.id, 'Pick one', {
-        reply_markup: { inline_keyboard: [[{ text: 'Yes', callback_data: 'pick:yes' }]] },
-      });
-    });
-    bot.onText(/^\/photo$/, (msg) => {
-      void bot.sendPhoto(msg.chat.id, photoFile, { caption: 'A dot' });
-    });
-    bot.on('callback_query', (q) => {
-      const choice = q.data?.split(':')[1];
-      void (async () => {
-        await bot.answerCallbackQuery(q.id, { text: `You picked ${choice}` });
-        await bot.editMessageText(`Picked: ${choice}`, {
-          chat_id: q.message!.chat.id,
-          message_id: q.message!.message_id,
-        });
-      })();
-    });
-    bot.on('message', (msg) => {
-      if (msg.text && !msg.text.startsWith('/'))
-        void bot.sendMessage(msg.chat.id, `Echo: ${msg.text}`);
-    });
+    const errors = ntbaScenario(bot, photoFile);
     try {
       await driveScenario(p.http, user, tb, chatId);
       expect(errors).toEqual([]);
