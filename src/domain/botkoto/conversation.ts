@@ -58,31 +58,30 @@ export class BotKotoConversation {
   }
 
   private async onMessage(t: Turn, text: string, command: string | null): Promise<Session> {
-    const idle = idleSession;
     switch (command) {
       case 'start':
       case 'help':
-        return this.reply(t, say.HELP, idle);
+        return this.reply(t, say.HELP, idleSession);
       case 'cancel':
         return this.reply(
           t,
           t.session.step === 'idle' ? say.NOTHING_TO_CANCEL : say.CANCELLED,
-          idle,
+          idleSession,
         );
       case 'newbot':
         return this.reply(t, say.ASK_NAME, { step: 'newbot_name', handledUpdateId: 0 });
       case 'mybots':
-        return this.chooseBot(t, 'bot', idle);
+        return this.chooseBot(t, 'bot', idleSession);
       case 'token':
-        return this.chooseBot(t, 'token', idle);
+        return this.chooseBot(t, 'token', idleSession);
       case 'setcommands':
-        return this.chooseBot(t, 'cmds', idle);
+        return this.chooseBot(t, 'cmds', idleSession);
       case 'setdescription':
-        return this.chooseBot(t, 'desc', idle);
+        return this.chooseBot(t, 'desc', idleSession);
       case 'setwebapp':
-        return this.chooseBot(t, 'app', idle);
+        return this.chooseBot(t, 'app', idleSession);
       case 'deletebot':
-        return this.chooseBot(t, 'del', idle);
+        return this.chooseBot(t, 'del', idleSession);
       default:
         break; // text, or a command of a step (/empty), or an unknown one
     }
