@@ -12,5 +12,8 @@ if [[ ! -x "$chromium_path" ]]; then
   exit 0
 fi
 
+# The console the tests drive: built from web/ into dist/web.
+npm run build:web --silent >/dev/null
+
 export NODE_ENV=test
 exec npx jest --ci -c jest.browser.config.ts "$@"

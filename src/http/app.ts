@@ -12,6 +12,7 @@ import { gatewayRouter } from './gateway/router';
 import { messengerApi } from './messenger';
 import { quantaApi } from './quanta';
 import { webAppScriptRoutes } from './webapp-scripts.routes';
+import { consoleRoutes } from './console.routes';
 
 /**
  * The main listener (PORT): health, the messenger API, the Quanta bot API, and the gateway
@@ -28,6 +29,7 @@ export function createApiApp(
   app.use(healthRoutes(db, redis));
   app.use(openApiRoutes());
   app.use(webAppScriptRoutes());
+  app.use(consoleRoutes({ allowHttpApps: config.WEBAPP_ALLOW_HTTP }));
   const onError = errorHandler(log, quantaEnvelope);
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
   app.use(kotoRegistry({ services, limiter, log, limits }));

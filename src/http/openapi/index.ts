@@ -18,6 +18,7 @@ import { registryDocs } from '../gateway/registry';
 import { webAppDocs } from '../messenger/webapp.routes';
 import { botProfileDocs } from '../messenger/bots.routes';
 import { webAppScriptDocs } from '../webapp-scripts.routes';
+import { consoleDocs } from '../console.routes';
 import { buildOpenApi, gatewayError, quantaError, type Surface } from './document';
 import { mounted, op } from './operation';
 
@@ -76,7 +77,13 @@ export const SURFACES: readonly Surface[] = [
     tag: 'platform',
     description: 'Health and this documentation.',
     error: quantaError,
-    operations: [...healthDocs, ...docsRoutes, ...webAppScriptDocs, ...registryDocs],
+    operations: [
+      ...healthDocs,
+      ...docsRoutes,
+      ...webAppScriptDocs,
+      ...consoleDocs,
+      ...registryDocs,
+    ],
   },
 ];
 
