@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// page.evaluate callbacks run in the page: their code sees the DOM.
 // The console in a real browser: the platform listening on loopback (serving dist/web at /),
 // Debian's Chromium, and a screenshot per step under test-results/console/ (git-ignored).
 import { mkdirSync } from 'node:fs';

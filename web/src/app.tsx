@@ -2,6 +2,7 @@
 // theme, sign out) and the screen the hash names.
 import { useEffect, useState } from 'preact/hooks';
 import { useToken } from './api';
+import { ensureKeys, forgetKeys } from './e2e';
 import { BotsPage } from './pages/bots';
 import { ChatsPage } from './pages/chats';
 import { SignInPage } from './pages/sign-in';
@@ -34,6 +35,18 @@ export function App() {
       .catch(() => undefined);
   }, []);
 
+  // This browser's end-to-end key: made on first sign-in here, its public half published.
+  const userId = session?.user.id;
+  const publicKey = session?.user.public_key;
+  useEffect(() => {
+    if (!session) return;
+    ensureKeys(session.user)
+      .then((user) => {
+        if (user.public_key !== session.user.public_key) adopt({ ...session, user });
+      })
+      .catch(toastError);
+  }, [userId, publicKey]);
+
   if (!session) {
     return (
       <>
@@ -51,6 +64,7 @@ export function App() {
         session={session}
         screen={screen}
         onSignOut={() => {
+          forgetKeys();
           signOut()
             .catch(toastError)
             .finally(() => adopt(undefined));
