@@ -39,10 +39,12 @@ if ! command -v jq >/dev/null || ! command -v curl >/dev/null; then
   fi
 fi
 
-# The browser tests (scripts/test-browser.sh) drive Debian's Chromium.
-if ! command -v chromium >/dev/null; then
+# The browser tests (scripts/test-browser.sh) drive Debian's Chromium; the emoji font lets
+# reactions and the console's screenshots show emoji rather than empty boxes.
+if ! command -v chromium >/dev/null || [[ ! -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]]; then
   if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
   else
     echo 'setup: chromium missing and not root (or no apt-get); browser tests will skip' >&2
   fi
