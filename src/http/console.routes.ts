@@ -29,7 +29,7 @@ export function consoleRoutes(opts: { allowHttpApps: boolean; dir?: string }): R
   const dir = opts.dir ?? CONSOLE_DIR;
   const csp = contentSecurityPolicy(opts.allowHttpApps);
   const r = Router();
-  r.use(['/', '/index.html', '/assets'], (req, res, next) => {
+  r.use(['/', '/assets'], (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     res.set('content-security-policy', csp);
     next();
@@ -51,7 +51,7 @@ export function consoleRoutes(opts: { allowHttpApps: boolean; dir?: string }): R
       fallthrough: false,
     }),
   );
-  r.get(['/', '/index.html'], (_req, res) => {
+  r.get('/', (_req, res) => {
     res.set('cache-control', 'no-cache');
     res.sendFile(path.join(dir, 'index.html'));
   });

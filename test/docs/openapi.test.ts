@@ -38,7 +38,8 @@ function servedRoutes(app: Express): { method: string; path: string }[] {
       if (layer.route) {
         const paths = [layer.route.path].flat();
         for (const method of Object.keys(layer.route.methods)) {
-          for (const p of paths) found.push({ method, path: p === '/' ? prefix : prefix + p });
+          for (const p of paths)
+            found.push({ method, path: p === '/' ? prefix || '/' : prefix + p });
         }
       } else if (layer.handle.stack) {
         const mount = layer.slash || layer.rawPath === undefined ? '' : String(layer.rawPath);

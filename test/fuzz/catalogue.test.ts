@@ -29,6 +29,7 @@ const KOTO_REGISTRY = ['PUT /v1/bots/:token/webapp', 'DELETE /v1/bots/:token/web
  * covers them).
  */
 const INFRASTRUCTURE = [
+  'GET /', // the console's page
   'GET /health',
   'GET /openapi.json',
   'GET /docs',
