@@ -521,8 +521,8 @@ const quanta: RestEndpoint[] = [
       { description: 'edited by the fuzzer', commands: [{ command: 'go', description: 'Go' }] },
       { webapp_url: 'https://example.com/app', webapp_menu_text: 'Open', avatar: PNG_B64 },
     ],
-    params: { bot_id: (c) => c.victimBotId },
-    accepts: `the texts are free text (${FREE_TEXT}); the victim bot, 404 once it is deleted`,
+    params: { bot_id: (c) => c.bot.id },
+    accepts: `the texts are free text (${FREE_TEXT}); what the bot may set itself with its key`,
   }),
   bot('GET', 'webhook-state/:bot_id', {
     auth: 'user',

@@ -40,7 +40,9 @@ export function RegisterForm(props: { onRegistered: (r: RegisteredBot) => void }
         <input name="name" required maxLength={64} placeholder="Weather Helper" />
       </label>
       <label>
-        Username <span class="muted">(optional; ends in “bot”)</span>
+        <span>
+          Username <span class="muted">(optional; ends in “bot”)</span>
+        </span>
         <input
           name="username"
           maxLength={32}
@@ -51,7 +53,9 @@ export function RegisterForm(props: { onRegistered: (r: RegisteredBot) => void }
         />
       </label>
       <label>
-        Description <span class="muted">(optional)</span>
+        <span>
+          Description <span class="muted">(optional)</span>
+        </span>
         <textarea name="description" maxLength={512} rows={2} />
       </label>
       {error && (

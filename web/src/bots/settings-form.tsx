@@ -79,7 +79,9 @@ export function SettingsForm(props: { bot: Bot; onSaved: (b: Bot) => void }) {
         <div class="avatar-row">
           <BotAvatar bot={bot} size={72} />
           <label class="file">
-            Upload an image <span class="muted">(JPEG, PNG, GIF or WebP, up to 380 KB)</span>
+            <span>
+              Upload an image <span class="muted">(JPEG, PNG, GIF or WebP, up to 380 KB)</span>
+            </span>
             <input
               type="file"
               accept="image/jpeg,image/png,image/gif,image/webp"
@@ -105,18 +107,24 @@ export function SettingsForm(props: { bot: Bot; onSaved: (b: Bot) => void }) {
           <input name="name" required maxLength={64} defaultValue={bot.name} />
         </label>
         <label>
-          Description <span class="muted">(what the bot does; up to 512 characters)</span>
+          <span>
+            Description <span class="muted">(what the bot does; up to 512 characters)</span>
+          </span>
           <textarea name="description" maxLength={512} rows={3} defaultValue={bot.description} />
         </label>
         <label>
-          Short description <span class="muted">(up to 120 characters)</span>
+          <span>
+            Short description <span class="muted">(up to 120 characters)</span>
+          </span>
           <input name="short_description" maxLength={120} defaultValue={bot.short_description} />
         </label>
         <CommandsEditor rows={commands} onChange={setCommands} />
         <fieldset>
           <legend>Mini app</legend>
           <label>
-            Mini app URL <span class="muted">(https; empty removes it)</span>
+            <span>
+              Mini app URL <span class="muted">(https; empty removes it)</span>
+            </span>
             <input
               name="webapp_url"
               type="url"
@@ -126,7 +134,9 @@ export function SettingsForm(props: { bot: Bot; onSaved: (b: Bot) => void }) {
             />
           </label>
           <label>
-            Menu button text <span class="muted">(optional)</span>
+            <span>
+              Menu button text <span class="muted">(optional)</span>
+            </span>
             <input
               name="webapp_menu_text"
               maxLength={64}
