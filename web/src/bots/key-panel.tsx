@@ -1,5 +1,6 @@
 // A bot's key right after register or rotate: every spelling, each with a copy button, and
 // the warning that it is shown only now (the server keeps a digest; nothing here stores it).
+import { useEffect, useRef } from 'preact/hooks';
 import { toast, toastError } from '../ui/toast';
 import type { RegisteredBot } from './bot-types';
 
@@ -11,6 +12,12 @@ const SPELLINGS = [
 
 export function KeyPanel(props: { issued: RegisteredBot; rotated?: boolean; onDone: () => void }) {
   const { issued } = props;
+  // Keyboard and screen-reader users land on the key, not on the form they just sent.
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    title.current?.scrollIntoView({ block: 'start' });
+    title.current?.focus();
+  }, [issued.api_key]);
   const copy = (text: string, label: string) => {
     navigator.clipboard
       .writeText(text)
@@ -19,7 +26,7 @@ export function KeyPanel(props: { issued: RegisteredBot; rotated?: boolean; onDo
   };
   return (
     <section class="card key-panel" aria-labelledby="key-title">
-      <h2 id="key-title">
+      <h2 id="key-title" tabIndex={-1} ref={title}>
         {props.rotated ? 'New key for ' : 'Key for '}
         {issued.bot.name} <span class="muted">@{issued.bot.username}</span>
       </h2>

@@ -70,7 +70,6 @@ export function BotsPage(props: { session: Session }) {
         onRegistered={(r) => {
           setIssued({ key: r, rotated: false });
           setBots((all) => [...(all ?? []), r.bot]);
-          requestAnimationFrame(() => document.getElementById('key-title')?.scrollIntoView());
         }}
       />
       <h2>Your bots</h2>
