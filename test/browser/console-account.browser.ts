@@ -52,10 +52,11 @@ test('phone width, dark theme: the header stays usable', async () => {
   const { context, page } = await newPage(h, { phone: true, dark: true });
   try {
     await signUpAs(page, uniqueName('pho'));
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    // Evaluated as strings: the test project has no DOM types.
+    const bg = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(bg).toBe('rgb(21, 24, 28)');
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    const overflow = await page.evaluate<boolean>(
+      'document.documentElement.scrollWidth > document.documentElement.clientWidth',
     );
     expect(overflow).toBe(false);
     await shot(page, '03-phone-dark');
