@@ -242,29 +242,18 @@ export class BotsService {
    * its init-data key (no token here, as setWebApp without one). Someone else's bot is 404.
    */
   async edit(ownerId: string, botId: string, edit: EditBotCommand): Promise<BotWithUser> {
-    const owned = await this.ownedBy(ownerId, botId);
-    if (!owned) throw appError('bot_not_found');
-    if (edit.webapp_url)
+    if (!isUuid(botId)) throw appError('bot_not_found');
+    if (edit.webapp_url) {
       requireWebAppScheme(edit.webapp_url, this.opts.webAppAllowHttp, 'webapp_url');
+    }
     const avatar =
       edit.avatar === undefined || edit.avatar === null ? edit.avatar : avatarInput(edit.avatar);
     const bot = await this.db.$transaction(async (tx) => {
-      if (avatar !== undefined) {
-        await tx.botAvatar.deleteMany({ where: { botId } });
-        if (avatar && 'image' in avatar) {
-          const { mime, size, sha256, data } = avatar.image;
-          await tx.botAvatar.create({
-            data: { botId, mime, size, sha256, data: new Uint8Array(data) },
-          });
-        }
-      }
-      return tx.bot.update({
-        where: { id: botId },
+      // The owner's row, locked by this update: a concurrent delete waits or has won (404).
+      const { count } = await tx.bot.updateMany({
+        where: { id: botId, ownerId },
         data: {
-          ...(edit.name !== undefined && {
-            name: edit.name,
-            user: { update: { displayName: edit.name } },
-          }),
+          ...(edit.name !== undefined && { name: edit.name }),
           ...(edit.description !== undefined && { description: edit.description }),
           ...(edit.short_description !== undefined && {
             shortDescription: edit.short_description,
@@ -279,6 +268,21 @@ export class BotsService {
             webappMenuText: edit.webapp_url === null ? null : (edit.webapp_menu_text ?? null),
           }),
         },
+      });
+      if (count === 0) throw appError('bot_not_found');
+      if (avatar !== undefined) {
+        await tx.botAvatar.deleteMany({ where: { botId } });
+        if (avatar && 'image' in avatar) {
+          const { mime, size, sha256, data } = avatar.image;
+          await tx.botAvatar.create({
+            data: { botId, mime, size, sha256, data: new Uint8Array(data) },
+          });
+        }
+      }
+      return tx.bot.update({
+        where: { id: botId },
+        // The name is also its user's display name: what chats show.
+        data: edit.name !== undefined ? { user: { update: { displayName: edit.name } } } : {},
         include: { user: true },
       });
     });
