@@ -505,6 +505,33 @@ const quanta: RestEndpoint[] = [
     params: { bot_id: (c) => c.victimBotId },
     accepts: 'takes no body: the valid path deletes the victim bot kept for it (once; then 404)',
   }),
+  bot('PATCH', 'profile/:bot_id', {
+    auth: 'user',
+    input: 'body',
+    fields: {
+      name: { kind: 'text' },
+      description: { kind: 'text' },
+      short_description: { kind: 'text' },
+      commands: { kind: 'commands' },
+      avatar: { kind: 'base64' },
+      webapp_url: { kind: 'url' },
+      webapp_menu_text: { kind: 'text' },
+    },
+    bases: (): Input[] => [
+      { description: 'edited by the fuzzer', commands: [{ command: 'go', description: 'Go' }] },
+      { webapp_url: 'https://example.com/app', webapp_menu_text: 'Open', avatar: PNG_B64 },
+    ],
+    params: { bot_id: (c) => c.bot.id },
+    accepts: `the texts are free text (${FREE_TEXT}); what the bot may set itself with its key`,
+  }),
+  bot('GET', 'webhook-state/:bot_id', {
+    auth: 'user',
+    input: 'query',
+    fields: { limit: { kind: 'int' } },
+    bases: (): Input[] => [{}, { limit: '5' }],
+    params: { bot_id: (c) => c.bot.id },
+    accepts: 'reads only: any limit from 1 to 200 is valid, absent is 20',
+  }),
   bot('GET', 'me', { input: 'query', fields: {}, bases: () => [{}], accepts: NO_INPUT }),
   bot('PUT', 'webapp', {
     input: 'body',

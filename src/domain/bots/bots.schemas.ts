@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nameField } from '../names';
 import { publicKey } from '../e2e/e2e.schemas';
+import { webAppUrlShape } from '../webapps/webapp-url';
 
 export const PERMISSIONS = ['read_messages', 'send_messages'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -21,7 +22,7 @@ export const commands = z
 
 const MAX_AVATAR_CHARS = 512 * 1024;
 /** An http(s) URL, or an image as base64 (optionally a data: URL). */
-const avatar = z
+export const avatar = z
   .string()
   .max(MAX_AVATAR_CHARS, 'must be at most 512 KiB')
   .refine(
@@ -58,5 +59,31 @@ export const registerBotBody = z.strictObject({
 
 export const setCommandsBody = z.strictObject({ commands });
 
+/**
+ * The owner's edit of a bot (the console): any of the profile texts, the command list, the
+ * avatar (null removes it) and the mini app (a null URL removes it); absent fields stay.
+ */
+export const editBotBody = z
+  .strictObject({
+    name: botName.optional(),
+    description: botDescription.optional(),
+    short_description: botShortDescription.optional(),
+    commands: commands.optional(),
+    avatar: avatar.nullable().optional(),
+    webapp_url: webAppUrlShape.nullable().optional(),
+    webapp_menu_text: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(64, 'must be at most 64 characters')
+      .optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change')
+  .refine((b) => b.webapp_menu_text === undefined || typeof b.webapp_url === 'string', {
+    path: ['webapp_menu_text'],
+    message: 'goes with a webapp_url',
+  });
+
 export type BotCommand = z.output<typeof command>;
 export type RegisterBotCommand = z.output<typeof registerBotBody>;
+export type EditBotCommand = z.output<typeof editBotBody>;

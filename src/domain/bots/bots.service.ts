@@ -25,6 +25,7 @@ import { BotsRepository } from './bots.repository';
 import {
   PERMISSIONS,
   type BotCommand,
+  type EditBotCommand,
   type Permission,
   type RegisterBotCommand,
 } from './bots.schemas';
@@ -233,6 +234,60 @@ export class BotsService {
     });
     await this.cache.invalidate(bot.id);
     return updated;
+  }
+
+  /**
+   * The owner's edit (the console holds the owner's JWT, not the bot's key, which is shown
+   * once): one transaction, so a refused field leaves nothing half-written. The mini app keeps
+   * its init-data key (no token here, as setWebApp without one). Someone else's bot is 404.
+   */
+  async edit(ownerId: string, botId: string, edit: EditBotCommand): Promise<BotWithUser> {
+    if (!isUuid(botId)) throw appError('bot_not_found');
+    if (edit.webapp_url) {
+      requireWebAppScheme(edit.webapp_url, this.opts.webAppAllowHttp, 'webapp_url');
+    }
+    const avatar =
+      edit.avatar === undefined || edit.avatar === null ? edit.avatar : avatarInput(edit.avatar);
+    const bot = await this.db.$transaction(async (tx) => {
+      // The owner's row, locked by this update: a concurrent delete waits or has won (404).
+      const { count } = await tx.bot.updateMany({
+        where: { id: botId, ownerId },
+        data: {
+          ...(edit.name !== undefined && { name: edit.name }),
+          ...(edit.description !== undefined && { description: edit.description }),
+          ...(edit.short_description !== undefined && {
+            shortDescription: edit.short_description,
+          }),
+          ...(edit.commands !== undefined && { commands: edit.commands }),
+          ...(avatar !== undefined && {
+            avatarUrl: avatar && 'url' in avatar ? avatar.url : null,
+            avatarSha256: avatar && 'image' in avatar ? avatar.image.sha256 : null,
+          }),
+          ...(edit.webapp_url !== undefined && {
+            webappUrl: edit.webapp_url,
+            webappMenuText: edit.webapp_url === null ? null : (edit.webapp_menu_text ?? null),
+          }),
+        },
+      });
+      if (count === 0) throw appError('bot_not_found');
+      if (avatar !== undefined) {
+        await tx.botAvatar.deleteMany({ where: { botId } });
+        if (avatar && 'image' in avatar) {
+          const { mime, size, sha256, data } = avatar.image;
+          await tx.botAvatar.create({
+            data: { botId, mime, size, sha256, data: new Uint8Array(data) },
+          });
+        }
+      }
+      return tx.bot.update({
+        where: { id: botId },
+        // The name is also its user's display name: what chats show.
+        data: edit.name !== undefined ? { user: { update: { displayName: edit.name } } } : {},
+        include: { user: true },
+      });
+    });
+    await this.cache.invalidate(botId);
+    return bot;
   }
 
   /** The key the bot's init data is signed with; undefined for a bot that never had one. */

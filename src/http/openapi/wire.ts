@@ -90,6 +90,7 @@ export const bot = z
     name: z.string(),
     username: z.string(),
     description: z.string(),
+    short_description: z.string(),
     avatar: z.string().nullable(),
     is_active: z.boolean(),
     commands: z.array(z.object({ command: z.string(), description: z.string() })),
@@ -97,6 +98,7 @@ export const bot = z
     public_key: z.string().describe("the bot's NaCl box public key (base64)"),
     key_custody: z.enum(['managed', 'self']),
     webapp_url: z.string().nullable().describe('the mini app its menu button opens'),
+    webapp_menu_text: z.string().nullable().describe("the menu button's label; null: default"),
     created_at: iso,
   })
   .loose();

@@ -10,6 +10,8 @@ export interface PublicBot {
   name: string;
   username: string;
   description: string;
+  /** The line a chat shows before the first message (as `setMyShortDescription`). */
+  short_description: string;
   /** An http(s) URL, or the path of the uploaded image (owner and chat members, JWT). */
   avatar: string | null;
   is_active: boolean;
@@ -21,6 +23,8 @@ export interface PublicBot {
   key_custody: string | null;
   /** The mini app the chat menu button opens, or null. */
   webapp_url: string | null;
+  /** The menu button's label for the mini app; null: the messenger's default. */
+  webapp_menu_text: string | null;
   created_at: string;
 }
 
@@ -31,6 +35,7 @@ export const toPublicBot = (b: BotWithUser): PublicBot => ({
   name: b.name,
   username: b.user.username,
   description: b.description,
+  short_description: b.shortDescription,
   avatar: b.avatarUrl ?? (b.avatarSha256 && botAvatarUrl(b.id, b.avatarSha256)),
   is_active: b.isActive,
   commands: commandsOf(b),
@@ -38,6 +43,7 @@ export const toPublicBot = (b: BotWithUser): PublicBot => ({
   public_key: b.user.publicKey,
   key_custody: b.keyCustody,
   webapp_url: b.webappUrl,
+  webapp_menu_text: b.webappMenuText,
   created_at: b.createdAt.toISOString(),
 });
 

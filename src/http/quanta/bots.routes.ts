@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../services';
 import { commandsOf } from '../../domain/bots/bots.service';
-import { registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
+import { editBotBody, registerBotBody, setCommandsBody } from '../../domain/bots/bots.schemas';
 import { pageQuery } from '../../domain/pagination';
 import { setPublicKeyBody } from '../../domain/e2e/e2e.schemas';
 import { parse } from '../../domain/validation';
@@ -11,12 +11,14 @@ import { bodyAfterAuth, hasUser } from '../body';
 import { botOf, userOf } from '../context';
 import { sendMedia } from '../media-response';
 import { registeredBotView, toPublicBot } from './bot-view';
+import { attemptView, webhookInfoView } from './webhook-view';
+import { appError } from '../../domain/errors';
 import { z } from 'zod';
 import { op } from '../openapi/operation';
 import { bot, okAnswer, page, registeredBot } from '../openapi/wire';
 
 /** The bot registry, for owners: JWT in `Authorization`, not a bot token. */
-export function ownerRoutes({ accounts, bots }: Services, body: RequestHandler): Router {
+export function ownerRoutes({ accounts, bots, webhooks }: Services, body: RequestHandler): Router {
   const r = Router();
   // Per route: under the bot prefix, other requests may carry an unrelated Authorization.
   const asOwner = authenticateUser(accounts);
@@ -47,8 +49,36 @@ export function ownerRoutes({ accounts, bots }: Services, body: RequestHandler):
     await bots.delete(userOf(req).id, String(req.params.bot_id));
     res.json({ ok: true });
   });
+  // What the bot itself may set with its key, for the owner who holds only the JWT.
+  r.patch('/profile/:bot_id', asOwner, bodyAfterAuth(body, hasUser), async (req, res) => {
+    const ownerId = userOf(req).id;
+    const bot = await bots.edit(ownerId, String(req.params.bot_id), parse(editBotBody, req.body));
+    res.json({ bot: toPublicBot(bot) });
+  });
+  // The webhook status and the latest attempts, as the bot sees them (GET webhook, attempts).
+  r.get('/webhook-state/:bot_id', asOwner, async (req, res) => {
+    const ownerId = userOf(req).id;
+    const { limit } = parse(webhookStateQuery, req.query);
+    const bot = await bots.ownedBy(ownerId, String(req.params.bot_id));
+    if (!bot) throw appError('bot_not_found');
+    const [info, attempts] = await Promise.all([
+      webhooks.info(bot.id),
+      webhooks.attempts(bot.id, limit ?? 20),
+    ]);
+    res.json({ webhook: webhookInfoView(info), attempts: attempts.map(attemptView) });
+  });
   return r;
 }
+
+/** `limit` of the owner's attempt log: 1–200 (the service's bound), 20 when absent. */
+const webhookStateQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be an integer from 1 to 200')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 200, 'must be an integer from 1 to 200')
+    .optional(),
+});
 
 /** The bot's own profile. */
 export function botRoutes({ bots }: Services): Router {
@@ -99,6 +129,22 @@ export const ownerDocs = [
   }),
   op('delete', '/delete/:bot_id', 'jwt', 'Delete a bot', {
     answers: { 200: { description: 'Deleted', schema: okAnswer } },
+  }),
+  op('patch', '/profile/:bot_id', 'jwt', "Edit a bot's profile, commands, avatar and mini app", {
+    body: editBotBody,
+    answers: { 200: { description: 'The bot as it now is', schema: z.object({ bot }) } },
+  }),
+  op('get', '/webhook-state/:bot_id', 'jwt', "A bot's webhook status and latest attempts", {
+    query: z.object({ limit: z.string().regex(/^\d+$/).optional() }),
+    answers: {
+      200: {
+        description: 'The webhook (url "" when none) and attempts, newest first',
+        schema: z.object({
+          webhook: z.object({ url: z.string(), pending_update_count: z.number() }).loose(),
+          attempts: z.array(z.object({}).loose()),
+        }),
+      },
+    },
   }),
 ];
 
