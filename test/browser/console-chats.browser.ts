@@ -10,6 +10,7 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { Bot, InlineKeyboard, InputFile } from 'grammy';
 import type { Page } from 'playwright-core';
+import { eventually } from '../gateway/support';
 import { bearer, botAuth, registerBot, type TestUser } from '../support/fixtures';
 import {
   newPage,
@@ -62,10 +63,19 @@ function startBot(token: string): { bot: Bot; errors: unknown[] } {
   const errors: unknown[] = [];
   bot.command('start', (ctx) =>
     ctx.reply('Welcome! Tap a button.', {
-      reply_markup: new InlineKeyboard().text('Ping', 'ping').url('Docs', 'https://example.com/'),
+      reply_markup: new InlineKeyboard()
+        .text('Ping', 'ping')
+        .url('Docs', 'https://example.com/')
+        .row()
+        .text('Alert', 'alert'),
     }),
   );
   bot.callbackQuery('ping', (ctx) => ctx.answerCallbackQuery({ text: 'Pong!' }));
+  bot.callbackQuery('alert', (ctx) =>
+    ctx.answerCallbackQuery({ text: 'Careful now!', show_alert: true }),
+  );
+  bot.on('message:photo', (ctx) => ctx.reply('Nice photo'));
+  bot.on('message:document', (ctx) => ctx.reply(`Got ${ctx.message.document.file_name}`));
   bot.command('poll', (ctx) =>
     ctx.replyWithPoll('Pizza or pasta?', [{ text: 'Pizza' }, { text: 'Pasta' }], {
       is_anonymous: false,
@@ -158,6 +168,13 @@ test('chat with a grammY bot: commands, buttons, polls, photos, edits, reactions
     await page.getByRole('button', { name: 'Ping' }).click();
     await page.getByTestId('toast').filter({ hasText: 'Pong!' }).waitFor();
     await shot(page, '23-callback-toast');
+    // show_alert: a dialog that waits for OK.
+    await page.getByRole('button', { name: 'Alert' }).click();
+    const alert = page.getByRole('dialog', { name: 'Message from the bot' });
+    await alert.getByText('Careful now!').waitFor();
+    await shot(page, '23-callback-alert');
+    await alert.getByRole('button', { name: 'OK' }).click();
+    await alert.waitFor({ state: 'hidden' });
 
     await send(page, '/poll');
     const poll = page.getByRole('group', { name: 'Pizza or pasta?' });
@@ -165,6 +182,9 @@ test('chat with a grammY bot: commands, buttons, polls, photos, edits, reactions
     await poll.getByText('Retract vote').waitFor();
     await expect(poll.getByText('1 vote', { exact: false }).count()).resolves.toBeGreaterThan(0);
     await shot(page, '24-poll-results');
+    await poll.getByRole('button', { name: 'Retract vote' }).click();
+    await poll.getByRole('button', { name: 'Pasta' }).click();
+    await poll.getByText('Pasta1 · 100%').waitFor();
 
     await send(page, '/photo');
     const photo = page.getByRole('img', { name: 'A sky' });
@@ -172,6 +192,22 @@ test('chat with a grammY bot: commands, buttons, polls, photos, edits, reactions
     // Loaded and decoded: the bytes came through the session-authorised media route.
     await page.waitForFunction("document.querySelector('img.photo')?.naturalWidth === 160");
     await shot(page, '25-photo');
+    // Mine: a photo and a document through the composer's file inputs.
+    await page.getByLabel('Photo to send').setInputFiles({
+      name: 'dot.png',
+      mimeType: 'image/png',
+      buffer: gradientPng(80, 60),
+    });
+    await page.locator('.bubble.mine img.photo').waitFor();
+    await bubble(page, 'Nice photo').waitFor();
+    await page.getByLabel('File to send').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('shopping list'),
+    });
+    await page.locator('.bubble.mine .document').filter({ hasText: 'notes.txt' }).waitFor();
+    await bubble(page, 'Got notes.txt').waitFor();
+    await shot(page, '25-sent-photo-and-document');
 
     await send(page, '/edit');
     await bubble(page, 'Final text').getByText('edited').waitFor();
@@ -252,12 +288,15 @@ test('chat with a grammY bot: commands, buttons, polls, photos, edits, reactions
     // The unread chat, opened, is read: its badge goes.
     await item.click();
     await page.getByRole('heading', { name: other.username }).waitFor();
-    await expect(item.getByTestId('unread').count()).resolves.toBe(0);
-    const list = await h.p.http.get('/api/v1/chats').set(bearer(owner)).expect(200);
-    const bob = (list.body.chats as { id: string; unread_count: number }[]).find(
-      (c) => c.id === opened.body.chat.id,
-    );
-    expect(bob?.unread_count).toBe(0);
+    await item.getByTestId('unread').waitFor({ state: 'detached' });
+    // …and the server agrees: the marker moved.
+    await eventually('the read marker to reach the server', async () => {
+      const list = await h.p.http.get('/api/v1/chats').set(bearer(owner)).expect(200);
+      const bob = (list.body.chats as { id: string; unread_count: number }[]).find(
+        (c) => c.id === opened.body.chat.id,
+      );
+      return bob?.unread_count === 0 || undefined;
+    });
     expect(running.errors).toEqual([]);
   } finally {
     await running?.bot.stop();

@@ -7,6 +7,7 @@ import { Keyboard } from './keyboard';
 import { useMediaUrl, useOpened } from './opened';
 import { PollView } from './poll';
 import { ReactionPicker, Reactions } from './reactions';
+import { Icon } from './icons';
 
 export interface BubbleProps {
   message: Message;
@@ -50,7 +51,7 @@ export function Bubble(props: BubbleProps) {
           title="Reply"
           onClick={() => props.onReply(m)}
         >
-          ↩
+          <Icon name="reply" />
         </button>
         <ReactionPicker message={m} me={props.me} />
         {mine && !m.poll && (
@@ -62,10 +63,10 @@ export function Bubble(props: BubbleProps) {
               title="Edit"
               onClick={() => props.onEdit(m, opened.text)}
             >
-              ✎
+              <Icon name="edit" />
             </button>
             <button type="button" class="icon" aria-label="Delete" title="Delete" onClick={del}>
-              🗑
+              <Icon name="trash" />
             </button>
           </>
         )}
@@ -133,7 +134,7 @@ function Attachment(props: { message: Message; opened: { text: string; mediaKey?
   const name = media.file_name ?? 'document';
   return (
     <a class="document" href={url} download={name} aria-disabled={!url}>
-      📄 {name} <span class="muted">({size(media.size)})</span>
+      <Icon name="file" /> {name} <span class="muted">({size(media.size)})</span>
     </a>
   );
 }

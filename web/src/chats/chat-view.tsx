@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { isEncrypted } from '../e2e';
 import { MiniAppSheet } from '../miniapp/sheet';
-import { toast } from '../ui/toast';
+import { toast, toastError } from '../ui/toast';
 import type { Chat, FeedEvent, Message, Poll, Reaction, User } from '../types';
 import { AlertDialog } from './alert';
 import { Bubble, Removed } from './bubble';
@@ -13,6 +13,9 @@ import './chats.css';
 import { onFeed } from './feed';
 import { chatTitle } from './list';
 import { PinnedBar } from './pinned';
+import { Icon } from './icons';
+
+const PAGE = 50;
 
 type Item = Message | { id: string; removed: true };
 interface Typing {
@@ -33,6 +36,7 @@ export function ChatView(props: {
   const { chat, me } = props;
   const [items, setItems] = useState<Item[]>([]);
   const [loaded, setLoaded] = useState(false);
+  const [older, setOlder] = useState(false);
   const [typing, setTyping] = useState<Record<string, Typing>>({});
   const [replyTo, setReplyTo] = useState<Message>();
   const [editing, setEditing] = useState<Editing>();
@@ -47,15 +51,30 @@ export function ChatView(props: {
 
   useEffect(() => {
     if (!props.live) return;
-    api<{ messages: Message[] }>('GET', `/api/v1/chats/${chat.id}/messages?limit=100`)
+    api<{ messages: Message[] }>('GET', `/api/v1/chats/${chat.id}/messages?limit=${PAGE}`)
       .then((r) => {
         setItems(r.messages);
+        setOlder(r.messages.length === PAGE);
         setLoaded(true);
         const last = r.messages[r.messages.length - 1];
         if (last) props.onRead(chat.id, last.id);
       })
       .catch(() => setLoaded(true));
   }, [chat.id, props.live]);
+
+  const loadOlder = () => {
+    const first = items.find((i) => !('removed' in i));
+    if (!first) return;
+    api<{ messages: Message[] }>(
+      'GET',
+      `/api/v1/chats/${chat.id}/messages?limit=${PAGE}&before=${first.id}`,
+    )
+      .then((r) => {
+        setItems((old) => [...r.messages.filter((m) => !old.some((i) => i.id === m.id)), ...old]);
+        setOlder(r.messages.length === PAGE);
+      })
+      .catch(toastError);
+  };
 
   // The pinned message: looked up once, then kept by message.pinned / unpinned events.
   useEffect(() => {
@@ -127,11 +146,12 @@ export function ChatView(props: {
     [chat.id, me.id],
   );
 
-  // Newest at the bottom: follow it as messages arrive.
+  // Newest at the bottom: follow it as messages arrive (not when older ones load above).
+  const lastId = items[items.length - 1]?.id;
   useEffect(() => {
     const el = thread.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [items.length]);
+  }, [lastId]);
 
   const typists = Object.values(typing)
     .filter((t) => t.until > Date.now())
@@ -155,7 +175,7 @@ export function ChatView(props: {
                 aria-label="End-to-end encrypted"
                 title="End-to-end encrypted"
               >
-                🔒
+                <Icon name="lock" size={16} />
               </span>
             )}
             {title}
@@ -174,6 +194,13 @@ export function ChatView(props: {
       </header>
       {pinned && <PinnedBar message={pinned} me={me} onJump={() => jumpTo(pinned.id)} />}
       <ol class="thread" ref={thread} aria-label="Messages" tabIndex={0}>
+        {older && (
+          <li class="older">
+            <button type="button" onClick={loadOlder}>
+              Show older messages
+            </button>
+          </li>
+        )}
         {loaded && items.length === 0 && <li class="muted empty">No messages yet. Say hello!</li>}
         {items.map((i) =>
           'removed' in i ? (

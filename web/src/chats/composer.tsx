@@ -7,6 +7,7 @@ import { isEncrypted, sealFile, sealText } from '../e2e';
 import { toastError } from '../ui/toast';
 import type { Chat, Command, Message, User } from '../types';
 import { short } from './bubble';
+import { Icon } from './icons';
 
 export interface Editing {
   message: Message;
@@ -158,7 +159,7 @@ export function Composer(props: ComposerProps) {
             aria-label={props.editing ? 'Cancel the edit' : 'Cancel the reply'}
             onClick={() => (setText(''), props.onDone())}
           >
-            ✕
+            <Icon name="close" />
           </button>
         </div>
       )}
@@ -187,7 +188,7 @@ export function Composer(props: ComposerProps) {
               title="Send a photo"
               onClick={() => photo.current?.click()}
             >
-              🖼
+              <Icon name="image" />
             </button>
             <button
               type="button"
@@ -196,7 +197,7 @@ export function Composer(props: ComposerProps) {
               title="Send a file"
               onClick={() => doc.current?.click()}
             >
-              📎
+              <Icon name="clip" />
             </button>
           </>
         )}

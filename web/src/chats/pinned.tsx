@@ -2,13 +2,14 @@
 import type { Message, User } from '../types';
 import { short } from './bubble';
 import { useOpened } from './opened';
+import { Icon } from './icons';
 
 export function PinnedBar(props: { message: Message; me: User; onJump: () => void }) {
   const opened = useOpened(props.message, props.me);
   const m = props.message;
   return (
     <button type="button" class="pinned-bar" onClick={props.onJump} data-testid="pinned">
-      <span aria-hidden="true">📌</span>
+      <Icon name="pin" />
       <span>
         <strong>Pinned message</strong>{' '}
         <span class="muted">

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { toastError } from '../ui/toast';
 import type { Message, User } from '../types';
+import { Icon } from './icons';
 
 export const EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 
@@ -55,7 +56,7 @@ export function ReactionPicker(props: { message: Message; me: User }) {
         title="React"
         onClick={() => setOpen(!open)}
       >
-        ☺
+        <Icon name="smile" />
       </button>
       {open && (
         <span class="picker-menu" role="menu" aria-label="Pick a reaction">

@@ -78,11 +78,12 @@ export function useChatList(me: User, openId: string | undefined, live: boolean)
               c.id === d.chat_id ? { ...c, pinned_message_id: d.message?.id ?? null } : c,
             ),
           );
-        } else if (e.type === 'message.deleted' && (e.data as { unpinned?: boolean }).unpinned) {
+        } else if (e.type === 'message.deleted') {
+          // The preview, the unread count and the pin may all have changed: ask once.
           const d = e.data as { chat_id: string };
-          setChats((old) =>
-            old.map((c) => (c.id === d.chat_id ? { ...c, pinned_message_id: null } : c)),
-          );
+          api<{ chat: Chat }>('GET', `/api/v1/chats/${d.chat_id}`)
+            .then((r) => setChats((old) => merge(old, [r.chat])))
+            .catch(() => undefined);
         } else if (e.type === 'chat.member_removed' || e.type === 'chat.member_left') {
           const d = e.data as { chat_id: string; user: { id: string } };
           if (d.user.id === me.id) setChats((old) => old.filter((c) => c.id !== d.chat_id));
@@ -104,10 +105,14 @@ export function useChatList(me: User, openId: string | undefined, live: boolean)
   };
 }
 
-/** `add` replaces chats of the same id in place and appends the rest. */
+/** `add` replaces chats of the same id; the newest activity first. */
 function merge(old: Chat[], add: Chat[]): Chat[] {
   const byId = new Map(add.map((c) => [c.id, c]));
   const kept = old.map((c) => byId.get(c.id) ?? c);
   const known = new Set(old.map((c) => c.id));
-  return [...kept, ...add.filter((c) => !known.has(c.id))];
+  return [...kept, ...add.filter((c) => !known.has(c.id))].sort((a, b) =>
+    activity(b).localeCompare(activity(a)),
+  );
 }
+
+const activity = (c: Chat) => c.last_message?.created_at ?? c.created_at;

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { toast, toastError } from '../ui/toast';
 import type { Chat } from '../types';
+import { Icon } from '../chats/icons';
 
 export interface MiniAppSheetProps {
   chat: Chat;
@@ -125,7 +126,7 @@ export function MiniAppSheet(props: MiniAppSheetProps) {
         <div class="sheet-head">
           <strong>{bot?.display_name || bot?.username || 'Mini app'}</strong>
           <button type="button" class="icon" aria-label="Close the app" onClick={props.onClose}>
-            ✕
+            <Icon name="close" />
           </button>
         </div>
         {status && <p class="muted">{status}</p>}
