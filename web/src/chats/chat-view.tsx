@@ -182,7 +182,11 @@ export function ChatView(props: {
           </h2>
           <span class="muted members">
             {chat.members
-              .map((m) => `${m.display_name || m.username}${m.is_bot ? ' (bot)' : ''}`)
+              .map((m) =>
+                m.id === me.id
+                  ? 'you'
+                  : `${m.display_name || m.username}${m.is_bot ? ' (bot)' : ''}`,
+              )
               .join(', ')}
           </span>
         </div>

@@ -38,8 +38,12 @@ export function MiniAppSheet(props: MiniAppSheetProps) {
   close.current = props.onClose;
 
   useEffect(() => {
+    // A message's button names its app; the menu button of a group names which bot's.
+    const menuBot = chat.members.find((m) => m.is_bot && m.webapp_url);
     api<Opened>('POST', `/api/v1/chats/${chat.id}/webapp`, {
-      ...(props.messageId && { message_id: props.messageId }),
+      ...(props.messageId
+        ? { message_id: props.messageId }
+        : chat.type === 'group' && menuBot?.bot_id && { bot_id: menuBot.bot_id }),
     })
       .then(setOpened)
       .catch((err) => {
