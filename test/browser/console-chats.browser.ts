@@ -312,6 +312,10 @@ test('phone width: the chat fills the screen without scrolling sideways', async 
     const tb = await registerBot(h.p.http, await sessionUser(page), { name: 'Phone Bot' });
     const { bot } = startBot(tb.telegramToken);
     try {
+      // An unknown name: the server's sentence, in place.
+      await page.getByLabel('Open a chat by username').fill('nobody_here_at_all');
+      await page.getByRole('button', { name: 'Open', exact: true }).click();
+      await page.getByRole('alert').waitFor();
       await page.getByLabel('Open a chat by username').fill(tb.username);
       await page.getByRole('button', { name: 'Open', exact: true }).click();
       await send(page, '/start');

@@ -2,6 +2,7 @@
 // reactions, and my actions (reply, react, edit and delete my own).
 import { api } from '../api';
 import { toastError } from '../ui/toast';
+import type { OpenedText } from '../e2e';
 import type { Message, User } from '../types';
 import { Keyboard } from './keyboard';
 import { useMediaUrl, useOpened } from './opened';
@@ -13,8 +14,8 @@ export interface BubbleProps {
   message: Message;
   me: User;
   quoted?: Message;
-  onReply: (m: Message) => void;
-  onEdit: (m: Message, text: string) => void;
+  onReply: (m: Message, opened: OpenedText) => void;
+  onEdit: (m: Message, opened: OpenedText) => void;
   onWebApp: (url: string, messageId: string) => void;
 }
 
@@ -49,7 +50,7 @@ export function Bubble(props: BubbleProps) {
           class="icon"
           aria-label="Reply"
           title="Reply"
-          onClick={() => props.onReply(m)}
+          onClick={() => props.onReply(m, opened)}
         >
           <Icon name="reply" />
         </button>
@@ -61,7 +62,7 @@ export function Bubble(props: BubbleProps) {
               class="icon"
               aria-label="Edit"
               title="Edit"
-              onClick={() => props.onEdit(m, opened.text)}
+              onClick={() => props.onEdit(m, opened)}
             >
               <Icon name="edit" />
             </button>

@@ -8,7 +8,7 @@ import { toast, toastError } from '../ui/toast';
 import type { Chat, FeedEvent, Message, Poll, Reaction, User } from '../types';
 import { AlertDialog } from './alert';
 import { Bubble, Removed } from './bubble';
-import { Composer, type Editing } from './composer';
+import { Composer, type Quoted } from './composer';
 import './chats.css';
 import { onFeed } from './feed';
 import { chatTitle } from './list';
@@ -38,8 +38,8 @@ export function ChatView(props: {
   const [loaded, setLoaded] = useState(false);
   const [older, setOlder] = useState(false);
   const [typing, setTyping] = useState<Record<string, Typing>>({});
-  const [replyTo, setReplyTo] = useState<Message>();
-  const [editing, setEditing] = useState<Editing>();
+  const [replyTo, setReplyTo] = useState<Quoted>();
+  const [editing, setEditing] = useState<Quoted>();
   const [alert, setAlert] = useState<string>();
   const [sheet, setSheet] = useState<Sheet>();
   const [pinned, setPinned] = useState<Message>();
@@ -215,8 +215,8 @@ export function ChatView(props: {
               message={i}
               me={me}
               quoted={i.reply_to_message_id ? byId.get(i.reply_to_message_id) : undefined}
-              onReply={(m) => (setEditing(undefined), setReplyTo(m))}
-              onEdit={(m, text) => (setReplyTo(undefined), setEditing({ message: m, text }))}
+              onReply={(m, opened) => (setEditing(undefined), setReplyTo({ message: m, opened }))}
+              onEdit={(m, opened) => (setReplyTo(undefined), setEditing({ message: m, opened }))}
               onWebApp={(url, messageId) => setSheet({ url, messageId })}
             />
           ),

@@ -3,22 +3,23 @@
 // quoted message (reply) or the message being edited shows above the box.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
-import { isEncrypted, sealFile, sealText } from '../e2e';
+import { isEncrypted, sealFile, sealText, type OpenedText } from '../e2e';
 import { toastError } from '../ui/toast';
 import type { Chat, Command, Message, User } from '../types';
 import { short } from './bubble';
 import { Icon } from './icons';
 
-export interface Editing {
+/** A message being answered or edited, with what it says (opened, when sealed). */
+export interface Quoted {
   message: Message;
-  text: string;
+  opened: OpenedText;
 }
 
 export interface ComposerProps {
   chat: Chat;
   me: User;
-  replyTo?: Message;
-  editing?: Editing;
+  replyTo?: Quoted;
+  editing?: Quoted;
   onDone: () => void;
 }
 
@@ -33,9 +34,9 @@ export function Composer(props: ComposerProps) {
 
   // Entering edit mode fills the box with the message's text; a reply focuses the box.
   useEffect(() => {
-    if (props.editing) setText(props.editing.text);
+    if (props.editing) setText(props.editing.opened.text);
     box.current?.focus();
-  }, [props.editing?.message.id, props.replyTo?.id]);
+  }, [props.editing?.message.id, props.replyTo?.message.id]);
 
   const commands: Command[] = chat.members.flatMap((m) => (m.is_bot ? (m.commands ?? []) : []));
   const slash = /^\/(\w*)$/.exec(text);
@@ -50,8 +51,17 @@ export function Composer(props: ComposerProps) {
     setBusy(true);
     try {
       if (props.editing) {
-        const m = props.editing.message;
-        const sealed = await seal(content);
+        const { message: m, opened } = props.editing;
+        // A sealed file's caption travels in its envelope with the file's key, or the key is lost.
+        const sealed = await seal(
+          opened.mediaKey
+            ? JSON.stringify({
+                text: content,
+                media_key: opened.mediaKey,
+                media_nonce: opened.mediaNonce,
+              })
+            : content,
+        );
         await api('PATCH', `/api/v1/chats/${chat.id}/messages/${m.id}`, {
           content: sealed.content,
           ...(sealed.payload && { payload: sealed.payload }),
@@ -61,7 +71,7 @@ export function Composer(props: ComposerProps) {
         await api('POST', `/api/v1/chats/${chat.id}/messages`, {
           content: sealed.content,
           ...(sealed.payload && { payload: sealed.payload }),
-          ...(props.replyTo && { reply_to_message_id: props.replyTo.id }),
+          ...(props.replyTo && { reply_to_message_id: props.replyTo.message.id }),
         });
       }
       setText('');
@@ -95,7 +105,7 @@ export function Composer(props: ComposerProps) {
       await api('POST', `/api/v1/chats/${chat.id}/messages`, {
         ...(sealed.content && { content: sealed.content }),
         ...(sealed.payload && { payload: sealed.payload }),
-        ...(props.replyTo && { reply_to_message_id: props.replyTo.id }),
+        ...(props.replyTo && { reply_to_message_id: props.replyTo.message.id }),
         media: {
           data,
           mime: file.type || 'application/octet-stream',
@@ -148,9 +158,11 @@ export function Composer(props: ComposerProps) {
       {(props.replyTo || props.editing) && (
         <div class="composer-context" data-testid="composer-context">
           <span>
-            {props.editing ? 'Editing: ' : `Replying to ${props.replyTo!.sender.username}: `}
+            {props.editing
+              ? 'Editing: '
+              : `Replying to ${props.replyTo!.message.sender.username}: `}
             <span class="muted">
-              {short(props.editing?.text ?? (props.replyTo!.content || '[attachment]'))}
+              {short((props.editing ?? props.replyTo)!.opened.text || '[attachment]')}
             </span>
           </span>
           <button
