@@ -87,6 +87,15 @@ export function useChatList(me: User, openId: string | undefined, live: boolean)
         } else if (e.type === 'chat.member_removed' || e.type === 'chat.member_left') {
           const d = e.data as { chat_id: string; user: { id: string } };
           if (d.user.id === me.id) setChats((old) => old.filter((c) => c.id !== d.chat_id));
+          else {
+            setChats((old) =>
+              old.map((c) =>
+                c.id === d.chat_id
+                  ? { ...c, members: c.members.filter((m) => m.id !== d.user.id) }
+                  : c,
+              ),
+            );
+          }
         }
       }),
     [me.id],

@@ -111,8 +111,13 @@ export function MiniAppSheet(props: MiniAppSheetProps) {
     return () => window.removeEventListener('message', onMessage);
   }, [opened]);
 
+  // Focus moves into the sheet, and back to what opened it on close.
   useEffect(() => {
+    const before = document.activeElement;
     dialog.current?.focus();
+    return () => {
+      if (before instanceof HTMLElement) before.focus();
+    };
   }, []);
 
   const bot = chat.members.find((m) => m.is_bot);

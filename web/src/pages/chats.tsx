@@ -6,7 +6,7 @@ import { ChatView } from '../chats/chat-view';
 import { runFeed } from '../chats/feed';
 import { ChatList } from '../chats/list';
 import { useChatList } from '../chats/use-chat-list';
-import type { Session, User } from '../types';
+import type { Chat, Session, User } from '../types';
 
 export function ChatsPage(props: { session: Session; chatId?: string; onUser: (u: User) => void }) {
   const me = props.session.user;
@@ -21,11 +21,13 @@ export function ChatsPage(props: { session: Session; chatId?: string; onUser: (u
 
   // Opening a chat by link (or after "open by username") that the list does not hold yet.
   const open = list.chats.find((c) => c.id === props.chatId);
+  const [missing, setMissing] = useState<string>();
   useEffect(() => {
+    setMissing(undefined);
     if (!props.chatId || open) return;
-    api<{ chat: import('../types').Chat }>('GET', `/api/v1/chats/${props.chatId}`)
+    api<{ chat: Chat }>('GET', `/api/v1/chats/${props.chatId}`)
       .then((r) => list.upsert(r.chat))
-      .catch(() => undefined);
+      .catch((err: unknown) => setMissing(err instanceof Error ? err.message : String(err)));
   }, [props.chatId, Boolean(open)]);
 
   return (
@@ -35,8 +37,14 @@ export function ChatsPage(props: { session: Session; chatId?: string; onUser: (u
         open ? (
           <ChatView key={open.id} chat={open} me={me} live={live} onRead={list.markRead} />
         ) : (
-          <section class="chat-view" aria-busy="true">
-            <p class="muted">Opening the chat…</p>
+          <section class="chat-view chat-empty" aria-busy={!missing}>
+            {missing ? (
+              <p role="alert">
+                {missing} <a href="#/chats">Back to the chats</a>
+              </p>
+            ) : (
+              <p class="muted">Opening the chat…</p>
+            )}
           </section>
         )
       ) : (
