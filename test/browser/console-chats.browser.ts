@@ -99,6 +99,11 @@ function startBot(token: string): { bot: Bot; errors: unknown[] } {
     await new Promise((r) => setTimeout(r, 2500));
     await ctx.reply('Done thinking');
   });
+  bot.command('app', (ctx) =>
+    ctx.reply('Order here:', {
+      reply_markup: new InlineKeyboard().webApp('Order pizza', `${appOrigin}/index.html`),
+    }),
+  );
   bot.on('message:web_app_data', (ctx) => ctx.reply(`Got ${ctx.message.web_app_data.data}`));
   bot.on('message:text', (ctx) =>
     ctx.reply(`Echo: ${ctx.message.text}`, {
@@ -327,6 +332,14 @@ test('phone width: the chat fills the screen without scrolling sideways', async 
       );
       expect(overflow).toBe(false);
       await shot(page, '34-phone-chat');
+      // A web_app button opens the app from that message, in a sheet at phone width.
+      await send(page, '/app');
+      await page.getByRole('button', { name: 'Order pizza' }).click();
+      const main = page.getByRole('dialog', { name: /Mini app/ }).locator('.main-button');
+      await main.waitFor();
+      await shot(page, '34-phone-mini-app');
+      await main.click();
+      await bubble(page, 'Got {"pizza":"Margherita"}').waitFor();
       await page.getByRole('link', { name: 'Back to the chats' }).click();
       await page.getByTestId('chat-item').first().waitFor();
       await shot(page, '35-phone-list');
