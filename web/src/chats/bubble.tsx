@@ -117,7 +117,7 @@ function useQuoteText(q: Message | undefined, me: User): string {
 
 function Attachment(props: { message: Message; opened: { text: string; mediaKey?: string } }) {
   const media = props.message.media!;
-  const url = useMediaUrl(media, props.opened);
+  const { url, failed } = useMediaUrl(media, props.opened);
   if (media.kind === 'photo') {
     return url ? (
       <img
@@ -129,13 +129,16 @@ function Attachment(props: { message: Message; opened: { text: string; mediaKey?
         data-testid="photo"
       />
     ) : (
-      <span class="photo placeholder muted">Loading the photo…</span>
+      <span class="photo placeholder muted">
+        {failed ? 'The photo could not be loaded.' : 'Loading the photo…'}
+      </span>
     );
   }
   const name = media.file_name ?? 'document';
   return (
     <a class="document" href={url} download={name} aria-disabled={!url}>
       <Icon name="file" /> {name} <span class="muted">({size(media.size)})</span>
+      {failed && <span class="error"> could not be loaded</span>}
     </a>
   );
 }

@@ -59,7 +59,10 @@ export function ChatView(props: {
         const last = r.messages[r.messages.length - 1];
         if (last) props.onRead(chat.id, last.id);
       })
-      .catch(() => setLoaded(true));
+      .catch((err: unknown) => {
+        toastError(err);
+        setLoaded(true);
+      });
   }, [chat.id, props.live]);
 
   const loadOlder = () => {

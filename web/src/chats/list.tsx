@@ -54,8 +54,9 @@ function ChatItem(props: { chat: Chat; me: User; here: boolean }) {
         <span class="chat-item-preview muted">{preview}</span>
       </span>
       {unread > 0 && (
-        <span class="unread" aria-label={`${unread} unread`} data-testid="unread">
+        <span class="unread" data-testid="unread">
           {unread > 999 ? '999+' : unread}
+          <span class="visually-hidden"> unread</span>
         </span>
       )}
     </a>

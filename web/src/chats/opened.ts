@@ -21,8 +21,12 @@ export function useOpened(m: Message, me: User): OpenedText {
 }
 
 /** An object URL for the media's bytes, opened first when the envelope carries a key. */
-export function useMediaUrl(media: Media | undefined, opened: OpenedText): string | undefined {
+export function useMediaUrl(
+  media: Media | undefined,
+  opened: OpenedText,
+): { url?: string; failed: boolean } {
   const [url, setUrl] = useState<string>();
+  const [failed, setFailed] = useState(false);
   useEffect(() => {
     if (!media) return;
     let made: string | undefined;
@@ -40,11 +44,11 @@ export function useMediaUrl(media: Media | undefined, opened: OpenedText): strin
         if (alive) setUrl(u);
         else URL.revokeObjectURL(u);
       })
-      .catch(() => undefined);
+      .catch(() => alive && setFailed(true));
     return () => {
       alive = false;
       if (made) URL.revokeObjectURL(made);
     };
   }, [media?.id, opened.mediaKey]);
-  return url;
+  return { url, failed };
 }

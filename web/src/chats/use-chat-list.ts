@@ -53,7 +53,7 @@ export function useChatList(me: User, openId: string | undefined, live: boolean)
               // A chat I was just added to, or a person's first message: fetch it.
               api<{ chat: Chat }>('GET', `/api/v1/chats/${m.chat_id}`)
                 .then((r) => setChats((o) => merge([r.chat], o)))
-                .catch(() => undefined);
+                .catch(quiet);
               return old;
             }
             const c = old[at]!;
@@ -83,7 +83,7 @@ export function useChatList(me: User, openId: string | undefined, live: boolean)
           const d = e.data as { chat_id: string };
           api<{ chat: Chat }>('GET', `/api/v1/chats/${d.chat_id}`)
             .then((r) => setChats((old) => merge(old, [r.chat])))
-            .catch(() => undefined);
+            .catch(quiet);
         } else if (e.type === 'chat.member_removed' || e.type === 'chat.member_left') {
           const d = e.data as { chat_id: string; user: { id: string } };
           if (d.user.id === me.id) setChats((old) => old.filter((c) => c.id !== d.chat_id));
@@ -109,7 +109,7 @@ export function useChatList(me: User, openId: string | undefined, live: boolean)
     upsert: (c) => setChats((old) => merge(old, [c])),
     markRead: (chatId, messageId) => {
       setChats((old) => old.map((c) => (c.id === chatId ? { ...c, unread_count: 0 } : c)));
-      api('POST', `/api/v1/chats/${chatId}/read`, { message_id: messageId }).catch(() => undefined);
+      api('POST', `/api/v1/chats/${chatId}/read`, { message_id: messageId }).catch(quiet);
     },
   };
 }
@@ -123,5 +123,11 @@ function merge(old: Chat[], add: Chat[]): Chat[] {
     activity(b).localeCompare(activity(a)),
   );
 }
+
+/**
+ * A background refresh that failed: the next event or load brings the state back, so the
+ * user is not interrupted; the console says what went wrong.
+ */
+const quiet = (err: unknown) => console.warn('chat list refresh failed:', err);
 
 const activity = (c: Chat) => c.last_message?.created_at ?? c.created_at;
