@@ -22,6 +22,7 @@ import { ReactionsService } from './domain/reactions/reactions.service';
 import { PollsService } from './domain/polls/polls.service';
 import { PinsService } from './domain/chats/pins.service';
 import { ChatActionsService } from './domain/chats/chat-actions.service';
+import { ReadMarkersService } from './domain/chats/read-markers.service';
 import { UpdatesService } from './domain/updates/updates.service';
 import { BotBoxes } from './domain/e2e/bot-boxes.service';
 import { SigningKeysService } from './domain/webhooks/signing-keys';
@@ -45,6 +46,8 @@ export interface Services {
   polls: PollsService;
   pins: PinsService;
   chatActions: ChatActionsService;
+  /** Read markers, unread counts and the chat list's previews. */
+  readMarkers: ReadMarkersService;
   callbacks: CallbacksService;
   updates: UpdatesService;
   events: EventsService;
@@ -123,6 +126,7 @@ export function createServices(infra: Infra): Services {
     polls: new PollsService(db, chats, messages, fanout),
     pins: new PinsService(db, chats, fanout),
     chatActions: new ChatActionsService(chats, fanout),
+    readMarkers: new ReadMarkersService(db, sql, chats),
     callbacks: new CallbacksService(db, chats, messages, edits, fanout),
     updates,
     events: new EventsService(sql, bus),

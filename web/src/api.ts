@@ -70,3 +70,10 @@ export async function mediaUrl(path: string): Promise<string> {
   if (!res.ok) throw new ApiError(res.status, `The file could not be loaded (${res.status}).`);
   return URL.createObjectURL(await res.blob());
 }
+
+/** A media file's raw bytes (a sealed file in an encrypted chat, opened by the caller). */
+export async function mediaBytes(path: string): Promise<Uint8Array> {
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) throw new ApiError(res.status, `The file could not be loaded (${res.status}).`);
+  return new Uint8Array(await res.arrayBuffer());
+}

@@ -36,6 +36,10 @@ export interface Chat {
   members: ChatMember[];
   pinned_message_id: string | null;
   created_at: string;
+  /** Messages from others after my read marker. */
+  unread_count?: number;
+  /** The newest message, for the list's preview. */
+  last_message?: Message | null;
 }
 
 export interface Media {
@@ -95,4 +99,12 @@ export interface FeedEvent {
   type: string;
   data: Record<string, unknown>;
   created_at: string;
+}
+
+/** An inline button under a message (payload.buttons: rows of these). */
+export interface InlineButton {
+  text: string;
+  callback_data?: string;
+  url?: string;
+  web_app?: { url: string };
 }

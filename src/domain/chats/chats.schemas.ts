@@ -61,3 +61,6 @@ export const chatAction = z
   .default('typing');
 
 export const chatActionBody = z.strictObject({ chat_id: z.string().max(64), action: chatAction });
+
+/** POST /chats/:id/read: the newest message read (an older one leaves the marker as it is). */
+export const readBody = z.strictObject({ message_id: uuid });

@@ -1,4 +1,6 @@
 import type { ChatRecord } from '../../domain/chats/chats.service';
+import type { ChatSummary } from '../../domain/chats/read-markers.service';
+import { toMessengerMessage, type MessengerMessage } from './message-view';
 
 export interface ChatMemberView {
   id: string;
@@ -21,10 +23,17 @@ export interface ChatView {
   members: ChatMemberView[];
   pinned_message_id: string | null;
   created_at: string;
+  /** Messages from others after my read marker (at most MAX_UNREAD); list and get only. */
+  unread_count?: number;
+  /** The newest message, for the list's preview; list and get only. */
+  last_message?: MessengerMessage | null;
 }
 
-/** A chat as `viewerId` sees it: a private chat is titled after the other party. */
-export function toChatView(chat: ChatRecord, viewerId: string): ChatView {
+/**
+ * A chat as `viewerId` sees it: a private chat is titled after the other party; with a
+ * summary, the viewer's unread count and the newest message.
+ */
+export function toChatView(chat: ChatRecord, viewerId: string, summary?: ChatSummary): ChatView {
   const members = chat.members.map((m) => ({
     id: m.id,
     username: m.username,
@@ -46,5 +55,9 @@ export function toChatView(chat: ChatRecord, viewerId: string): ChatView {
     members,
     pinned_message_id: chat.pinnedMessageId,
     created_at: chat.createdAt.toISOString(),
+    ...(summary && {
+      unread_count: summary.unreadCount,
+      last_message: summary.lastMessage && toMessengerMessage(summary.lastMessage),
+    }),
   };
 }

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { Services } from '../../services';
-import { openChatBody } from '../../domain/chats/chats.schemas';
+import { openChatBody, readBody } from '../../domain/chats/chats.schemas';
 import { feedQuery } from '../../domain/events/events.schemas';
 import { appError } from '../../domain/errors';
 import { userMediaDraft } from '../../domain/media/media.schemas';
@@ -43,15 +43,27 @@ export function messengerRoutes(
   r.get('/chats', async (req, res) => {
     const user = userOf(req);
     const page = await s.chats.list(user, parse(pageQuery, req.query));
+    const summaries = await s.readMarkers.summaries(
+      user.id,
+      page.items.map((c) => c.id),
+    );
     res.json({
-      chats: page.items.map((c) => toChatView(c, user.id)),
+      chats: page.items.map((c) => toChatView(c, user.id, summaries.get(c.id))),
       next_cursor: page.nextCursor,
     });
   });
   r.get('/chats/:chat_id', async (req, res) => {
     const user = userOf(req);
     const chat = await s.chats.get(user, req.params.chat_id);
-    res.json({ chat: toChatView(chat, user.id) });
+    const summaries = await s.readMarkers.summaries(user.id, [chat.id]);
+    res.json({ chat: toChatView(chat, user.id, summaries.get(chat.id)) });
+  });
+  // Read up to a message: the marker only moves forward; answers the unread count left.
+  r.post('/chats/:chat_id/read', async (req, res) => {
+    const user = userOf(req);
+    const { message_id } = parse(readBody, req.body);
+    const summary = await s.readMarkers.markRead(user, String(req.params.chat_id), message_id);
+    res.json({ unread_count: summary.unreadCount });
   });
   r.get('/chats/:chat_id/messages', async (req, res) => {
     const user = userOf(req);
@@ -118,6 +130,15 @@ export const chatDocs = [
   }),
   op('get', '/chats/:chat_id', 'jwt', 'One chat', {
     answers: { 200: { description: 'The chat', schema: z.object({ chat }) } },
+  }),
+  op('post', '/chats/:chat_id/read', 'jwt', 'Mark the chat read up to a message', {
+    body: readBody,
+    answers: {
+      200: {
+        description: 'My unread count after the marker (a marker never moves back)',
+        schema: z.object({ unread_count: z.number().int() }),
+      },
+    },
   }),
   op('get', '/chats/:chat_id/messages', 'jwt', "A chat's messages, newest last", {
     query: listQuery,
