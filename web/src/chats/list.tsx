@@ -1,7 +1,8 @@
 // The chat list: open-by-username on top, then chats newest first with a preview and the
 // unread count.
 import { navigate } from '../router';
-import type { Chat, User } from '../types';
+import type { Chat, Message, User } from '../types';
+import { useOpened } from './opened';
 import type { ChatListState } from './use-chat-list';
 import { OpenByUsername } from './open-by-username';
 
@@ -35,10 +36,6 @@ function ChatItem(props: { chat: Chat; me: User; here: boolean }) {
   const title = chatTitle(c, props.me);
   const unread = c.unread_count ?? 0;
   const last = c.last_message;
-  const preview = last
-    ? (last.sender.id === props.me.id ? 'You: ' : '') +
-      (last.content || (last.media ? `[${last.media.kind}]` : last.poll ? '[poll]' : ''))
-    : 'No messages yet';
   return (
     <a
       href={`#/chats/${c.id}`}
@@ -51,7 +48,9 @@ function ChatItem(props: { chat: Chat; me: User; here: boolean }) {
       </span>
       <span class="chat-item-text">
         <span class="chat-item-title">{title}</span>
-        <span class="chat-item-preview muted">{preview}</span>
+        <span class="chat-item-preview muted">
+          {last ? <Preview last={last} me={props.me} /> : 'No messages yet'}
+        </span>
       </span>
       {unread > 0 && (
         <span class="unread" data-testid="unread">
@@ -61,6 +60,14 @@ function ChatItem(props: { chat: Chat; me: User; here: boolean }) {
       )}
     </a>
   );
+}
+
+/** The last message's text, opened when it is sealed (never the ciphertext). */
+function Preview(props: { last: Message; me: User }) {
+  const { last, me } = props;
+  const opened = useOpened(last, me);
+  const what = opened.text || (last.media ? `[${last.media.kind}]` : last.poll ? '[poll]' : '');
+  return <>{(last.sender.id === me.id ? 'You: ' : '') + what}</>;
 }
 
 export function chatTitle(c: Chat, me: User): string {

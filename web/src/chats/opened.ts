@@ -5,11 +5,16 @@ import { mediaBytes, mediaUrl } from '../api';
 import { openFile, openMessage, type OpenedText } from '../e2e';
 import type { Media, Message, User } from '../types';
 
+/** Until it is opened a sealed message shows nothing rather than its ciphertext. */
+const unopened = (m: Message): OpenedText => ({
+  text: typeof m.payload?.nonce === 'string' ? '' : m.content,
+});
+
 export function useOpened(m: Message, me: User): OpenedText {
-  const [opened, setOpened] = useState<OpenedText>({ text: m.content });
+  const [opened, setOpened] = useState<OpenedText>(() => unopened(m));
   useEffect(() => {
     let alive = true;
-    setOpened({ text: m.content });
+    setOpened(unopened(m));
     openMessage(m, me)
       .then((o) => alive && o && setOpened(o))
       .catch(() => alive && setOpened({ text: '(this message could not be opened)' }));
