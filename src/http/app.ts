@@ -31,6 +31,7 @@ export function createApiApp(
   app.use(webAppScriptRoutes());
   app.use(consoleRoutes({ allowHttpApps: config.WEBAPP_ALLOW_HTTP }));
   const onError = errorHandler(log, quantaEnvelope);
+  const onMessengerError = errorHandler(log, messengerEnvelope);
   const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
   app.use(kotoRegistry({ services, limiter, log, limits }));
   // The gateway reads its own bodies (forms, uploads, larger limit), after its token.
@@ -55,10 +56,13 @@ export function createApiApp(
   // The bot prefix first: it lies under the messenger's.
   app.use('/api/v1/bot', quantaApi(services, { limiter, limits, bodies }, shutdown, onError));
   const limitWrites = userWriteLimit(redis, config.USER_WRITES_PER_MINUTE);
-  app.use('/api/v1', messengerApi(services, { limits, bodies, limitWrites }, shutdown));
+  app.use(
+    '/api/v1',
+    messengerApi(services, { limits, bodies, limitWrites }, shutdown, onMessengerError),
+  );
 
   app.use(notFoundHandler(quantaEnvelope));
   app.use('/api/v1/bot', onError);
-  app.use(errorHandler(log, messengerEnvelope));
+  app.use(onMessengerError);
   return app;
 }

@@ -41,6 +41,19 @@ export const updatesWritten = new Counter({
   registers,
 });
 
+export const fanoutBatchSize = new Histogram({
+  name: 'quanta_fanout_batch_size',
+  help: 'Messages written by one group-commit statement',
+  buckets: [1, 2, 4, 8, 16, 32, 64],
+  registers,
+});
+
+export const batchesSplit = new Counter({
+  name: 'quanta_fanout_batches_split_total',
+  help: 'Group-commit batches whose statement failed, then written one message at a time',
+  registers,
+});
+
 export const webhookDeliveries = new Counter({
   name: 'quanta_webhook_deliveries_total',
   help: 'Webhook delivery attempts by result: delivered, retry, gone (410: webhook removed), given_up (after the last retry)',

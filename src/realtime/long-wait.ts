@@ -28,70 +28,115 @@ export interface LongWaitOptions<T> {
   onWokenAnswer?: (publishedAtMs: number) => void;
 }
 
-export async function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
-  let signalled = false;
-  let takenOver: string | undefined;
-  let wake: (() => void) | undefined;
+export function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
+  return new Waiter(o).run();
+}
+
+/**
+ * One parked poll's state, in one object: what a wakeup, an abort or the timer must change
+ * lives in fields, and they call its methods (no closures per poll beyond the bus listener).
+ */
+class Waiter<T> {
+  private signalled = false;
+  private takenOver: string | undefined;
   /** When the first wakeup not yet followed by a read was published, if it says. */
-  let wokenBy: number | undefined;
-  let parked = false;
-  const ownTakeover = `${TAKEOVER}${o.exclusiveId}`;
-  const onMessage = (msg: string) => {
-    const by = takeoverBy(msg);
-    if (by !== undefined) {
-      if (!o.exclusiveId || msg === ownTakeover) return;
-      takenOver = by;
-    } else if (wokenBy === undefined && o.onWokenAnswer) {
-      wokenBy = publishedAt(msg);
-    }
-    signalled = true;
-    wake?.();
-  };
-  const stop = await o.bus.listen(o.channel, onMessage);
-  let skipRead = o.logStillEmpty?.() === true;
-  const onAbort = () => wake?.();
-  o.signal.addEventListener('abort', onAbort);
-  try {
-    if (o.exclusiveId) await o.bus.publish([[o.channel, ownTakeover]]);
-    const deadline = Date.now() + o.timeoutMs;
-    for (;;) {
-      if (takenOver && o.onTakenOver) throw o.onTakenOver(takenOver);
-      if (o.signal.aborted) return []; // client gone or shutting down: read nothing more
-      const announcedAt = wokenBy;
-      const batch: T[] = skipRead && !signalled ? [] : await readFresh();
-      skipRead = false;
-      // A batch already read (and maybe consumed) is delivered even if a newer poll took
-      // over meanwhile: only a waiter with nothing in hand steps aside.
-      if (batch.length > 0) {
-        if (parked && announcedAt !== undefined) o.onWokenAnswer?.(announcedAt);
-        return batch;
+  private wokenBy: number | undefined;
+  private parked = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** Ends the current sleep (set while asleep). */
+  private resume: (() => void) | undefined;
+  /** The bus listener: the one function the bus needs, bound once. */
+  private readonly listener = (msg: string) => this.onMessage(msg);
+
+  constructor(private readonly o: LongWaitOptions<T>) {}
+
+  async run(): Promise<T[]> {
+    const o = this.o;
+    const stop = await o.bus.listen(o.channel, this.listener);
+    let skipRead = o.logStillEmpty?.() === true;
+    o.signal.addEventListener('abort', this);
+    try {
+      if (o.exclusiveId) await o.bus.publish([[o.channel, this.ownTakeover()]]);
+      const deadline = Date.now() + o.timeoutMs;
+      for (;;) {
+        if (this.takenOver && o.onTakenOver) throw o.onTakenOver(this.takenOver);
+        if (o.signal.aborted) return []; // client gone or shutting down: read nothing more
+        const announcedAt = this.wokenBy;
+        const batch: T[] = skipRead && !this.signalled ? [] : await this.readFresh();
+        skipRead = false;
+        // A batch already read (and maybe consumed) is delivered even if a newer poll took
+        // over meanwhile: only a waiter with nothing in hand steps aside.
+        if (batch.length > 0) {
+          if (this.parked && announcedAt !== undefined) o.onWokenAnswer?.(announcedAt);
+          return batch;
+        }
+        if (this.takenOver && o.onTakenOver) throw o.onTakenOver(this.takenOver);
+        const left = deadline - Date.now();
+        if (left <= 0 || o.signal.aborted) return batch;
+        if (!this.signalled) {
+          this.parked = true;
+          o.onPark?.inc();
+          await this.sleep(left);
+          o.onPark?.dec();
+        }
+        if (o.signal.aborted) return [];
+        // Subscribed throughout and never signalled: nothing new, so no re-read (timeouts
+        // stay off Postgres; docs/performance.md). Not `Date.now() >= deadline`: timers fire
+        // early.
+        if (!this.signalled && o.bus.watching(o.channel)) return [];
       }
-      if (takenOver && o.onTakenOver) throw o.onTakenOver(takenOver);
-      const left = deadline - Date.now();
-      if (left <= 0 || o.signal.aborted) return batch;
-      if (!signalled) {
-        parked = true;
-        o.onPark?.inc();
-        await sleepUntilWoken(left, (fn) => (wake = fn));
-        o.onPark?.dec();
-      }
-      wake = undefined;
-      if (o.signal.aborted) return [];
-      // Subscribed throughout and never signalled: nothing new, so no re-read (timeouts stay
-      // off Postgres; docs/performance.md). Not `Date.now() >= deadline`: timers fire early.
-      if (!signalled && o.bus.watching(o.channel)) return [];
+    } finally {
+      o.signal.removeEventListener('abort', this);
+      this.wake();
+      stop();
     }
-  } finally {
-    o.signal.removeEventListener('abort', onAbort);
-    stop();
   }
 
-  function readFresh(): Promise<T[]> {
-    signalled = false;
-    wokenBy = undefined;
-    return o.read();
+  private onMessage(msg: string): void {
+    const by = takeoverBy(msg);
+    if (by !== undefined) {
+      if (!this.o.exclusiveId || msg === this.ownTakeover()) return;
+      this.takenOver = by;
+    } else if (this.wokenBy === undefined && this.o.onWokenAnswer) {
+      this.wokenBy = publishedAt(msg);
+    }
+    this.signalled = true;
+    this.wake();
+  }
+
+  /** The abort listener (an EventListener object: no closure). */
+  handleEvent(): void {
+    this.wake();
+  }
+
+  private ownTakeover(): string {
+    return `${TAKEOVER}${this.o.exclusiveId}`;
+  }
+
+  private readFresh(): Promise<T[]> {
+    this.signalled = false;
+    this.wokenBy = undefined;
+    return this.o.read();
+  }
+
+  /** Resolves on wake or after `ms`; one timer per parked waiter, cleared on wake. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.resume = resolve;
+      this.timer = setTimeout(wakeWaiter, ms, this);
+    });
+  }
+
+  wake(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const resume = this.resume;
+    this.resume = undefined;
+    resume?.();
   }
 }
+
+const wakeWaiter = (w: { wake(): void }) => w.wake();
 
 const TAKEOVER = `${PRESENCE_PREFIX}takeover:`;
 
@@ -101,15 +146,4 @@ function takeoverBy(msg: string): string | undefined {
   // `takeover:<who>` is news (a webhook was set), and what processes before `~` sent.
   if (msg.startsWith('takeover:')) return msg.slice('takeover:'.length);
   return undefined;
-}
-
-/** Resolves on wake or after `ms`; one timer per parked waiter, cleared on wake. */
-function sleepUntilWoken(ms: number, setWake: (fn: () => void) => void): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    setWake(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

@@ -6,11 +6,13 @@ import type { PoolClient } from 'pg';
 import type { Sql } from '../../infra/db/prisma';
 import { withTransaction, type Queryable } from '../../infra/db/statement';
 import { stamped, type WakeupBus } from '../../realtime/wakeup-bus';
-import { updatesWritten } from '../../infra/metrics';
+import { batchesSplit, fanoutBatchSize, updatesWritten } from '../../infra/metrics';
 import type { MediaMeta } from '../media/media-meta';
 import type { Logger } from '../../infra/logger';
 import type { DeliveryScheduler } from '../webhooks/webhooks.service';
 import { writeFanout, type WebhookBot } from './fanout.repository';
+import { writeFanoutBatch, type BatchItem, type BatchResult } from './fanout-batch.repository';
+import { GroupCommit, type Outcome } from '../../infra/group-commit';
 import type { UpdateBody } from '../updates/update';
 import type { UserEvent } from '../events/event';
 
@@ -77,6 +79,11 @@ export const botChannel = (botId: string) => `bot:${botId}`;
 export const userChannel = (userId: string) => `user:${userId}`;
 
 export class Fanout {
+  /** Concurrent plain messages, written together (see writeBatch). */
+  private readonly sends = new GroupCommit<BatchItem, number | null>((items) =>
+    this.writeBatch(items),
+  );
+
   constructor(
     private readonly sql: Sql,
     private readonly bus: WakeupBus,
@@ -90,9 +97,56 @@ export class Fanout {
     updates: UpdateOut[],
     events: EventOut[],
   ): Promise<number | null> {
+    // A plain message joins the others in flight; media bytes and polls go on their own.
+    if (message && !message.media && !message.poll) {
+      assertDistinct(
+        updates.map((u) => u.botId),
+        'bot',
+      );
+      assertDistinct(
+        events.map((e) => e.userId),
+        'user',
+      );
+      return this.sends.submit({ message, updates, events });
+    }
     const { wake, messageNumber } = await this.stage(this.sql, message, updates, events);
     await wake();
     return messageNumber;
+  }
+
+  /**
+   * One statement for the whole batch, then its wakeups in one pipeline; every sender is
+   * answered only after that. When the statement fails, each message is written on its own,
+   * so that only the one at fault fails (and the others are not held back by it).
+   */
+  private async writeBatch(items: BatchItem[]): Promise<Outcome<number | null>[]> {
+    let results: BatchResult[];
+    try {
+      results = await writeFanoutBatch(this.sql, items);
+    } catch (err) {
+      if (items.length === 1 || !refusedByStatement(err)) return items.map(() => refused(err));
+      batchesSplit.inc();
+      const outcomes: Outcome<number | null>[] = [];
+      for (const { message, updates, events } of items) {
+        try {
+          const { wake, messageNumber } = await this.stage(this.sql, message, updates, events);
+          await wake();
+          outcomes.push({ ok: true, value: messageNumber });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      return outcomes;
+    }
+    fanoutBatchSize.observe(items.length);
+    const updates = items.flatMap((i) => i.updates);
+    if (updates.length > 0) updatesWritten.inc(updates.length);
+    await this.wake(
+      updates,
+      items.flatMap((i) => i.events),
+      results.flatMap((r) => r.webhookBots),
+    );
+    return results.map((r) => ({ ok: true, value: r.messageNumber }));
   }
 
   /**
@@ -141,22 +195,23 @@ export class Fanout {
     );
     const { webhookBots: pushed, messageNumber } = await writeFanout(db, message, updates, events);
     if (updates.length > 0) updatesWritten.inc(updates.length);
-    // Bots with a webhook get a delivery job; the rest (long-pollers) a wakeup.
+    return { wake: () => this.wake(updates, events, pushed), messageNumber };
+  }
+
+  /** Bots with a webhook get a delivery job; the rest (long-pollers) and people a wakeup. */
+  private async wake(updates: UpdateOut[], events: EventOut[], pushed: WebhookBot[]) {
     const viaWebhook = new Set(pushed.map((b) => b.botId));
-    const wake = async () => {
-      const update = stamped('update');
-      // Not awaited: the answer waits for the commit, never for the queue (Redis may be
-      // away; the worker's sweep re-schedules what was not queued).
-      if (pushed.length > 0) void this.scheduleWebhookDelivery(pushed);
-      // The bus defers what it cannot publish while Redis is away, without waiting.
-      await this.bus.publish([
-        ...updates
-          .filter((u) => !viaWebhook.has(u.botId))
-          .map((u): [string, string] => [botChannel(u.botId), update]),
-        ...events.map((e): [string, string] => [userChannel(e.userId), 'event']),
-      ]);
-    };
-    return { wake, messageNumber };
+    const update = stamped('update');
+    // Not awaited: the answer waits for the commit, never for the queue (Redis may be
+    // away; the worker's sweep re-schedules what was not queued).
+    if (pushed.length > 0) void this.scheduleWebhookDelivery(pushed);
+    // One wakeup per channel; the bus defers what it cannot publish while Redis is away.
+    const channels = new Set<string>();
+    for (const u of updates) if (!viaWebhook.has(u.botId)) channels.add(botChannel(u.botId));
+    const messages = [...channels].map((c): [string, string] => [c, update]);
+    const people = new Set(events.map((e) => userChannel(e.userId)));
+    for (const c of people) messages.push([c, 'event']);
+    await this.bus.publish(messages);
   }
 
   /** Never fails: the update is committed; the worker's sweep re-schedules it. */
@@ -172,6 +227,19 @@ export class Fanout {
     }
   }
 }
+
+/**
+ * Postgres refused the statement for its data (a foreign key, a deadlock): worth writing each
+ * message alone. Not when it is away or failing as a whole (no answer, connection errors,
+ * shutdown, resources): the others would each wait for the same failure in turn.
+ */
+function refusedByStatement(err: unknown): boolean {
+  const e = err as { severity?: unknown; code?: unknown } | null;
+  if (typeof e?.severity !== 'string' || typeof e.code !== 'string') return false;
+  return !['08', '53', '57', '58', 'XX'].includes(e.code.slice(0, 2));
+}
+
+const refused = (error: unknown): Outcome<never> => ({ ok: false, error });
 
 /** One inbox row can be bumped once per statement; callers send one item per recipient. */
 function assertDistinct(ids: string[], what: string): void {

@@ -7,7 +7,7 @@ import type { Logger } from '../../infra/logger';
 import type { Services } from '../../services';
 import { bearerToken } from '../auth';
 import type { EdgeLimits } from '../edge-limits';
-import { pollSignal } from '../long-poll';
+import { detached, pollSignal } from '../long-poll';
 import type { BotRateLimiter } from '../rate-limit';
 import { gatewayErrorHandler, noteMethod } from './envelope';
 import { fileRoutes } from './files';
@@ -53,6 +53,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
   const r = Router();
   const parsers = bodyParsers(d.bodyLimit);
   const limitBytes = sizeToBytes(d.bodyLimit);
+  const onError = gatewayErrorHandler(d.log);
 
   r.use('/file', fileRoutes(d.services, d.limiter));
   r.use(async (req, res) => {
@@ -75,9 +76,12 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const params = await withInternalIds(d.services, bot, style, await readParams(req, limitBytes));
     const signal = pollSignal(res, d.shutdown);
     const ids = idShapes(style);
-    const result = await method({ bot, token, params, services: d.services, signal, style, ids });
-    res.json({ ok: true, result });
+    const called = method({ bot, token, params, services: d.services, signal, style, ids });
+    // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express
+    // routing state and no frame of this handler (docs/performance.md).
+    const answer = called.then((result) => void res.json({ ok: true, result }));
+    detached(req, res, answer, onError);
   });
-  r.use(gatewayErrorHandler(d.log));
+  r.use(onError);
   return r;
 }

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Services } from '../../services';
 import { openChatBody, readBody } from '../../domain/chats/chats.schemas';
 import { feedQuery } from '../../domain/events/events.schemas';
@@ -8,7 +8,7 @@ import { listQuery, tapBody, userMessageBody } from '../../domain/messages/messa
 import { pageQuery } from '../../domain/pagination';
 import { parse } from '../../domain/validation';
 import { userOf } from '../context';
-import { pollSignal } from '../long-poll';
+import { detached, pollSignal } from '../long-poll';
 import { toCallbackState } from './callback-view';
 import { toChatView } from './chat-view';
 import { toMessengerEvent } from './event-view';
@@ -25,6 +25,8 @@ export function messengerRoutes(
   s: Services,
   shutdown: AbortSignal,
   limitWrites: RequestHandler,
+  /** The messenger's error handler: the parked feed reports to it directly (`detached`). */
+  onError: ErrorRequestHandler,
 ): Router {
   const r = Router();
 
@@ -96,15 +98,19 @@ export function messengerRoutes(
     const state = await s.callbacks.get(user, req.params.callback_id);
     res.json(toCallbackState(state));
   });
-  r.get('/events', async (req, res) => {
+  r.get('/events', (req, res) => {
     const user = userOf(req);
+    // Synchronous: what throws here reaches the error handler through Express as usual.
     const q = parse(feedQuery, req.query);
-    const feed = await s.events.poll(
+    const polled = s.events.poll(
       user.id,
       { after: q.after, timeoutS: q.timeout },
       pollSignal(res, shutdown),
     );
-    res.json({ events: feed.events.map(toMessengerEvent), cursor: feed.cursor });
+    const answer = polled.then((feed) => {
+      res.json({ events: feed.events.map(toMessengerEvent), cursor: feed.cursor });
+    });
+    detached(req, res, answer, onError);
   });
   return r;
 }

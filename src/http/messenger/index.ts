@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Services } from '../../services';
 import { authenticateUser } from '../auth';
 import { bodyAfterAuth, hasUser, type BodyReaders } from '../body';
@@ -23,6 +23,7 @@ export function messengerApi(
     limitWrites,
   }: { limits: EdgeLimits; bodies: BodyReaders; limitWrites: RequestHandler },
   shutdown: AbortSignal,
+  onError: ErrorRequestHandler,
 ): Router {
   const r = Router();
   r.post(['/auth/register', '/auth/login'], bodies.signIn);
@@ -35,7 +36,7 @@ export function messengerApi(
     limits.pollGate((req) => ({ authenticated: hasUser(req), userId: req.user?.id })),
   );
   r.use('/auth', accountRoutes(s.accounts));
-  r.use(messengerRoutes(s, shutdown, limitWrites));
+  r.use(messengerRoutes(s, shutdown, limitWrites, onError));
   r.use(groupRoutes(s));
   r.use(botProfileRoutes(s));
   r.use(messageActionRoutes(s, limitWrites));

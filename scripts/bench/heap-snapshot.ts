@@ -1,0 +1,108 @@
+// What a parked poll holds: parks N bot polls (default 2,000) on one api process, takes a V8
+// heap snapshot of it (SIGUSR2), and prints the heap's bytes per parked poll by constructor,
+// largest first. `tsx scripts/bench/heap-snapshot.ts [polls]` after `npm run build`.
+import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { makeFixture } from './client';
+import { createBenchEnv, startServer } from './env';
+
+interface Snapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+function park(base: string, apiKey: string): void {
+  const req = http.get(
+    `${base}/api/v1/bot/updates?timeout=50&offset=1`,
+    { agent, headers: { 'x-bot-token': apiKey } },
+    (res) => res.resume(),
+  );
+  req.on('error', () => undefined); // cut short when the server stops
+}
+
+/** Self bytes and counts by "type:name" over the whole heap. */
+function tally(file: string): Map<string, { bytes: number; count: number }> {
+  const s = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+  const fields = s.snapshot.meta.node_fields;
+  const types = s.snapshot.meta.node_types[0];
+  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
+  const out = new Map<string, { bytes: number; count: number }>();
+  for (let i = 0; i < s.nodes.length; i += fields.length) {
+    const type = types[s.nodes[i + typeAt!]!]!;
+    // Strings are grouped as one: their text is the name.
+    const name =
+      type === 'string' || type === 'concatenated string' ? '' : s.strings[s.nodes[i + nameAt!]!]!;
+    const key = `${type}:${name.slice(0, 60)}`;
+    const t = out.get(key) ?? { bytes: 0, count: 0 };
+    t.bytes += s.nodes[i + sizeAt!]!;
+    t.count += 1;
+    out.set(key, t);
+  }
+  return out;
+}
+
+async function snapshot(pid: number, dir: string): Promise<string> {
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const done = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
+    // Written in place: wait until its size settles.
+    if (done) {
+      const file = path.join(dir, done);
+      const size = () => readFileSync(file).length;
+      const a = size();
+      await new Promise((r) => setTimeout(r, 1000));
+      if (size() === a && a > 0) return file;
+    }
+  }
+  throw new Error('no heap snapshot written');
+}
+
+async function main() {
+  const polls = Number(process.argv[2] ?? 2000);
+  const dir = mkdtempSync(path.join(tmpdir(), 'heap-'));
+  process.env.BENCH_NODE_FLAGS = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
+  const env = await createBenchEnv();
+  const server = await startServer(env.env, 'api');
+  try {
+    const fx = await makeFixture(server.url, polls);
+    const base = await snapshot(server.child.pid!, dir);
+    const before = tally(base);
+    rmSync(base);
+    for (let i = 0; i < fx.bots.length; i += 250) {
+      for (const b of fx.bots.slice(i, i + 250)) park(server.url, b.apiKey);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, 15_000)); // every poll reaches its wait
+    const after = tally(await snapshot(server.child.pid!, dir));
+    // Per poll parked when the snapshot was taken: one response object each.
+    const parked =
+      (after.get('object:AppResponse')?.count ?? 0) -
+      (before.get('object:AppResponse')?.count ?? 0);
+    const rows = [...after.entries()]
+      .map(([k, v]) => {
+        const b = before.get(k) ?? { bytes: 0, count: 0 };
+        return { k, bytes: (v.bytes - b.bytes) / parked, count: (v.count - b.count) / parked };
+      })
+      .sort((a, b) => b.bytes - a.bytes);
+    const total = rows.reduce((s, r) => s + r.bytes, 0);
+    console.log(`heap bytes per parked poll: ${Math.round(total)} (${parked} of ${polls} parked)`);
+    for (const r of rows.slice(0, 30)) {
+      console.log(`${r.bytes.toFixed(0).padStart(7)} B ${r.count.toFixed(2).padStart(6)}×  ${r.k}`);
+    }
+  } finally {
+    await server.stop();
+    await env.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
