@@ -87,7 +87,12 @@ export interface Range {
  * What no partition covers of the slots [start, start + width), … up to `end`, cut around the
  * existing ranges (they may have another width, or be the migration's open-ended one).
  */
-export function missingRanges(existing: Partition[], start: Date, end: Date, widthMs: number) {
+export function missingRanges(
+  existing: Partition[],
+  start: Date,
+  end: Date,
+  widthMs: number,
+): Range[] {
   const covered = existing
     .filter((p) => !p.isDefault)
     .map((p) => ({ from: p.from?.getTime() ?? -Infinity, to: p.to?.getTime() ?? Infinity }));

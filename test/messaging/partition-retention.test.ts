@@ -6,6 +6,7 @@ import { CHAT_ACTION_EVENT } from '../../src/domain/chats/chat-actions.service';
 import {
   createAhead,
   listPartitions,
+  missingRanges,
   partitionHours,
   partitionName,
   PARTITIONED_TABLES,
@@ -56,6 +57,26 @@ async function contents(apiKey: string): Promise<string[]> {
 describe('partitioned update log and event feed', () => {
   it('partitions are a quarter of the window, a divisor of a day', () => {
     expect([1, 4, 8, 24, 48, 168, 720].map(partitionHours)).toEqual([1, 1, 2, 6, 12, 24, 24]);
+  });
+
+  it('fills only what no partition covers, whatever width made the existing ones', () => {
+    const at = (h: number) => new Date(Date.UTC(2026, 10, 30, h));
+    const part = (name: string, from: Date | null, to: Date | null) => ({
+      name,
+      from,
+      to,
+      isDefault: false,
+    });
+    const existing = [
+      // The migration's open-ended partition, then one made when the window was 8 h (2 h slots).
+      part('updates_legacy', null, new Date(at(1).getTime() + 1234)),
+      part('updates_p20261130_0400', at(4), at(6)),
+      { name: 'updates_default', from: null, to: null, isDefault: true },
+    ];
+    const missing = missingRanges(existing, at(0), at(18), 6 * HOUR).map(
+      (r) => `${r.from.toISOString().slice(11, 23)}-${r.to.toISOString().slice(11, 16)}`,
+    );
+    expect(missing).toEqual(['01:00:01.234-04:00', '06:00:00.000-12:00', '12:00:00.000-18:00']);
   });
 
   it('a write with no partition for it lands in the default; creating ahead moves it out', async () => {
@@ -110,8 +131,8 @@ describe('partitioned update log and event feed', () => {
     await ageUpdate(bot.id, 2, new Date(straddling));
     await ageEvent(user.id, 2, new Date(straddling));
     // Before any partition: the default partition's rows expire one by one.
-    await ageUpdate(bot.id, 3, new Date(now - 40 * HOUR));
-    await ageEvent(user.id, 3, new Date(now - 40 * HOUR));
+    await ageUpdate(bot.id, 3, new Date(first - HOUR));
+    await ageEvent(user.id, 3, new Date(first - HOUR));
     await ageUpdate(bot.id, 4, new Date(now - 23 * HOUR));
     expect(await updateHomes(bot.id)).toMatchObject({
       '1': partitionName('updates', new Date(first + WIDTH)),

@@ -100,7 +100,7 @@ describe('partitioning migration on a database with data', () => {
     );
 
     // The worker's partitions start where the legacy one ends.
-    const created = await createAhead(pool, 'updates', 6);
+    const created = await createAhead(pool, 'updates', 6, legacy.to!);
     expect(created.length).toBeGreaterThanOrEqual(3);
     const after = await listPartitions(pool, 'updates');
     expect(after.find((p) => p.name === created[0])?.from).toEqual(legacy.to);
