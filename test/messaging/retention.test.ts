@@ -22,11 +22,18 @@ describe('retention', () => {
       `UPDATE user_events SET created_at = now() - interval '25 hours' WHERE user_id = $1 AND seq = 1`,
       [user.id],
     );
-    const purged = await purgeExpired(platform.db, 24);
+    const purged = await purgeExpired(platform, 24);
     expect(purged.updates).toBeGreaterThanOrEqual(1);
     expect(purged.events).toBeGreaterThanOrEqual(1);
     expect(Object.keys(purged).sort()).toEqual(
-      ['callbacks', 'chatActions', 'events', 'updates', 'webhookAttempts'].sort(),
+      [
+        'callbacks',
+        'chatActions',
+        'droppedPartitions',
+        'events',
+        'updates',
+        'webhookAttempts',
+      ].sort(),
     );
     const r = await http
       .get('/api/v1/bot/updates?timeout=0&offset=0')
@@ -46,7 +53,9 @@ describe('retention', () => {
     });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.key)).toContain('purge-expired');
+      expect(schedulers.map((s) => s.key)).toEqual(
+        expect.arrayContaining(['purge-expired', 'create-partitions']),
+      );
     } finally {
       await queue.close();
       await stop();

@@ -87,6 +87,8 @@ export interface DbIndex {
   primary: boolean;
   method: string;
   partial: boolean;
+  /** On a partition, not attached to an index of its parent: the partition's own. */
+  partitionOnly: boolean;
 }
 
 export interface DbForeignKey {
@@ -99,8 +101,17 @@ export interface DbForeignKey {
   onUpdate: string;
 }
 
+/** A partitioned table (its partitions are not tables of the schema: they are its storage). */
+export interface DbPartitioned {
+  table: string;
+  /** "RANGE (created_at)", as pg_get_partkeydef prints it. */
+  key: string;
+  hasDefault: boolean;
+}
+
 export interface DbSnapshot {
   tables: string[];
+  partitioned: DbPartitioned[];
   columns: DbColumn[];
   enums: Map<string, string[]>;
   indexes: DbIndex[];
@@ -140,9 +151,12 @@ SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) 
 
 // Only the first indnkeyatts entries are key columns; the rest are INCLUDE columns.
 // indoption is an int2vector, so it is indexed from 0; bit 1 means DESC.
+// An index on a partition that is attached to its parent's index is that index's storage; it
+// is reported under the partitioned table it belongs to, by the parent index alone.
 const INDEXES_SQL = `
-SELECT i.relname AS name, t.relname AS table, x.indisunique AS unique,
+SELECT i.relname AS name, COALESCE(p.relname, t.relname) AS table, x.indisunique AS unique,
        x.indisprimary AS primary, am.amname AS method, x.indpred IS NOT NULL AS partial,
+       t.relispartition AS "partitionOnly",
        ARRAY(SELECT COALESCE(a.attname::text, '(expression)')
                     || CASE WHEN x.indoption[k.ord - 1] & 1 = 1 THEN ' DESC' ELSE '' END
                FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -154,7 +168,10 @@ SELECT i.relname AS name, t.relname AS table, x.indisunique AS unique,
   JOIN pg_class t ON t.oid = x.indrelid
   JOIN pg_namespace n ON n.oid = t.relnamespace
   JOIN pg_am am ON am.oid = i.relam
- WHERE n.nspname = current_schema()`;
+  LEFT JOIN pg_inherits pi ON pi.inhrelid = t.oid AND t.relispartition
+  LEFT JOIN pg_class p ON p.oid = pi.inhparent
+ WHERE n.nspname = current_schema()
+   AND NOT EXISTS (SELECT 1 FROM pg_inherits ii WHERE ii.inhrelid = i.oid)`;
 
 const FOREIGN_KEYS_SQL = `
 SELECT c.conname AS name, t.relname AS table, rt.relname AS "refTable",
@@ -169,7 +186,16 @@ SELECT c.conname AS name, t.relname AS table, rt.relname AS "refTable",
   JOIN pg_class t ON t.oid = c.conrelid
   JOIN pg_class rt ON rt.oid = c.confrelid
   JOIN pg_namespace n ON n.oid = t.relnamespace
- WHERE c.contype = 'f' AND n.nspname = current_schema()`;
+ WHERE c.contype = 'f' AND n.nspname = current_schema()
+   AND c.conparentid = 0`;
+
+const PARTITIONED_SQL = `
+SELECT c.relname AS table, pg_get_partkeydef(c.oid) AS key,
+       EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class d ON d.oid = i.inhrelid
+                WHERE i.inhparent = c.oid AND pg_get_expr(d.relpartbound, d.oid) = 'DEFAULT')
+         AS "hasDefault"
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = current_schema() AND c.relkind = 'p' AND NOT c.relispartition`;
 
 /** pg_constraint's confdeltype/confupdtype codes, as Prisma's referential action names. */
 const ACTION_BY_CODE: Record<string, string> = {
@@ -186,8 +212,10 @@ export async function readDatabase(client: ClientBase): Promise<DbSnapshot> {
   const enums = await client.query<{ name: string; values: string[] }>(ENUMS_SQL);
   const indexes = await client.query<DbIndex>(INDEXES_SQL);
   const fks = await client.query<DbForeignKey>(FOREIGN_KEYS_SQL);
+  const partitioned = await client.query<DbPartitioned>(PARTITIONED_SQL);
   return {
     tables: tables.rows.map((r) => r.name),
+    partitioned: partitioned.rows,
     columns: columns.rows,
     enums: new Map(enums.rows.map((r) => [r.name, r.values])),
     indexes: indexes.rows,
@@ -544,6 +572,7 @@ function expectedIndexes(schema: Schema): Map<string, IndexShape> {
       // Prisma's algorithms (BTree, Hash, Gist, Gin, SpGist, Brin) are pg_am names, capitalised.
       method: (index.algorithm ?? 'BTree').toLowerCase(),
       partial: false,
+      partitionOnly: false,
     });
   }
   return out;
@@ -552,7 +581,8 @@ function expectedIndexes(schema: Schema): Map<string, IndexShape> {
 function describeIndex(i: IndexShape): string {
   const kind = i.primary ? 'PRIMARY KEY' : i.unique ? 'UNIQUE' : 'INDEX';
   const where = i.partial ? ' WHERE ...' : '';
-  return `${kind} ${i.table} USING ${i.method} ${list(i.columns)}${where}`;
+  const only = i.partitionOnly ? ' on one partition only' : '';
+  return `${kind} ${i.table} USING ${i.method} ${list(i.columns)}${where}${only}`;
 }
 
 function compareIndexes(schema: Schema, db: DbSnapshot): string[] {
@@ -632,14 +662,41 @@ function compareForeignKeys(schema: Schema, db: DbSnapshot): string[] {
 }
 
 /**
- * Every difference between the database behind `client` (its current schema) and the
- * Prisma schema, as readable lines; empty when they match.
+ * Prisma cannot declare partitioning, so which tables are partitioned, by what key, is given
+ * apart from the schema (`table → "RANGE (column)"`); each needs a default partition too.
  */
-export async function compareSchema(dmmf: Dmmf, client: ClientBase): Promise<string[]> {
+export type ExpectedPartitioning = Record<string, string>;
+
+function comparePartitioning(expected: ExpectedPartitioning, db: DbSnapshot): string[] {
+  const out: string[] = [];
+  const actual = new Map(db.partitioned.map((p) => [p.table, p]));
+  for (const [table, key] of Object.entries(expected)) {
+    const got = actual.get(table);
+    if (!got) out.push(`table ${table}: not partitioned, expected PARTITION BY ${key}`);
+    else if (got.key !== key)
+      out.push(`table ${table}: partitioned by ${got.key}, expected ${key}`);
+    else if (!got.hasDefault) out.push(`table ${table}: no default partition`);
+  }
+  for (const table of actual.keys()) {
+    if (!(table in expected)) out.push(`table ${table}: partitioned, expected a plain table`);
+  }
+  return out;
+}
+
+/**
+ * Every difference between the database behind `client` (its current schema) and the
+ * Prisma schema plus the expected partitioning, as readable lines; empty when they match.
+ */
+export async function compareSchema(
+  dmmf: Dmmf,
+  client: ClientBase,
+  partitioning: ExpectedPartitioning = {},
+): Promise<string[]> {
   const schema = new Schema(dmmf);
   const db = await readDatabase(client);
   return [
     ...compareTables(schema, db),
+    ...comparePartitioning(partitioning, db),
     ...compareEnums(schema, db),
     ...(await compareColumns(client, schema, db)),
     ...compareIndexes(schema, db),
