@@ -7,6 +7,7 @@ import type { MessageRecord } from '../messages/message';
 import type { Update } from '../updates/update';
 import { isEncrypted, keyBoxesOf, withoutStamps } from './envelope';
 import { parseEnvelope } from './media-envelope';
+import { parsePollEnvelope } from './poll-envelope';
 
 /** The bot that reads: its user id (its entry in a group's keys) and username (commands). */
 export interface BoxReader {
@@ -58,6 +59,10 @@ export function openFor(m: MessageRecord, botUserId: string, secret: Uint8Array)
   if (!isEncrypted(m)) return withQuote;
   const text = openedText(m, botUserId, secret);
   if (text === null) return withQuote;
+  // A sealed poll carries its question and options inside the box.
+  const poll = m.poll && parsePollEnvelope(text, m.poll);
+  if (poll && m.poll)
+    return openedView({ ...withQuote, poll: { ...m.poll, ...poll } }, poll.question);
   // A message with sealed media carries the caption inside its envelope.
   const env = m.media ? parseEnvelope(text) : null;
   if (!env || !m.media) return openedView(withQuote, text);
