@@ -59,7 +59,11 @@ export function selfHostedGateway(upstreamUrl: string, keys: BotKeys, log: Logge
       return failureOf(status, err.description, err.retryAfter);
     }
     log.error({ err: (err as Error).message, method }, 'self-hosted gateway call failed');
-    return failureOf(502, 'the platform could not be reached');
+    // fetch's own failure: the platform did not answer at all.
+    const unreachable = err instanceof TypeError && err.message === 'fetch failed';
+    return unreachable
+      ? failureOf(502, 'the platform could not be reached')
+      : toFailure(appError('internal'), method);
   };
 
   const app = express();

@@ -258,3 +258,24 @@ it('commands are set and read through the platform; a method it does not relay i
     expect(unknownChat.status).toBe(400);
     expect(await unknownChat.json()).toMatchObject({ description: 'Bad Request: chat not found' });
   }));
+
+it('a token not in BOT_KEYS_FILE is 401; a platform that does not answer is 502', async () => {
+  const other = await fetch(`${gateway.url}/bot123:nope/getMe`);
+  expect(other.status).toBe(401);
+  expect(await other.json()).toMatchObject({ ok: false, description: 'Unauthorized' });
+  const cutOff = await startSelfHostedGateway(
+    'http://127.0.0.1:9',
+    path.join(dir, 'bot-keys.json'),
+  );
+  try {
+    const res = await fetch(`${cutOff.url}/bot${bot.token}/getMe`);
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      error_code: 502,
+      description: 'Bad Gateway: the platform could not be reached',
+    });
+  } finally {
+    await cutOff.stop();
+  }
+});
