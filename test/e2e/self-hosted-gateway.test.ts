@@ -47,6 +47,8 @@ let botRowId: string;
 let botKey: string;
 const own = nacl.box.keyPair();
 const read: string[] = [];
+const edits: string[] = [];
+const reactions: unknown[] = [];
 const errors: unknown[] = [];
 /** Results of the gateway that are not Telegram's types, by method. */
 const offTypes: string[] = [];
@@ -87,6 +89,8 @@ beforeAll(async () => {
     await ctx.answerCallbackQuery({ text: 'Noted' });
     await ctx.editMessageText(`You chose ${ctx.callbackQuery.data}`);
   });
+  bot.on('edited_message:text', (ctx) => void edits.push(ctx.editedMessage.text));
+  bot.on('message_reaction', (ctx) => void reactions.push(ctx.messageReaction.new_reaction));
   bot.on('message:text', (ctx) => {
     read.push(ctx.message.text);
     return ctx.reply(`Echo: ${ctx.message.text}`);
@@ -153,6 +157,27 @@ it('echo: boxes on the platform, text in the bot', () =>
     });
     expect(JSON.stringify(rows)).not.toMatch(/own hands/);
     expect(gateway.output()).not.toMatch(/own hands/);
+  }));
+
+it("a person's sealed edit and a reaction reach the bot", () =>
+  withOutput(async () => {
+    const sent = await say('first thought');
+    await botSaid('Echo: first thought');
+    await p.http
+      .patch(`/api/v1/chats/${chatId}/messages/${sent.body.message.id}`)
+      .set(bearer(user))
+      .send(seal('second thought', botKey, user.keys.secretKey))
+      .expect(200);
+    await eventually('the edit to reach the bot', () => Promise.resolve(edits[0]));
+    expect(edits).toEqual(['second thought']);
+    const reply = await botSaid('Echo: first thought');
+    await p.http
+      .post(`/api/v1/chats/${chatId}/messages/${reply.id}/reactions`)
+      .set(bearer(user))
+      .send({ emoji: '👍' })
+      .expect((res) => expect(res.status).toBeLessThan(300));
+    await eventually('the reaction to reach the bot', () => Promise.resolve(reactions[0]));
+    expect(reactions).toEqual([[{ type: 'emoji', emoji: '👍' }]]);
   }));
 
 it('buttons: a tap is answered and the sealed text edited, the keyboard kept', () =>
