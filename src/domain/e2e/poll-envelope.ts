@@ -3,6 +3,7 @@
 // still its index), and the poll's row keeps only how many options there are, as empty texts,
 // so votes by option id work unchanged while the store holds no question or option text.
 import type { PollRecord } from '../polls/poll';
+import { jsonObjectIn } from './media-envelope';
 
 export interface PollEnvelope {
   question: string;
@@ -21,17 +22,12 @@ export const blankedPoll = <P extends PollEnvelope>(p: P): P => ({
 
 /** The envelope of an opened poll box, or null when it is not one for this poll. */
 export function parsePollEnvelope(opened: string, poll: PollRecord): PollEnvelope | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(opened);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null) return null;
-  const { question, options } = v as Record<string, unknown>;
+  const v = jsonObjectIn(opened);
+  if (!v) return null;
+  const { question, options } = v;
   if (typeof question !== 'string' || !Array.isArray(options)) return null;
   if (options.length !== poll.options.length || !options.every((o) => typeof o === 'string')) {
     return null;
   }
-  return { question, options: options };
+  return { question, options };
 }
