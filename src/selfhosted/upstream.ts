@@ -4,6 +4,8 @@ export class UpstreamError extends Error {
   constructor(
     readonly status: number,
     readonly description: string,
+    /** Seconds, from a 429's Retry-After. */
+    readonly retryAfter?: number,
   ) {
     super(description);
   }
@@ -31,8 +33,14 @@ export class Upstream {
     const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (!res.ok) {
       const error = typeof json.error === 'string' ? json.error : `upstream answered ${res.status}`;
-      throw new UpstreamError(res.status, error);
+      const retry = Number(res.headers.get('retry-after'));
+      throw new UpstreamError(res.status, error, retry > 0 ? retry : undefined);
     }
     return json as T;
+  }
+
+  /** A POST whose answer is `{ok, message}` (sends and edits). */
+  post<T>(token: string, path: string, body: unknown): Promise<T> {
+    return this.call<T>(token, 'POST', path, body);
   }
 }

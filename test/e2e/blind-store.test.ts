@@ -1,8 +1,9 @@
 // Step 5: after a scripted encrypted conversation (a person and managed bots, through the
-// Quanta API, the gateway and a webhook; a bot reply; edits both ways; a group with a bot), nothing the relay
-// keeps or says holds the plaintext: not a pg_dump of the database, not any Redis key or
-// value under the platform's prefix (nor anything published on its channels meanwhile), not
-// the logs at trace level. The bots and the person did read the plaintext: the controls.
+// Quanta API, the gateway and a webhook; a bot reply; edits both ways; a group with a bot; a
+// poll; photos), nothing the relay keeps or says holds the plaintext: not a pg_dump of the
+// database, not any Redis key or value under the platform's prefix (nor anything published on
+// its channels meanwhile), not the logs at trace level. The bots and the person did read the
+// plaintext: the controls.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -36,6 +37,9 @@ const SECRETS = [
   'hotel-webhook-method-reply',
   'india-group-inbound',
   'juliet-group-bot-reply',
+  'kilo-poll-question',
+  'lima-poll-option',
+  'mike-poll-option',
 ];
 
 let env: Env;
@@ -211,6 +215,27 @@ it('the relay keeps and says no plaintext of an encrypted conversation', async (
       unsealGroup(m, ben.id, ben.keys.secretKey),
     ),
   ]).toEqual([SECRETS[8], SECRETS[8], SECRETS[9]]);
+
+  // A managed bot's poll: question and options sealed like text; a vote counts by option id.
+  const [kilo, lima, mike] = SECRETS.slice(10);
+  const poll = await http
+    .post('/api/v1/bot/send-poll')
+    .set(botAuth(bot))
+    .send({ chat_id: chatId, question: kilo, options: [lima, mike] })
+    .expect(200);
+  expect(poll.body.message.poll.question).toBe(kilo);
+  await http
+    .post(`/api/v1/chats/${chatId}/polls/${poll.body.message_id}/votes`)
+    .set(bearer(user))
+    .send({ option_ids: [1] })
+    .expect(200);
+  const polled = (
+    await http.get(`/api/v1/chats/${chatId}/messages`).set(bearer(user)).expect(200)
+  ).body.messages.find((m: { id: string }) => m.id === poll.body.message_id);
+  expect(JSON.parse(unseal(polled, botKey, user.keys.secretKey)!)).toEqual({
+    question: kilo,
+    options: [lima, mike],
+  });
 
   // Photos both ways in an encrypted chat (a PNG with a tail of its own, so its bytes are
   // unique), and a control: a photo in a chat without keys, whose bytes the dump must show.

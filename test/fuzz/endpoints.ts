@@ -618,7 +618,7 @@ const quanta: RestEndpoint[] = [
   }),
   bot('POST', 'edit-message', {
     input: 'body',
-    fields: { ...ref, content: { kind: 'text', required: true } },
+    fields: { ...ref, content: { kind: 'text', required: true }, payload: { kind: 'payload' } },
     bases: (c) => [{ chat_id: c.chatId, message_id: c.botTextMsgId, content: 'edited' }],
     accepts: FREE_TEXT,
   }),

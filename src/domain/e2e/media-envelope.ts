@@ -14,16 +14,22 @@ export interface MediaEnvelope {
 export const envelopeText = (e: MediaEnvelope): string =>
   JSON.stringify({ text: e.text, media_key: e.media_key, media_nonce: e.media_nonce });
 
-/** The envelope an opened box of a message with media carries, or null when it is not one. */
-export function parseEnvelope(opened: string): MediaEnvelope | null {
+/** An opened box's JSON object (an envelope's), or null when it holds plain text. */
+export function jsonObjectIn(opened: string): Record<string, unknown> | null {
   let v: unknown;
   try {
     v = JSON.parse(opened);
   } catch {
     return null;
   }
-  if (typeof v !== 'object' || v === null) return null;
-  const { text, media_key, media_nonce } = v as Record<string, unknown>;
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+}
+
+/** The envelope an opened box of a message with media carries, or null when it is not one. */
+export function parseEnvelope(opened: string): MediaEnvelope | null {
+  const v = jsonObjectIn(opened);
+  if (!v) return null;
+  const { text, media_key, media_nonce } = v;
   if (typeof media_key !== 'string' || typeof media_nonce !== 'string') return null;
   return { text: typeof text === 'string' ? text : '', media_key, media_nonce };
 }

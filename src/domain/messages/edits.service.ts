@@ -16,7 +16,8 @@ import { findLiveMessage, loadMessage, personOf } from './message-query';
 import { messageUpdate } from './messages.service';
 import { messagesRepository } from './messages.repository';
 import { MAX_PAYLOAD_BYTES, payloadBytes } from './payload';
-import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
+import type { BotBoxes } from '../e2e/bot-boxes.service';
+import { openedView } from '../e2e/reader-boxes';
 import { boxPayload, isEncrypted, withoutStamps } from '../e2e/envelope';
 import { requireWebAppButtons } from '../webapps/webapp-url';
 
@@ -59,12 +60,21 @@ export class MessageEditsService {
     private readonly webAppAllowHttp = false,
   ) {}
 
-  /** edit-message: the text of one of the bot's messages. */
-  async editAsBot(bot: BotWithUser, ref: MessageRef, content: string): Promise<MessageRecord> {
+  /** edit-message: the text of one of the bot's messages (or its new box). */
+  async editAsBot(
+    bot: BotWithUser,
+    ref: MessageRef,
+    content: string,
+    envelope?: NewEnvelope,
+  ): Promise<MessageRecord> {
     requirePermission(bot, 'send_messages');
-    const located = await this.locateEditable(personOf(bot.user), ref);
-    const change = await this.botText(bot, located, content);
-    return readableBy(bot, await this.editText(personOf(bot.user), located, change));
+    const actor = personOf(bot.user);
+    const located = await this.locateEditable(actor, ref);
+    // A bot that brings its own box (self custody) is checked as a person's client is.
+    const change = envelope
+      ? personText(actor, located, content, envelope)
+      : await this.botText(bot, located, content);
+    return readableBy(bot, await this.editText(actor, located, change));
   }
 
   /**

@@ -74,24 +74,22 @@ export const forwardBody = z.strictObject({
 
 export const messageRef = z.strictObject({ chat_id: id, message_id: id });
 
-export const botEditBody = messageRef.extend({ content });
-
 /** An encrypted message is replaced by a new box with its own nonce (in a group, new keys). */
-export const userEditBody = z.strictObject({
-  content,
-  payload: z
-    .strictObject({
-      nonce: z.string().max(64),
-      keys: z
-        .record(z.string(), z.unknown())
-        .refine(
-          (k) => Buffer.byteLength(JSON.stringify(k)) <= MAX_KEY_BOXES_BYTES,
-          'must be at most 64 KiB',
-        )
-        .optional(),
-    })
+const newEnvelope = z.strictObject({
+  nonce: z.string().max(64),
+  keys: z
+    .record(z.string(), z.unknown())
+    .refine(
+      (k) => Buffer.byteLength(JSON.stringify(k)) <= MAX_KEY_BOXES_BYTES,
+      'must be at most 64 KiB',
+    )
     .optional(),
 });
+
+/** A self-custody bot edits its box with a new one, as a person's client does. */
+export const botEditBody = messageRef.extend({ content, payload: newEnvelope.optional() });
+
+export const userEditBody = z.strictObject({ content, payload: newEnvelope.optional() });
 
 /** `buttons: []` (or null) removes the keyboard. */
 export const replyMarkupBody = messageRef.extend({ buttons: buttons.nullable() });

@@ -9,7 +9,9 @@ import { isUuid } from '../ids';
 import { INLINE_MEDIA_MAX_BYTES } from '../media/media-meta';
 import type { MediaInput, MediaService } from '../media/media.service';
 import type { MessageUpdate } from '../updates/update';
-import { openedView, type BotBoxes } from '../e2e/bot-boxes.service';
+import type { BotBoxes } from '../e2e/bot-boxes.service';
+import { openedView } from '../e2e/reader-boxes';
+import { blankedPoll, pollEnvelopeText } from '../e2e/poll-envelope';
 import { isEncrypted, storedPayload, withoutStamps } from '../e2e/envelope';
 import { requireWebAppButtons } from '../webapps/webapp-url';
 import { botCommand } from './bot-command';
@@ -96,13 +98,11 @@ export class MessagesService {
     const media = draft.media && this.media.decode({ ...draft.media, sealed: ownBox });
     const audience = await this.chats.audience(chatId, sender.id);
     const { chatType, members } = audience;
-    // A managed bot's text (or caption, with its photo's bytes sealed) to a person with a key
-    // is boxed before it is stored; a poll's question lives in its own table and is not. The
-    // bot is answered with its text.
-    const box =
-      draft.poll || ownBox
-        ? null
-        : await this.boxes.sealFromBot(bot, chatType, members, draft.content, media);
+    // A managed bot's text (or caption, with its photo's bytes sealed; or a poll's question
+    // and options, see poll-envelope.ts) to a person with a key is boxed before it is stored.
+    // The bot is answered with its text.
+    const text = draft.poll ? pollEnvelopeText(draft.poll) : draft.content;
+    const box = ownBox ? null : await this.boxes.sealFromBot(bot, chatType, members, text, media);
     if (!box) {
       const stored = storedPayload(chatType, members, sender, draft.content, payload);
       const write = await this.prepare(
@@ -116,9 +116,21 @@ export class MessagesService {
       return async (out) => readableBy(bot, await write(out));
     }
     const stamped = { ...withoutStamps(payload), ...box.stamps };
-    const sealed = { ...draft, content: box.content, payload: stamped };
+    const poll = draft.poll && blankedPoll(draft.poll);
+    const sealed = { ...draft, content: box.content, payload: stamped, poll };
     const write = await this.prepare(sender, audience, chatId, sealed, box.media ?? media);
-    return async (out) => readableBy(bot, openedView(await write(out), draft.content));
+    return async (out) => {
+      const written = await write(out);
+      // The bot reads its poll's texts back, as it reads its text.
+      const shown =
+        written.poll && draft.poll
+          ? {
+              ...written,
+              poll: { ...written.poll, question: draft.poll.question, options: draft.poll.options },
+            }
+          : written;
+      return readableBy(bot, openedView(shown, draft.content));
+    };
   }
 
   /** Every check and read of a person's send: the returned step only writes. */

@@ -26,6 +26,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   501: 'Not Implemented',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -36,13 +37,18 @@ export const noteMethod = (req: Request, method: string) => methods.set(req, met
 /** An AppError in Telegram's words, as the method `method` reports it. */
 export function toFailure(err: AppError, method = ''): Failure {
   const { status, text } = telegramWording(err, method);
+  return failureOf(status, text, err.retryAfter);
+}
+
+/** Telegram's envelope for a status and the words after its title ("Bad Request: …"). */
+export function failureOf(status: number, text: string, retryAfter?: number): Failure {
   const description = status === 401 ? 'Unauthorized' : `${TITLES[status] ?? 'Error'}: ${text}`;
   return {
     ok: false,
     error_code: status,
     description,
     error: description,
-    ...(err.retryAfter !== undefined && { parameters: { retry_after: err.retryAfter } }),
+    ...(retryAfter !== undefined && { parameters: { retry_after: retryAfter } }),
   };
 }
 

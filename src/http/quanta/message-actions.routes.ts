@@ -30,7 +30,7 @@ export function messageActionRoutes(s: Services): Router {
   r.post('/edit-message', async (req, res) => {
     const bot = botOf(req);
     const b = parse(botEditBody, req.body);
-    const edited = await s.edits.editAsBot(bot, refOf(b), b.content);
+    const edited = await s.edits.editAsBot(bot, refOf(b), b.content, b.payload);
     res.json({ ok: true, message: toMessengerMessage(edited) });
   });
   r.post('/edit-reply-markup', async (req, res) => {

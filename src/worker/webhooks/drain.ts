@@ -2,7 +2,7 @@
 // endpoint is healthy they arrive in update_id order. State lives in Postgres (the inbox's
 // acknowledged mark, the webhook's failure count and next attempt time), so a worker killed
 // mid-delivery loses nothing: the next drain starts again from the first unacknowledged.
-import { carriesBox } from '../../domain/e2e/bot-boxes.service';
+import { carriesBox } from '../../domain/e2e/reader-boxes';
 import type { Sql } from '../../infra/db/prisma';
 import type { Logger } from '../../infra/logger';
 import type { Update } from '../../domain/updates/update';

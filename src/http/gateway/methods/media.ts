@@ -39,11 +39,14 @@ export const documentArgs = z.object({
 });
 
 // What the client said or the file showed, checked by the same rules as the Quanta API's.
-const photoMeta = z.object({ mime: photoMime, w: dimension, h: dimension });
-const documentMeta = z.object({ file_name: fileName, mime });
+export const photoMeta = z.object({ mime: photoMime, w: dimension, h: dimension });
+export const documentMeta = z.object({ file_name: fileName, mime });
 
 /** Bytes of a file parameter: an uploaded part, or base64 text (Koto). */
-function fileOf(name: string, v: unknown): { base64: string; bytes: Buffer; file?: UploadedFile } {
+export function fileParam(
+  name: string,
+  v: unknown,
+): { base64: string; bytes: Buffer; file?: UploadedFile } {
   if (isUploadedFile(v)) return { base64: v.data.toString('base64'), bytes: v.data, file: v };
   if (typeof v !== 'string' || v === '') throw appError('missing_field', { field: name });
   if (/^https?:\/\//i.test(v)) throw invalid(name, 'sending by URL is not supported');
@@ -64,7 +67,7 @@ function draftOf(a: z.infer<typeof photoArgs> | z.infer<typeof documentArgs>): D
 export const sendPhoto: Method = async ({ ids, bot, params, services }) => {
   const a = parse(photoArgs, params);
   const draft = draftOf(a);
-  const { base64, bytes } = fileOf('photo', a.photo);
+  const { base64, bytes } = fileParam('photo', a.photo);
   const info = imageInfo(bytes);
   const meta = parse(photoMeta, {
     mime: a.mime ?? info?.mime ?? 'application/octet-stream',
@@ -88,7 +91,7 @@ export const sendPhoto: Method = async ({ ids, bot, params, services }) => {
 export const sendDocument: Method = async ({ ids, bot, params, services }) => {
   const a = parse(documentArgs, params);
   const draft = draftOf(a);
-  const { base64, bytes, file } = fileOf('document', a.document);
+  const { base64, bytes, file } = fileParam('document', a.document);
   const meta = parse(documentMeta, {
     file_name: a.file_name ?? file?.filename ?? 'document',
     mime: a.mime ?? file?.mime ?? 'application/octet-stream',

@@ -5,22 +5,27 @@ import { requiredId } from './args';
 import { MAX_REACTIONS_PER_MEMBER } from '../../../domain/reactions/reactions.schemas';
 import { tgMessage, tgUser } from '../shapes';
 
+/** What getMe says a bot here can do (the self-hosted gateway says the same). */
+export const botCapabilities = (hasMainWebApp: boolean) => ({
+  can_join_groups: true,
+  // Every bot member of a group sees every message (there is no privacy mode).
+  can_read_all_group_messages: true,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: hasMainWebApp,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+});
+
 export const getMe: Method = ({ bot, ids, style }) =>
   Promise.resolve({
     id: ids.user({ tgId: Number(bot.user.tgId), isBot: true }),
     is_bot: true,
     first_name: bot.user.displayName,
     username: bot.user.username,
-    can_join_groups: true,
-    // Every bot member of a group sees every message (there is no privacy mode).
-    can_read_all_group_messages: true,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: bot.webappUrl !== null,
-    has_topics_enabled: false,
-    allows_users_to_create_topics: false,
-    can_manage_bots: false,
-    supports_join_request_queries: false,
+    ...botCapabilities(bot.webappUrl !== null),
     // Not Telegram fields, so on the Koto form only: the bot's end-to-end identity and mini app.
     ...(style === 'koto' && {
       public_key: bot.user.publicKey,
