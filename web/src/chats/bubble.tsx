@@ -3,7 +3,7 @@
 import { api } from '../api';
 import { toastError } from '../ui/toast';
 import type { OpenedText } from '../e2e';
-import type { Message, User } from '../types';
+import type { Message, Poll, User } from '../types';
 import { Keyboard } from './keyboard';
 import { useMediaUrl, useOpened } from './opened';
 import { PollView } from './poll';
@@ -34,7 +34,7 @@ export function Bubble(props: BubbleProps) {
       {m.reply_to_message_id && <Quote message={props.quoted} me={props.me} />}
       {m.media && <Attachment message={m} opened={opened} />}
       {m.poll ? (
-        <PollView message={m} poll={m.poll} me={props.me} />
+        <PollView message={m} poll={withTexts(m.poll, opened.poll)} me={props.me} />
       ) : (
         opened.text && <p class="text">{opened.text}</p>
       )}
@@ -152,3 +152,13 @@ const size = (n: number) =>
     : n < 1048576
       ? `${(n / 1024).toFixed(0)} KB`
       : `${(n / 1048576).toFixed(1)} MB`;
+
+/** A sealed poll shown with its opened texts (the server keeps blanks in their places). */
+function withTexts(poll: Poll, texts: OpenedText['poll']): Poll {
+  if (!texts) return poll;
+  return {
+    ...poll,
+    question: texts.question,
+    options: poll.options.map((o, i) => ({ ...o, text: texts.options[i] ?? o.text })),
+  };
+}

@@ -25,6 +25,8 @@ export interface OpenedText {
   text: string;
   mediaKey?: string;
   mediaNonce?: string;
+  /** A sealed poll's texts (the stored poll keeps only blanks; option ids are indexes). */
+  poll?: { question: string; options: string[] };
   /** Sealed, but not to a key this browser holds (another device, or a replaced key). */
   unreadable?: boolean;
 }
@@ -121,6 +123,7 @@ export function openMessage(message: Message, me: User): Promise<OpenedText | un
     });
   }
   const text = decoder.decode(opened);
+  if (message.poll) return Promise.resolve(fromPollEnvelope(text));
   return Promise.resolve(message.media ? fromEnvelope(text) : { text });
 }
 
@@ -169,6 +172,19 @@ function fromEnvelope(text: string): OpenedText {
     }
   } catch {
     // not an envelope: a plain caption
+  }
+  return { text };
+}
+
+function fromPollEnvelope(text: string): OpenedText {
+  try {
+    const v = JSON.parse(text) as Record<string, unknown>;
+    const { question, options } = v;
+    if (typeof question === 'string' && Array.isArray(options)) {
+      return { text: question, poll: { question, options: options.map(String) } };
+    }
+  } catch {
+    // not a poll envelope
   }
   return { text };
 }
