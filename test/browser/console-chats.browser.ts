@@ -3,17 +3,16 @@
 // a toast), a poll, a photo, edits and deletes, reactions, the pinned bar, "typing…", a quoted
 // reply, the unread count of a chat that is not open, and the bot's mini app (its sendData
 // reaches the bot, which answers). A screenshot per step (20-…), and one at phone width.
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import type { Server } from 'node:http';
 import { Bot, InlineKeyboard, InputFile } from 'grammy';
 import type { Page } from 'playwright-core';
 import { eventually } from '../gateway/support';
-import { bearer, botAuth, registerBot, type TestUser } from '../support/fixtures';
+import { bearer, botAuth, registerBot } from '../support/fixtures';
 import {
+  gradientPng,
   newPage,
+  serveMiniApp,
+  sessionUser,
   shot,
   signUpAs,
   startConsole,
@@ -21,35 +20,15 @@ import {
   type ConsoleHarness,
 } from './console-support';
 
-const EXAMPLE = path.join(__dirname, '../../examples/mini-app');
-
 let h: ConsoleHarness;
 let appServer: Server;
 let appOrigin: string;
 
 beforeAll(async () => {
   h = await startConsole();
-  // The mini app on an origin of its own (localhost, not 127.0.0.1), as in mini-app.browser.ts.
-  appServer = createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (url.endsWith('webapp.js')) {
-      fetch(`${h.origin}${url}`)
-        .then(async (r) => {
-          res.writeHead(r.status, { 'content-type': 'text/javascript' });
-          res.end(Buffer.from(await r.arrayBuffer()));
-        })
-        .catch(() => res.writeHead(502).end());
-      return;
-    }
-    try {
-      const file = readFileSync(path.join(EXAMPLE, path.basename(url.split('?')[0]!)));
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(file);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => appServer.listen(0, '127.0.0.1', resolve));
-  appOrigin = `http://localhost:${(appServer.address() as AddressInfo).port}`;
+  const app = await serveMiniApp(h);
+  appServer = app.server;
+  appOrigin = app.origin;
 });
 
 afterAll(async () => {
@@ -351,50 +330,10 @@ test('phone width: the chat fills the screen without scrolling sideways', async 
   }
 }, 90_000);
 
-/** The signed-in user as the API fixtures take it, from the console's stored session. */
-async function sessionUser(page: Page): Promise<TestUser> {
-  const s = await page.evaluate<{ token: string; user: { id: string; username: string } }>(
-    "JSON.parse(localStorage.getItem('quanta.session'))",
-  );
-  return { id: s.user.id, username: s.user.username, token: s.token, password: '' };
-}
-
 async function registerUserVia(username: string) {
   const res = await h.p.http
     .post('/api/v1/auth/register')
     .send({ username, password: 'correct horse battery 9' })
     .expect(201);
   return { username, token: res.body.token as string };
-}
-
-/** A w×h PNG, a blue-to-white gradient: a photo big enough to see in a screenshot. */
-function gradientPng(w: number, h: number): Buffer {
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    const row = y * (w * 3 + 1);
-    for (let x = 0; x < w; x++) {
-      const t = y / h;
-      raw[row + 1 + x * 3] = Math.round(70 + 185 * t);
-      raw[row + 2 + x * 3] = Math.round(130 + 125 * t);
-      raw[row + 3 + x * 3] = 230;
-    }
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
