@@ -15,7 +15,7 @@ import {
   type Value,
 } from './arbitraries';
 import { validInput, type FuzzOperation } from './catalogue';
-import { foreignValue, knownValue, LEFT_OUT, type Ctx } from './resources';
+import { foreignValue, knownValue, leftOut, type Ctx } from './resources';
 import { hostileFrom, validFrom, type JsonSchema } from './schema-arbitraries';
 
 /** The top-level properties of an input schema (of every branch of an anyOf). */
@@ -40,7 +40,7 @@ function withKnownValues(op: FuzzOperation, v: Value, ctx: Ctx): Value {
   if (!isObject(v)) return v;
   const out: Input = {};
   for (const [k, x] of Object.entries(v)) {
-    if (LEFT_OUT.has(k) && !op.schema?.required?.includes(k)) continue;
+    if (leftOut(op.key, k) && !op.schema?.required?.includes(k)) continue;
     out[k] = knownValue(op.key, k, ctx) ?? x;
   }
   return out;
