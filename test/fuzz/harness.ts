@@ -170,6 +170,7 @@ async function buildContext(t: TestPlatform): Promise<Ctx> {
   const outsiderMsg = await say(http, outsider, outsiderChatId, 'not yours');
   const userMsg = await say(http, user, chatId, 'hello bot');
   const userDelete = await say(http, user, chatId, 'delete me');
+  const copied = await say(http, user, chatId, 'copy me');
   const send = async (method: string, body: object) =>
     (
       await http
@@ -245,6 +246,7 @@ async function buildContext(t: TestPlatform): Promise<Ctx> {
     outsiderMsgId: outsiderMsg.id,
     userMsgId: userMsg.id,
     userDeleteMsgId: userDelete.id,
+    copyMsgId: copied.id,
     botButtonsMsgId: buttons.id,
     webAppMsgId: webApp.id,
     botTextMsgId: text.id,
@@ -1115,6 +1117,7 @@ export function itStaysAlive(ref: { current: Fuzz }): void {
     // nothing accepted is lost: what the run started with and what it sent is all there
     const kept = [
       f.ctx.userMsgId,
+      f.ctx.copyMsgId,
       f.ctx.botTextMsgId,
       f.ctx.botButtonsMsgId,
       f.ctx.pollMsgId,

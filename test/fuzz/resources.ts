@@ -23,6 +23,7 @@ export interface Ctx {
   outsiderMsgId: string; // the outsider's text in outsiderChatId
   userMsgId: string; // the user's text in chatId
   userDeleteMsgId: string; // the user's text in chatId, for DELETE
+  copyMsgId: string; // the user's text in chatId that nothing edits, for copy and forward
   botButtonsMsgId: string; // the bot's message with a "yes" button in chatId (taps)
   webAppMsgId: string; // the bot's message with a web_app button in chatId (opening it)
   botTextMsgId: string; // the bot's text in chatId (edits, markup, pins, reactions)
@@ -118,8 +119,8 @@ const BY_OPERATION: Record<string, Record<string, From>> = {
   'POST /api/v1/bot/delete-message': { message_id: (c) => c.botDeleteMsgId },
   'POST /gateway/bot{token}/deleteMessage': { message_id: (c) => c.gatewayDeleteMsgId },
   'POST /gateway/bot{token}/answerCallbackQuery': { callback_query_id: (c) => c.gatewayCallbackId },
-  'POST /gateway/bot{token}/copyMessage': { message_id: (c) => c.userMsgId },
-  'POST /gateway/bot{token}/forwardMessage': { message_id: (c) => c.userMsgId },
+  'POST /gateway/bot{token}/copyMessage': { message_id: (c) => c.copyMsgId },
+  'POST /gateway/bot{token}/forwardMessage': { message_id: (c) => c.copyMsgId },
   'POST /gateway/bot{token}/getChatMember': {
     chat_id: (c) => c.groupId,
     user_id: (c) => c.user.id,
