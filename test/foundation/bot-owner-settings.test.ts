@@ -12,7 +12,7 @@ import {
   type TestBot,
   type TestUser,
 } from '../support/fixtures';
-import { PNG_B64 } from '../fuzz/endpoints';
+import { PNG_B64 } from '../fuzz/resources';
 import { Receiver } from '../support/receiver';
 
 let p: Listening;

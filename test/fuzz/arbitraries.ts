@@ -1,8 +1,8 @@
 // Generators of bad input for the fuzz suite (fast-check). Values are JSON values plus two
 // markers the wire encoders understand: RawJson (text spliced verbatim into a JSON body —
 // deep nesting that must not be built as a JS object first) and BadBytes (a JSON string whose
-// bytes are not valid UTF-8). Everything here is pure: the endpoint catalogue decides which
-// field gets which kind of damage, the harness puts it on the wire.
+// bytes are not valid UTF-8). Everything here is pure: schema-arbitraries.ts aims them at
+// the document's schemas, the harness puts them on the wire.
 import fc from 'fast-check';
 
 /** Text spliced verbatim into a JSON body (sent as-is in forms and query strings). */
@@ -265,29 +265,23 @@ export const junk: fc.Arbitrary<Value> = fc.oneof(
 
 // ── kind-specific near misses ─────────────────────────────────────────────────────────
 
-export type FieldKind =
-  | 'uuid' // a row id: must be a UUID of something the caller may see
-  | 'id' // gateway ids: string or number
-  | 'text' // free text (content, captions, titles): most strings are valid
-  | 'int'
-  | 'bool'
+/** Fields whose damage their schema cannot describe (see KIND_OF_FIELD below). */
+type FieldKind =
   | 'base64'
   | 'mime'
   | 'emoji'
   | 'buttons' // Quanta payload rows of buttons
   | 'markup' // gateway reply_markup
   | 'payload'
-  | 'strings' // an array of strings
-  | 'ints' // an array of integers
   | 'url'
   | 'username'
   | 'password'
   | 'filename'
   | 'commands'
-  | 'reactions' // Telegram's ReactionType list
-  | 'token'; // opaque short strings with a format (secret_token, action, …)
+  | 'reactions'; // opaque short strings with a format (secret_token, action, …)
 
-const uuidLike = fc.oneof(
+/** Ids of nothing, and strings that are almost a UUID. */
+export const uuidLike = fc.oneof(
   fc.uuid(), // of nothing
   fc.constantFrom(
     '00000000-0000-0000-0000-000000000000',
@@ -351,18 +345,6 @@ const badMarkup: fc.Arbitrary<Value> = fc.oneof(
 );
 
 const NEAR_MISS: Record<FieldKind, fc.Arbitrary<Value>> = {
-  uuid: uuidLike,
-  id: fc.oneof(uuidLike, number, fc.constantFrom<Value>('', ' ', '@channel', '-100123')),
-  text: fc.oneof(
-    fc.constantFrom<Value>('', ' ', '\n\t', 'x'.repeat(4097), '😀'.repeat(2049)),
-    nastyString,
-  ),
-  int: fc.oneof(
-    number,
-    fc.constantFrom(...NUMERIC_STRINGS),
-    fc.constantFrom<Value>([5], ['5'], true, '', ' '),
-  ),
-  bool: fc.constantFrom<Value>('yes', 'no', 'TRUE', 2, -1, '', 'on', [true], { value: true }),
   base64: fc.oneof(
     fc.constantFrom(...BAD_BASE64),
     fc.string({ maxLength: 30 }),
@@ -402,16 +384,6 @@ const NEAR_MISS: Record<FieldKind, fc.Arbitrary<Value>> = {
     fc.constant({ big: 'x'.repeat(17 * 1024) }),
     badButtons.map((b) => ({ buttons: b })),
     pollutedObject,
-  ),
-  strings: fc.oneof(
-    fc.constantFrom<Value>([1, 2], [null], 'message', [['a']], [{}], [''], ['a', 'a']),
-    fc.array(fc.string({ maxLength: 3 }), { minLength: 11, maxLength: 30 }),
-    fc.array(nastyString, { maxLength: 4 }),
-  ),
-  ints: fc.oneof(
-    fc.constantFrom<Value>([-1], [1.5], ['0'], [0, 0], [99], [null], 0, '0', [[0]]),
-    fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 11, maxLength: 20 }),
-    fc.array(number, { maxLength: 3 }),
   ),
   url: fc.constantFrom<Value>(
     '',
@@ -503,20 +475,39 @@ const NEAR_MISS: Record<FieldKind, fc.Arbitrary<Value>> = {
       { type: 'emoji', emoji: bad },
     ]),
   ),
-  token: fc.constantFrom<Value>('', 'has space', 'x'.repeat(257), 'ünïcode', 'a\u0000', 'typing!'),
 };
 
 function badForEmoji(): fc.Arbitrary<Value> {
   return fc.constantFrom<Value>('x', '😀😀', '', '\u0000', '\ud83d', 1);
 }
 
-/** Damage for one field of a given kind: generic junk or a near miss of its own type. */
-export const badFor = (kind: FieldKind): fc.Arbitrary<Value> =>
-  fc.oneof({ weight: 1, arbitrary: junk }, { weight: 1, arbitrary: NEAR_MISS[kind] });
+/** Damage the document cannot describe, by field name (e.g. that a webhook URL must be public). */
+const KIND_OF_FIELD: Record<string, FieldKind> = {
+  reply_markup: 'markup',
+  buttons: 'buttons',
+  payload: 'payload',
+  menu_button: 'payload',
+  scope: 'payload',
+  url: 'url',
+  photo: 'base64',
+  document: 'base64',
+  avatar: 'base64',
+  public_key: 'base64',
+  mime: 'mime',
+  emoji: 'emoji',
+  commands: 'commands',
+  reaction: 'reactions',
+  username: 'username',
+  password: 'password',
+  file_name: 'filename',
+};
 
-// ── whole inputs ──────────────────────────────────────────────────────────────────────
+/** Near misses the field's name calls for, if the table above knows it. */
+export const nearMissFor = (name: string): fc.Arbitrary<Value> | undefined => {
+  const kind = KIND_OF_FIELD[name];
+  return kind && NEAR_MISS[kind];
+};
 
-export type Fields = Record<string, { kind: FieldKind; required?: boolean }>;
 export type Input = Record<string, Value>;
 
 /** A JSON body or parameter set that is not an object at all. */
@@ -525,73 +516,6 @@ export const notAnObject: fc.Arbitrary<Value> = fc.oneof(
   fc.array(smallJson, { maxLength: 3 }),
   deepJson,
 );
-
-/** Drop `key`s from a copy of `input`. */
-const without = (input: Input, keys: string[]): Input =>
-  Object.fromEntries(Object.entries(input).filter(([k]) => !keys.includes(k)));
-
-/**
- * An input that differs from a valid one (`base`) by at least one defect: fields replaced by
- * bad values, required fields dropped, prototype-pollution keys or unknown keys added on top
- * of a damaged field, or the whole thing replaced by a non-object.
- */
-export function damaged(
-  fields: Fields,
-  bases: Input[],
-  opts: { allowNonObject?: boolean } = {},
-): fc.Arbitrary<Input | Value> {
-  const names = Object.keys(fields);
-  const required = names.filter((n) => fields[n]!.required);
-  const base = fc.constantFrom(...bases);
-  const replaced = (b: Input, picks: string[]) =>
-    fc
-      .tuple(...picks.map((name) => badFor(fields[name]!.kind)))
-      .map((vals) => ({ ...b, ...Object.fromEntries(picks.map((n, i) => [n, vals[i]!])) }));
-  // One damaged field (the others valid, so it is what validation meets) is the common case.
-  const broken: fc.Arbitrary<Input> =
-    names.length === 0
-      ? base
-      : fc.oneof(
-          {
-            weight: 3,
-            arbitrary: fc
-              .tuple(base, fc.constantFrom(...names))
-              .chain(([b, n]) => replaced(b, [n])),
-          },
-          {
-            weight: 1,
-            arbitrary: fc
-              .tuple(
-                base,
-                fc.subarray(names, { minLength: 1, maxLength: Math.min(3, names.length) }),
-              )
-              .chain(([b, picks]) => replaced(b, picks)),
-          },
-        );
-  const arbitraries: fc.WeightedArbitrary<Input | Value>[] = [
-    { weight: 7, arbitrary: broken },
-    {
-      weight: 2,
-      arbitrary: fc.tuple(broken, pollutedObject).map(([b, p]) => ({ ...(p as Input), ...b })),
-    },
-    {
-      weight: 1,
-      arbitrary: fc
-        .tuple(broken, fc.dictionary(fc.string({ maxLength: 10 }), junk, { maxKeys: 3 }))
-        .map(([b, extra]) => ({ ...extra, ...b })),
-    },
-  ];
-  if (required.length > 0) {
-    arbitraries.push({
-      weight: 2,
-      arbitrary: fc
-        .tuple(base, fc.subarray(required, { minLength: 1 }))
-        .map(([b, drop]) => without(b, drop)),
-    });
-  }
-  if (opts.allowNonObject) arbitraries.push({ weight: 1, arbitrary: notAnObject });
-  return fc.oneof(...arbitraries);
-}
 
 // ── credentials ───────────────────────────────────────────────────────────────────────
 

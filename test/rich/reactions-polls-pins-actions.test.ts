@@ -12,6 +12,22 @@ async function botMessage(content = 'hello') {
 }
 
 describe('reactions', () => {
+  it('taking a reaction back by the query string refuses unknown parameters there, as a body does', async () => {
+    // Found by the fuzzer: `?emoji=👍&x=1` was a 200 (only `emoji` was read), while the
+    // document and a JSON body refuse unknown fields.
+    const { http } = t.current;
+    const { user, chatId, messageId } = await botMessage();
+    const url = `/api/v1/chats/${chatId}/messages/${messageId}/reactions`;
+    await http.post(url).set(bearer(user)).send({ emoji: '👍' }).expect(200);
+    const emoji = encodeURIComponent('👍');
+    const res = await http.delete(`${url}?emoji=${emoji}&x=1`).set(bearer(user)).expect(400);
+    expect(res.body).toEqual({ error: 'unknown field: x' });
+    const none = await http.delete(url).set(bearer(user)).expect(400);
+    expect(none.body.error).toMatch(/emoji/);
+    const taken = await http.delete(`${url}?emoji=${emoji}`).set(bearer(user)).expect(200);
+    expect(taken.body.message.reactions ?? []).toEqual([]);
+  });
+
   it('a person toggles reactions: the bot gets old and new, people get the totals', async () => {
     const { http } = t.current;
     const { user, bot, chatId, messageId } = await botMessage();

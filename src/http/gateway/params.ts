@@ -22,7 +22,7 @@ export const isUploadedFile = (v: unknown): v is UploadedFile =>
   typeof v === 'object' && v !== null && (v as UploadedFile).kind === 'file';
 
 /** Parameters Telegram defines as objects or arrays: JSON-encoded when sent in a form. */
-const JSON_PARAMS = new Set([
+export const JSON_PARAMS: ReadonlySet<string> = new Set([
   'reply_markup',
   'allowed_updates',
   'commands',

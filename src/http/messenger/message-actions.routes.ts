@@ -38,12 +38,12 @@ export function messageActionRoutes(s: Services, limitWrites: RequestHandler): R
     const message = await s.reactions.setAsUser(user, refOf(req.params), emoji, true);
     res.json({ message: toMessengerMessage(message) });
   });
-  // The emoji may come in the body or, for clients that send no body with DELETE, the query.
+  // The emoji may come in the body or, for clients that send no body with DELETE, the query
+  // (parsed whole, so an unknown parameter is refused there as in a body).
   r.delete('/chats/:chat_id/messages/:message_id/reactions', limitWrites, async (req, res) => {
     const user = userOf(req);
     const body = req.body as { emoji?: unknown } | undefined;
-    const from = body?.emoji === undefined ? { emoji: req.query.emoji } : body;
-    const { emoji } = parse(userReactionBody, from);
+    const { emoji } = parse(userReactionBody, body?.emoji === undefined ? req.query : body);
     const message = await s.reactions.setAsUser(user, refOf(req.params), emoji, false);
     res.json({ message: toMessengerMessage(message) });
   });
@@ -75,7 +75,7 @@ export const messageActionDocs = [
     answers: { 200: { description: 'The message', schema: z.object({ message }) } },
   }),
   op('delete', '/chats/:chat_id/messages/:message_id/reactions', 'jwt', 'Take a reaction back', {
-    query: userReactionBody.partial(),
+    query: userReactionBody,
     answers: { 200: { description: 'The message', schema: z.object({ message }) } },
   }),
   op('post', '/chats/:chat_id/polls/:message_id/votes', 'jwt', 'Vote ([] retracts)', {

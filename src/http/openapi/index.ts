@@ -71,19 +71,14 @@ export const SURFACES: readonly Surface[] = [
       '/<method>. Parameters as JSON, a form, multipart or the query string; unknown ones are ' +
       'ignored, as Telegram does.',
     error: gatewayError,
-    operations: mounted('/gateway', gatewayDocs),
+    // The Koto registry's routes answer in this surface's envelope too.
+    operations: [...mounted('/gateway', gatewayDocs), ...registryDocs],
   },
   {
     tag: 'platform',
     description: 'Health and this documentation.',
     error: quantaError,
-    operations: [
-      ...healthDocs,
-      ...docsRoutes,
-      ...webAppScriptDocs,
-      ...consoleDocs,
-      ...registryDocs,
-    ],
+    operations: [...healthDocs, ...docsRoutes, ...webAppScriptDocs, ...consoleDocs],
   },
 ];
 

@@ -8,9 +8,15 @@ import { z } from 'zod';
 import { op } from '../openapi/operation';
 import { okAnswer } from '../openapi/wire';
 
-/** A query value as text: the simple parser gives an array for a repeated key (`5,6` → 5). */
-const queryText = (v: unknown) =>
-  Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : undefined;
+/** DELETE /webhook's query: anything but `true`/`false` is refused, not read as false. */
+const removeQuery = z.object({ drop_pending_updates: z.enum(['true', 'false']).optional() });
+/** GET /webhook/attempts' query: a whole number (clamped to 1…200), 50 when absent. */
+const attemptsQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number')
+    .optional(),
+});
 
 /** Quanta dialect: set, inspect and remove the webhook; attempts; the signing public keys. */
 export function webhookRoutes(s: Services): Router {
@@ -24,12 +30,15 @@ export function webhookRoutes(s: Services): Router {
     res.json(webhookInfoView(await s.webhooks.info(botOf(req).id)));
   });
   r.delete('/webhook', async (req, res) => {
-    await s.webhooks.remove(botOf(req).id, req.query.drop_pending_updates === 'true');
+    const bot = botOf(req); // the credential first: a missing one is a 401, whatever the query
+    const { drop_pending_updates } = parse(removeQuery, req.query);
+    await s.webhooks.remove(bot.id, drop_pending_updates === 'true');
     res.json({ ok: true });
   });
   r.get('/webhook/attempts', async (req, res) => {
-    const limit = Number.parseInt(queryText(req.query.limit) ?? '50', 10);
-    const attempts = await s.webhooks.attempts(botOf(req).id, Number.isNaN(limit) ? 50 : limit);
+    const bot = botOf(req);
+    const { limit } = parse(attemptsQuery, req.query);
+    const attempts = await s.webhooks.attempts(bot.id, limit ? Number(limit) : 50);
     res.json({ attempts: attempts.map(attemptView) });
   });
   // Public: receivers fetch it to verify `v1a` signatures; no credential needed.
@@ -51,11 +60,11 @@ export const webhookDocs = [
     answers: { 200: { description: 'The webhook', schema: webhookInfo } },
   }),
   op('delete', '/webhook', 'bot', 'Remove the webhook (back to long polling)', {
-    query: z.object({ drop_pending_updates: z.enum(['true', 'false']).optional() }),
+    query: removeQuery,
     answers: { 200: { description: 'Removed', schema: okAnswer } },
   }),
   op('get', '/webhook/attempts', 'bot', 'Recent delivery attempts', {
-    query: z.object({ limit: z.string().regex(/^\d+$/).optional() }),
+    query: attemptsQuery,
     answers: {
       200: {
         description: 'Attempts, newest first',
