@@ -130,6 +130,9 @@ test('sign up, register a bot, and chat with it: buttons, a poll, a photo, its m
     await sheet.waitFor({ state: 'detached' });
     await bubble(page, 'Order: {"pizza":"Margherita"}').waitFor();
     await shot(page, '48-mini-app-answer');
+    // The README's picture: the whole conversation, once the notices have gone.
+    await page.getByTestId('toast').first().waitFor({ state: 'detached', timeout: 10_000 });
+    await shot(page, '49-chat-overview');
   } finally {
     await bot?.stop();
     await context.close();
