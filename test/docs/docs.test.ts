@@ -9,7 +9,9 @@ import { PROJECT_ROOT } from '../../src/infra/paths';
 const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
 const pages = [
   'README.md',
-  ...readdirSync(path.join(PROJECT_ROOT, 'docs')).map((f) => `docs/${f}`),
+  ...readdirSync(path.join(PROJECT_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
 ];
 
 describe('README and docs/', () => {
