@@ -81,24 +81,25 @@ export class UpdatesService {
     // channel). Should news land before the listener is in, check then, before reading.
     const quietAtStart = this.quiet.isQuiet(botId, key);
     (quietAtStart ? cache.quietInbox.hit : cache.quietInbox.miss).inc();
-    if (!quietAtStart) await this.refuseIfWebhook(botId);
-    let webhookUnchecked = false;
+    // The reads hand out nothing while a webhook is set, so the webhook is asked about only
+    // when the first read comes back empty: a poll with updates waiting is one round trip.
+    let webhookUnchecked = !quietAtStart;
     const channel = botChannel(botId);
     const batch = await longWait({
       bus: this.bus,
       channel,
       logStillEmpty: () => {
         const quiet = this.quiet.isQuiet(botId, key);
-        webhookUnchecked = quietAtStart && !quiet;
+        if (quietAtStart && !quiet) webhookUnchecked = true;
         return quiet;
       },
       read: async () => {
-        if (webhookUnchecked) {
+        const version = this.bus.newsVersion(channel);
+        const rows = await this.read(botId, o);
+        if (rows.length === 0 && webhookUnchecked) {
           webhookUnchecked = false;
           await this.refuseIfWebhook(botId);
         }
-        const version = this.bus.newsVersion(channel);
-        const rows = await this.read(botId, o);
         if (rows.length > 0) this.quiet.forget(botId);
         else this.quiet.remember(botId, key, Math.max((o.offset ?? 1) - 1, 0), version);
         return rows;
