@@ -81,25 +81,24 @@ export class UpdatesService {
     // channel). Should news land before the listener is in, check then, before reading.
     const quietAtStart = this.quiet.isQuiet(botId, key);
     (quietAtStart ? cache.quietInbox.hit : cache.quietInbox.miss).inc();
-    // The reads hand out nothing while a webhook is set, so the webhook is asked about only
-    // when the first read comes back empty: a poll with updates waiting is one round trip.
-    let webhookUnchecked = !quietAtStart;
+    if (!quietAtStart) await this.refuseIfWebhook(botId);
+    let webhookUnchecked = false;
     const channel = botChannel(botId);
     const batch = await longWait({
       bus: this.bus,
       channel,
       logStillEmpty: () => {
         const quiet = this.quiet.isQuiet(botId, key);
-        if (quietAtStart && !quiet) webhookUnchecked = true;
+        webhookUnchecked = quietAtStart && !quiet;
         return quiet;
       },
       read: async () => {
-        const version = this.bus.newsVersion(channel);
-        const rows = await this.read(botId, o);
-        if (rows.length === 0 && webhookUnchecked) {
+        if (webhookUnchecked) {
           webhookUnchecked = false;
           await this.refuseIfWebhook(botId);
         }
+        const version = this.bus.newsVersion(channel);
+        const rows = await this.read(botId, o);
         if (rows.length > 0) this.quiet.forget(botId);
         else this.quiet.remember(botId, key, Math.max((o.offset ?? 1) - 1, 0), version);
         return rows;
