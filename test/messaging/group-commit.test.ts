@@ -49,7 +49,8 @@ describe('group commit of sends', () => {
       sent.map((m) =>
         fanout.write(
           m,
-          [{ botId: bot.id, update: { kind: 'message', note: m.content } as never }],
+          // A stand-in record: a kind the log stores whole, so the note is where it was put.
+          [{ botId: bot.id, update: { kind: 'poll_answer', note: m.content } as never }],
           [{ userId: user.id, event: { kind: 'message.new', note: m.content } as never }],
         ),
       ),

@@ -1,9 +1,10 @@
 // The update log is read back by naming each kind's dates (updateFromRow, the hot path);
-// the event feed by walking every key (reviveDates). Both must give the same records.
+// the event feed by walking every key (reviveDates). Both must give the same records, from
+// the lean stored form (storedUpdate) and from records stored whole by earlier versions.
 import type { MessageRecord, Person } from '../../src/domain/messages/message';
 import { reviveDates } from '../../src/domain/stored-json';
 import type { UpdateBody } from '../../src/domain/updates/update';
-import { updateFromRow } from '../../src/domain/updates/update-row';
+import { storedUpdate, updateFromRow } from '../../src/domain/updates/update-row';
 
 const person: Person = { id: 'p', username: 'ann', displayName: 'Ann', isBot: false, tgId: 1 };
 
@@ -84,12 +85,18 @@ test.each(bodies.map((b) => [b.kind, b] as const))(
   '%s: stored and read back, every date is a Date again, as the generic walk gives',
   (_kind, b) => {
     const { kind, ...rest } = b;
-    const stored = () => JSON.parse(JSON.stringify(rest)) as unknown;
+    const whole = JSON.stringify(rest);
     const createdAt = new Date('2026-01-04T00:00:00Z');
-    const row = { id: 'u', update_id: '9', type: kind, payload: stored(), created_at: createdAt };
-    const expected = { ...reviveDates<object>(stored()), kind, id: 'u', updateId: 9, createdAt };
+    const row = { id: 'u', update_id: '9', type: kind, payload: whole, created_at: createdAt };
+    const expected = {
+      ...reviveDates<object>(JSON.parse(whole)),
+      kind,
+      id: 'u',
+      updateId: 9,
+      createdAt,
+    };
     expect(updateFromRow(row)).toEqual(expected);
-    expect(updateFromRow({ ...row, payload: stored() })).toEqual({
+    expect(updateFromRow({ ...row, payload: storedUpdate(b) })).toEqual({
       ...b,
       id: 'u',
       updateId: 9,
@@ -97,3 +104,54 @@ test.each(bodies.map((b) => [b.kind, b] as const))(
     });
   },
 );
+
+test('a plain message in a private chat is stored without its empty and repeated fields', () => {
+  const b: UpdateBody = {
+    kind: 'message',
+    command: null,
+    inlineMedia: null,
+    message: message({
+      chatType: 'private',
+      chatTgId: person.tgId,
+      chatName: person.displayName,
+      payload: {},
+      editedAt: null,
+      reactions: [],
+      replyTo: null,
+    }),
+  };
+  const lean = JSON.parse(storedUpdate(b)) as { message: Record<string, unknown> };
+  expect(Object.keys(lean)).toEqual(['message']);
+  expect(Object.keys(lean.message).sort()).toEqual(
+    ['chatId', 'chatType', 'content', 'createdAt', 'id', 'number', 'sender'].sort(),
+  );
+  const row = { id: 'u', update_id: '1', type: 'message', payload: storedUpdate(b) };
+  const createdAt = new Date('2026-01-04T00:00:00Z');
+  const { replyTo: _none, ...withoutQuote } = b.message;
+  expect(updateFromRow({ ...row, created_at: createdAt })).toEqual({
+    ...b,
+    message: withoutQuote,
+    id: 'u',
+    updateId: 1,
+    createdAt,
+  });
+});
+
+test('a person with a public key keeps it; a chat unlike its sender keeps its own id and name', () => {
+  const keyed: Person = { ...person, publicKey: 'k'.repeat(44) };
+  const b: UpdateBody = {
+    kind: 'callback',
+    callbackId: 'cb',
+    from: keyed,
+    data: 'x',
+    message: message({ sender: keyed, chatType: 'private', chatTgId: 42, chatName: 'Bob' }),
+  };
+  const createdAt = new Date('2026-01-04T00:00:00Z');
+  const row = { id: 'u', update_id: '2', type: 'callback', payload: storedUpdate(b) };
+  expect(updateFromRow({ ...row, created_at: createdAt })).toEqual({
+    ...b,
+    id: 'u',
+    updateId: 2,
+    createdAt,
+  });
+});

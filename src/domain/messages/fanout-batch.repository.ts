@@ -3,6 +3,7 @@
 // updates (events) of one bot (person) may repeat across the batch: each counter is bumped
 // once by the number of its rows, which are then numbered in the batch's order.
 import { statement, type Queryable } from '../../infra/db/statement';
+import { storedUpdate } from '../updates/update-row';
 import type { EventOut, NewMessage, UpdateOut } from './fanout';
 import type { WebhookBot } from './fanout.repository';
 
@@ -162,7 +163,7 @@ export async function writeFanoutBatch(db: Queryable, items: BatchItem[]): Promi
       p.bot_items.push(i + 1);
       p.bot_ids.push(u.botId);
       p.bot_types.push(u.update.kind);
-      p.bot_payloads.push(stored(u.update));
+      p.bot_payloads.push(storedUpdate(u.update));
     }
     for (const e of events) {
       p.user_items.push(i + 1);

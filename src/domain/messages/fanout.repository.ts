@@ -1,6 +1,7 @@
 // The fan-out statement: a change and everything it makes — bot updates, user events — in
 // ONE statement (one round trip, atomic on its own, or part of the caller's transaction).
 import { statement, type Queryable } from '../../infra/db/statement';
+import { storedUpdate } from '../updates/update-row';
 import type { EventOut, NewMedia, NewMessage, NewPoll, UpdateOut } from './fanout';
 
 export interface WebhookBot {
@@ -148,7 +149,7 @@ export async function writeFanout(
     created_at: m?.createdAt ?? null,
     bot_ids: updates.map((u) => u.botId),
     bot_types: updates.map((u) => u.update.kind),
-    bot_payloads: updates.map((u) => stored(u.update)),
+    bot_payloads: updates.map((u) => storedUpdate(u.update)),
     user_ids: events.map((e) => e.userId),
     user_types: events.map((e) => e.event.kind),
     user_payloads: events.map((e) => stored(e.event)),

@@ -11,7 +11,7 @@ const consume = statement<{ bot_id: string; limit: number; types: string[] | nul
 WITH cur AS (
   SELECT acked_update_id AS acked FROM bot_inboxes WHERE bot_id = :bot_id::uuid FOR UPDATE
 ), batch AS (
-  SELECT u.id, u.update_id, u.type, u.payload, u.created_at
+  SELECT u.id, u.update_id, u.type, u.payload::text AS payload, u.created_at
     FROM updates u, cur
    WHERE u.bot_id = :bot_id::uuid AND u.update_id > cur.acked
      AND (:types::text[] IS NULL OR u.type = ANY(:types::text[]))
@@ -36,7 +36,7 @@ WITH ack AS (
   UPDATE bot_inboxes SET acked_update_id = LEAST(:offset::bigint - 1, last_update_id)
    WHERE bot_id = :bot_id::uuid AND acked_update_id < LEAST(:offset::bigint - 1, last_update_id)
 )
-SELECT u.id, u.update_id, u.type, u.payload, u.created_at
+SELECT u.id, u.update_id, u.type, u.payload::text AS payload, u.created_at
   FROM updates u JOIN bot_inboxes i ON i.bot_id = u.bot_id
  WHERE u.bot_id = :bot_id::uuid AND u.update_id > GREATEST(i.acked_update_id, :offset::bigint - 1)
    AND (:types::text[] IS NULL OR u.type = ANY(:types::text[]))

@@ -50,7 +50,7 @@ SELECT w.url, w.secret_sealed, w.secret_token_sealed, w.dialect, w.allowed_updat
 const pending = statement<{ bot_id: string; after: string }, UpdateRow>(
   'webhook-pending',
   `
-SELECT id, update_id, type, payload, created_at FROM updates
+SELECT id, update_id, type, payload::text AS payload, created_at FROM updates
  WHERE bot_id = :bot_id::uuid AND update_id > :after::bigint ORDER BY update_id LIMIT ${BATCH}`,
 );
 
