@@ -22,6 +22,7 @@ fi
 cat <<TEXT
 
   Quanta Bot Platform is up.
+    web console        $api/   (sign up, register a bot, chat with it)
     API and messenger  $api   (health: $api/ready)
     gateway (Telegram) http://127.0.0.1:${GATEWAY_PORT:-8090}
     metrics            http://${METRICS_HOST:-127.0.0.1}:${METRICS_PORT:-9464}/metrics
