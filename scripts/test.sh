@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/setup.sh
+# The api serves the console at /: the suite tests the page it ships (a second or two).
+npm run build:web --silent >/dev/null
 npm run typecheck
 npm run lint
 npm run format:check
