@@ -28,7 +28,7 @@ test('/docs renders every API of the OpenAPI document', async () => {
     await shot(page, '90-api-docs');
 
     await page.locator('.opblock-summary-path', { hasText: '/api/v1/bot/send-message' }).click();
-    await page.locator('.opblock-body .model-box, .opblock-body .body-param').first().waitFor();
+    await page.locator('.opblock.is-open .opblock-section').first().waitFor();
     await shot(page, '91-api-docs-operation');
     expect(foreign).toEqual([]);
   } finally {

@@ -224,6 +224,7 @@ test('chat with a grammY bot: commands, buttons, polls, photos, edits, reactions
 
     // My own message: edit it, then delete it.
     await mine.getByRole('button', { name: 'Edit' }).click();
+    await page.getByTestId('composer-context').filter({ hasText: 'Editing' }).waitFor();
     await box.fill('Thanks a lot!');
     await box.press('Enter');
     await page

@@ -1,7 +1,7 @@
 // The composer: Enter sends, Shift+Enter starts a new line; "/" lists the bot's commands
 // (arrows + Enter pick one, Esc closes); a photo or document goes as base64 in `media`; the
 // quoted message (reply) or the message being edited shows above the box.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { isEncrypted, sealFile, sealText, type OpenedText } from '../e2e';
 import { toastError } from '../ui/toast';
@@ -33,7 +33,8 @@ export function Composer(props: ComposerProps) {
   const doc = useRef<HTMLInputElement>(null);
 
   // Entering edit mode fills the box with the message's text; a reply focuses the box.
-  useEffect(() => {
+  // A layout effect: it runs before the next keystroke lands, so what is typed is kept.
+  useLayoutEffect(() => {
     if (props.editing) setText(props.editing.opened.text);
     box.current?.focus();
   }, [props.editing?.message.id, props.replyTo?.message.id]);
