@@ -5,12 +5,13 @@
 // reaches the bot, which answers). A screenshot per step (20-…), and one at phone width.
 import type { Server } from 'node:http';
 import { Bot, InlineKeyboard, InputFile } from 'grammy';
-import type { Page } from 'playwright-core';
 import { eventually } from '../gateway/support';
 import { bearer, botAuth, registerBot } from '../support/fixtures';
 import {
+  bubble,
   gradientPng,
   newPage,
+  send,
   serveMiniApp,
   sessionUser,
   shot,
@@ -92,15 +93,6 @@ function startBot(token: string): { bot: Bot; errors: unknown[] } {
   bot.catch((err) => void errors.push(err));
   void bot.start({ timeout: 1 });
   return { bot, errors };
-}
-
-const bubble = (page: Page, text: string) =>
-  page.getByTestId('message').filter({ hasText: text }).last();
-
-async function send(page: Page, text: string) {
-  const box = page.getByLabel('Message', { exact: true });
-  await box.fill(text);
-  await box.press('Enter');
 }
 
 test('chat with a grammY bot: commands, buttons, polls, photos, edits, reactions, mini app', async () => {

@@ -9,8 +9,10 @@ import type { Page } from 'playwright-core';
 import { eventually } from '../gateway/support';
 import { bearer } from '../support/fixtures';
 import {
+  bubble,
   gradientPng,
   newPage,
+  send,
   serveMiniApp,
   sessionUser,
   shot,
@@ -32,15 +34,6 @@ afterAll(async () => {
   app?.server.close();
   await h?.close();
 });
-
-const bubble = (page: Page, text: string) =>
-  page.getByTestId('message').filter({ hasText: text }).last();
-
-async function send(page: Page, text: string) {
-  const box = page.getByLabel('Message', { exact: true });
-  await box.fill(text);
-  await box.press('Enter');
-}
 
 async function openChatWith(page: Page, username: string, title: string) {
   await page.getByRole('link', { name: 'Chats' }).click();

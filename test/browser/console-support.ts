@@ -144,3 +144,14 @@ export function gradientPng(w: number, h: number): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** The last message in the open chat that shows `text`. */
+export const bubble = (page: Page, text: string) =>
+  page.getByTestId('message').filter({ hasText: text }).last();
+
+/** Types into the composer and presses Enter, as a person sends. */
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}

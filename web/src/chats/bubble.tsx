@@ -8,7 +8,7 @@ import { Keyboard } from './keyboard';
 import { useMediaUrl, useOpened } from './opened';
 import { PollView } from './poll';
 import { ReactionPicker, Reactions } from './reactions';
-import { Icon } from './icons';
+import { Icon, IconButton } from './icons';
 
 export interface BubbleProps {
   message: Message;
@@ -45,30 +45,12 @@ export function Bubble(props: BubbleProps) {
         <time dateTime={m.created_at}>{time(m.created_at)}</time>
       </span>
       <span class="actions">
-        <button
-          type="button"
-          class="icon"
-          aria-label="Reply"
-          title="Reply"
-          onClick={() => props.onReply(m, opened)}
-        >
-          <Icon name="reply" />
-        </button>
+        <IconButton icon="reply" label="Reply" onClick={() => props.onReply(m, opened)} />
         <ReactionPicker message={m} me={props.me} />
         {mine && !m.poll && (
           <>
-            <button
-              type="button"
-              class="icon"
-              aria-label="Edit"
-              title="Edit"
-              onClick={() => props.onEdit(m, opened)}
-            >
-              <Icon name="edit" />
-            </button>
-            <button type="button" class="icon" aria-label="Delete" title="Delete" onClick={del}>
-              <Icon name="trash" />
-            </button>
+            <IconButton icon="edit" label="Edit" onClick={() => props.onEdit(m, opened)} />
+            <IconButton icon="trash" label="Delete" onClick={del} />
           </>
         )}
       </span>

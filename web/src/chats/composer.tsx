@@ -7,7 +7,7 @@ import { isEncrypted, sealFile, sealText, type OpenedText } from '../e2e';
 import { toastError } from '../ui/toast';
 import type { Chat, Command, Message, User } from '../types';
 import { short } from './bubble';
-import { Icon } from './icons';
+import { IconButton } from './icons';
 
 /** A message being answered or edited, with what it says (opened, when sealed). */
 export interface Quoted {
@@ -166,14 +166,11 @@ export function Composer(props: ComposerProps) {
               {short((props.editing ?? props.replyTo)!.opened.text || '[attachment]')}
             </span>
           </span>
-          <button
-            type="button"
-            class="icon"
-            aria-label={props.editing ? 'Cancel the edit' : 'Cancel the reply'}
+          <IconButton
+            icon="close"
+            label={props.editing ? 'Cancel the edit' : 'Cancel the reply'}
             onClick={() => (setText(''), props.onDone())}
-          >
-            <Icon name="close" />
-          </button>
+          />
         </div>
       )}
       {menuOpen && (
@@ -194,24 +191,8 @@ export function Composer(props: ComposerProps) {
       <div class="composer-row">
         {!props.editing && (
           <>
-            <button
-              type="button"
-              class="icon"
-              aria-label="Send a photo"
-              title="Send a photo"
-              onClick={() => photo.current?.click()}
-            >
-              <Icon name="image" />
-            </button>
-            <button
-              type="button"
-              class="icon"
-              aria-label="Send a file"
-              title="Send a file"
-              onClick={() => doc.current?.click()}
-            >
-              <Icon name="clip" />
-            </button>
+            <IconButton icon="image" label="Send a photo" onClick={() => photo.current?.click()} />
+            <IconButton icon="clip" label="Send a file" onClick={() => doc.current?.click()} />
           </>
         )}
         <label class="composer-box">

@@ -36,3 +36,24 @@ export function Icon(props: { name: IconName; size?: number }): JSX.Element {
     </svg>
   );
 }
+
+/** A button that is only an icon: its label is what screen readers say and the tooltip shows. */
+export function IconButton(props: {
+  icon: IconName;
+  label: string;
+  onClick: () => void;
+  expanded?: boolean;
+}): JSX.Element {
+  return (
+    <button
+      type="button"
+      class="icon"
+      aria-label={props.label}
+      title={props.label}
+      aria-expanded={props.expanded}
+      onClick={props.onClick}
+    >
+      <Icon name={props.icon} />
+    </button>
+  );
+}

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { toastError } from '../ui/toast';
 import type { Message, User } from '../types';
-import { Icon } from './icons';
+import { IconButton } from './icons';
 
 export const EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 
@@ -48,16 +48,7 @@ export function ReactionPicker(props: { message: Message; me: User }) {
     props.message.reactions?.find((r) => r.emoji === e)?.user_ids.includes(props.me.id) ?? false;
   return (
     <span class="picker" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-      <button
-        type="button"
-        class="icon"
-        aria-expanded={open}
-        aria-label="React"
-        title="React"
-        onClick={() => setOpen(!open)}
-      >
-        <Icon name="smile" />
-      </button>
+      <IconButton icon="smile" label="React" expanded={open} onClick={() => setOpen(!open)} />
       {open && (
         <span class="picker-menu" role="menu" aria-label="Pick a reaction">
           {EMOJI.map((e) => (
