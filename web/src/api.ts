@@ -14,7 +14,7 @@ let token: string | undefined;
 /** Called on 401 (an expired or revoked session): the app signs out. */
 let onUnauthorized: () => void = () => undefined;
 
-export function useToken(t: string | undefined, unauthorized?: () => void): void {
+export function setSessionToken(t: string | undefined, unauthorized?: () => void): void {
   token = t;
   if (unauthorized) onUnauthorized = unauthorized;
 }

@@ -1,7 +1,7 @@
 // The console's frame: signed out → the sign-in screen; signed in → the header (Chats, Bots,
 // theme, sign out) and the screen the hash names.
 import { useEffect, useState } from 'preact/hooks';
-import { useToken } from './api';
+import { setSessionToken } from './api';
 import { ensureKeys, forgetKeys } from './e2e';
 import { BotsPage } from './pages/bots';
 import { ChatsPage } from './pages/chats';
@@ -15,13 +15,13 @@ import type { Session } from './types';
 export function App() {
   const [session, setSession] = useState<Session | undefined>(() => {
     const s = storedSession();
-    useToken(s?.token);
+    setSessionToken(s?.token);
     return s;
   });
   const path = useRoute();
 
   const adopt = (s: Session | undefined) => {
-    useToken(s?.token, () => adopt(undefined));
+    setSessionToken(s?.token, () => adopt(undefined));
     keepSession(s);
     setSession(s);
   };
@@ -29,7 +29,7 @@ export function App() {
   // A stored session may have been revoked or have expired: ask once on start.
   useEffect(() => {
     if (!session) return;
-    useToken(session.token, () => adopt(undefined));
+    setSessionToken(session.token, () => adopt(undefined));
     currentUser()
       .then((user) => adopt({ token: session.token, user }))
       .catch(() => undefined);

@@ -1,6 +1,6 @@
 // The signed-in session: kept in localStorage so a reload stays signed in, checked against
 // /auth/me on start (a revoked or expired token signs out).
-import { api, useToken } from './api';
+import { api, setSessionToken } from './api';
 import type { Session, User } from './types';
 
 const KEY = 'quanta.session';
@@ -40,7 +40,7 @@ export async function signOut(): Promise<void> {
   try {
     await api('POST', '/api/v1/auth/logout');
   } finally {
-    useToken(undefined);
+    setSessionToken(undefined);
     keepSession(undefined);
   }
 }

@@ -1,6 +1,6 @@
 // Sign in, or create an account (the same form with a display name and a confirmation).
 import { useState } from 'preact/hooks';
-import { useToken } from '../api';
+import { setSessionToken } from '../api';
 import { signIn, signUp } from '../session';
 import type { Session } from '../types';
 
@@ -25,7 +25,7 @@ export function SignInPage(props: { onSignedIn: (s: Session) => void }) {
         mode === 'up'
           ? await signUp(username, password, text(form, 'display_name').trim())
           : await signIn(username, password);
-      useToken(s.token);
+      setSessionToken(s.token);
       props.onSignedIn(s);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
