@@ -91,8 +91,11 @@ describe('hot-path reads on the partitioned tables', () => {
        SELECT unnest($1::uuid[]), ${ROWS}, ${ROWS - 50}`,
       [bots.map((b) => b.bot_id)],
     );
-    // Each bot's and user's rows spread over the last 20 hours, oldest first.
-    const at = `now() - interval '20 hours' * (1 - g / ${ROWS}.0)`;
+    // Each bot's and user's rows spread over the 20 hours before the current partition began,
+    // oldest first: the current partition stays empty whatever the time of day, so a seq scan
+    // of it (rightly chosen when it holds a handful of rows) never appears.
+    const boundary = new Date(Math.floor(Date.now() / (6 * HOUR)) * 6 * HOUR).toISOString();
+    const at = `'${boundary}'::timestamptz - interval '1 millisecond' - interval '20 hours' * (1 - g / ${ROWS}.0)`;
     await platform.sql.query(
       `INSERT INTO updates (id, bot_id, update_id, type, payload, created_at)
        SELECT gen_random_uuid(), b, g, 'message', '{}', ${at}
