@@ -15,6 +15,7 @@ import { classify, parseRetryAfter, retryDelayMs, type Outcome } from './retry-p
 import { webhookDeliveries, webhookDeliveryDuration } from '../../infra/metrics';
 import type { SendResult, WebhookSender } from './sender';
 import type { HeldLock } from './bot-lock';
+import { AttemptWriter } from './attempt-writer';
 
 /** How each dialect shapes the POSTed update, and what it does with a 2xx reply body. */
 export interface DeliveryDialect {
@@ -52,51 +53,70 @@ const deliveries: Record<Outcome, { inc(): void }> = {
   retry: webhookDeliveries.labels('retry'),
 };
 
+/** The webhook's secrets, opened once per read of the webhook rather than per delivery. */
+interface Secrets {
+  secret: Uint8Array;
+  secretToken: string | undefined;
+}
+
 export class Drainer {
   private readonly repo: DeliveryRepository;
+  private readonly attempts: AttemptWriter;
 
   constructor(private readonly d: DrainDeps) {
     this.repo = new DeliveryRepository(d.sql);
+    this.attempts = new AttemptWriter(this.repo);
   }
 
   /**
    * Deliver until nothing is pending, the endpoint fails, the webhook is gone, or the bot's
    * lock is lost (another drainer may hold it now: sending on would deliver twice at once).
+   * The lock is confirmed before every send, the confirmation asked for as soon as the previous
+   * send ended (the first: as the drain starts), while the attempt is recorded.
    */
   async drain(botId: string, lock: HeldLock): Promise<void> {
+    let ours = lock.confirm();
     for (;;) {
       const w = await this.repo.webhook(botId);
       if (!w || (w.next_attempt_at && w.next_attempt_at.getTime() > Date.now())) return;
       const rows = await this.repo.pending(botId, w.acked ?? '0');
       if (rows.length === 0) return;
+      const secrets = this.d.webhooks.unseal({
+        secretSealed: w.secret_sealed,
+        secretTokenSealed: w.secret_token_sealed,
+      });
       for (const u of rows) {
-        if (!(await lock.confirm())) {
+        if (!(await ours)) {
           this.d.log.warn({ botId, updateId: u.update_id }, 'drain stopped: webhook lock lost');
           return;
         }
-        const keepGoing = await this.deliverOne(botId, w, u);
+        const allowed = w.allowed_updates ?? [];
+        if (allowed.length > 0 && !allowed.includes(u.type)) {
+          await this.repo.ackSkipped(botId, u.update_id, w.created_at);
+          continue;
+        }
+        const keepGoing = await this.deliverOne(botId, w, secrets, u, () => {
+          ours = lock.confirm();
+        });
         if (!keepGoing) return;
         w.failure_count = 0;
       }
     }
   }
 
-  /** Returns whether to go on with the next update. */
-  private async deliverOne(botId: string, w: WebhookRow, u: UpdateRow): Promise<boolean> {
-    const allowed = w.allowed_updates ?? [];
-    if (allowed.length > 0 && !allowed.includes(u.type)) {
-      await this.repo.ackSkipped(botId, u.update_id, w.created_at);
-      return true;
-    }
+  /** Returns whether to go on with the next update; `sent` runs as soon as the reply is in. */
+  private async deliverOne(
+    botId: string,
+    w: WebhookRow,
+    { secret, secretToken }: Secrets,
+    u: UpdateRow,
+    sent: () => void,
+  ): Promise<boolean> {
     const dialect = this.d.dialects[w.dialect] ?? this.d.dialects.quanta!;
     const update = updateFromRow(u);
     const body = JSON.stringify(await dialect.format(update, botId));
     // The reply to an opened box may quote it or carry a method call with the bot's text.
     const keepReply = !carriesBox(update);
-    const { secret, secretToken } = this.d.webhooks.unseal({
-      secretSealed: w.secret_sealed,
-      secretTokenSealed: w.secret_token_sealed,
-    });
     const key = await this.d.keys.active();
     const headers = {
       'content-type': 'application/json',
@@ -114,6 +134,7 @@ export class Drainer {
       }),
     };
     const r = await this.d.sender.send(w.url, body, headers);
+    sent();
     const failures = w.failure_count + 1;
     const outcome = classify(r.status, failures, this.d.schedule);
     webhookDeliveryDuration.observe(r.durationMs / 1000);
@@ -172,7 +193,7 @@ export class Drainer {
     },
   ): Promise<void> {
     const errorText = o.error || !o.ack ? truncate(failureText(r), 512) : undefined;
-    await this.repo.record({
+    await this.attempts.record({
       botId,
       update: u,
       attempt,
