@@ -36,6 +36,11 @@ export interface DrainDeps {
   scheduleRetry(botId: string, at: Date): Promise<void>;
 }
 
+/** Waits for the records started so far; rejects with the first that failed. */
+async function recorded(recording: Promise<void>[]): Promise<void> {
+  if (recording.length > 0) await Promise.all(recording.splice(0));
+}
+
 const truncate = (s: string | undefined, n: number) => (s && s.length > n ? s.slice(0, n) : s);
 
 function failureText(r: SendResult): string {
@@ -72,11 +77,27 @@ export class Drainer {
    * Deliver until nothing is pending, the endpoint fails, the webhook is gone, or the bot's
    * lock is lost (another drainer may hold it now: sending on would deliver twice at once).
    * The lock is confirmed before every send, the confirmation asked for as soon as the previous
-   * send ended (the first: as the drain starts), while the attempt is recorded.
+   * send ended (the first: as the drain starts). A delivered update's attempt is recorded while
+   * the next one is sent; every other step waits until those records are committed, and so
+   * does the drain's end.
    */
   async drain(botId: string, lock: HeldLock): Promise<void> {
+    const recording: Promise<void>[] = [];
+    try {
+      await this.deliverPending(botId, lock, recording);
+    } finally {
+      await recorded(recording);
+    }
+  }
+
+  private async deliverPending(
+    botId: string,
+    lock: HeldLock,
+    recording: Promise<void>[],
+  ): Promise<void> {
     let ours = lock.confirm();
     for (;;) {
+      await recorded(recording);
       const w = await this.repo.webhook(botId);
       if (!w || (w.next_attempt_at && w.next_attempt_at.getTime() > Date.now())) return;
       const rows = await this.repo.pending(botId, w.acked ?? '0');
@@ -92,10 +113,11 @@ export class Drainer {
         }
         const allowed = w.allowed_updates ?? [];
         if (allowed.length > 0 && !allowed.includes(u.type)) {
+          await recorded(recording);
           await this.repo.ackSkipped(botId, u.update_id, w.created_at);
           continue;
         }
-        const keepGoing = await this.deliverOne(botId, w, secrets, u, () => {
+        const keepGoing = await this.deliverOne(botId, w, secrets, u, recording, () => {
           ours = lock.confirm();
         });
         if (!keepGoing) return;
@@ -104,12 +126,16 @@ export class Drainer {
     }
   }
 
-  /** Returns whether to go on with the next update; `sent` runs as soon as the reply is in. */
+  /**
+   * Returns whether to go on with the next update; `sent` runs as soon as the reply is in. A
+   * delivery's record joins `recording`; any other outcome's waits for those before it.
+   */
   private async deliverOne(
     botId: string,
     w: WebhookRow,
     { secret, secretToken }: Secrets,
     u: UpdateRow,
+    recording: Promise<void>[],
     sent: () => void,
   ): Promise<boolean> {
     const dialect = this.d.dialects[w.dialect] ?? this.d.dialects.quanta!;
@@ -140,10 +166,21 @@ export class Drainer {
     webhookDeliveryDuration.observe(r.durationMs / 1000);
     deliveries[outcome].inc();
     if (outcome === 'delivered') {
-      await this.record(botId, w, u, failures, r, { ack: true, failureCount: 0, keepReply });
-      if (dialect.onReply && r.body) await this.runReply(dialect, botId, r.body);
+      const record = this.record(botId, w, u, failures, r, {
+        ack: true,
+        failureCount: 0,
+        keepReply,
+      });
+      // Awaited in turn by recorded(); this only keeps it from counting as unhandled meanwhile.
+      record.catch(() => {});
+      recording.push(record);
+      if (dialect.onReply && r.body) {
+        await recorded(recording);
+        await this.runReply(dialect, botId, r.body);
+      }
       return true;
     }
+    await recorded(recording);
     if (outcome === 'gone') {
       await this.record(botId, w, u, failures, r, {
         ack: false,
