@@ -1,6 +1,6 @@
 // Group commit for delivery attempts: the worker's concurrent drains each wait for their own
-// attempt to be recorded, and those that arrive while a statement is running share the next
-// one. An idle worker writes at once (nothing to wait for); a busy one writes many per statement.
+// attempt to be recorded. Those recorded in one turn of the event loop (the replies read in one
+// poll) share a statement, and so do those that arrive while a statement is running.
 import type { Attempt, DeliveryRepository } from '../../domain/webhooks/delivery.repository';
 
 /** Most attempts per statement (a batch's arrays are its parameters). */
@@ -22,12 +22,13 @@ export class AttemptWriter {
   record(attempt: Attempt): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ attempt, resolve, reject });
-      if (!this.writing) void this.writeAll();
+      if (this.writing) return;
+      this.writing = true;
+      setImmediate(() => void this.writeAll());
     });
   }
 
   private async writeAll(): Promise<void> {
-    this.writing = true;
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, MAX_BATCH);

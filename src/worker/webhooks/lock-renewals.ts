@@ -1,5 +1,6 @@
 // Renewals of the per-bot locks, grouped: a worker draining many bots confirms its lock before
-// every delivery, and those asked for while one round trip runs share the next script call.
+// every delivery. Those asked for in one turn of the event loop share a script call, and so do
+// those asked for while one runs.
 import { Cluster } from 'ioredis';
 import type { Redis } from '../../infra/redis';
 
@@ -35,12 +36,13 @@ export class LockRenewals {
   renew(key: string, token: string): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.waiting.push({ key, token, resolve, reject });
-      if (!this.running) void this.runAll();
+      if (this.running) return;
+      this.running = true;
+      setImmediate(() => void this.runAll());
     });
   }
 
   private async runAll(): Promise<void> {
-    this.running = true;
     try {
       while (this.waiting.length > 0) await this.run(this.waiting.splice(0, MAX_BATCH));
     } finally {
