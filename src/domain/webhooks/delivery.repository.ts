@@ -58,7 +58,8 @@ SELECT id, update_id, type, payload::text AS payload, created_at FROM updates
 // one row each; acknowledge the delivered updates and set each webhook's failure state — but
 // only while the same webhook is still set (a removed one hands updates back to polling).
 // Should a bot appear twice, its rows apply in order: the highest acknowledged update and the
-// last failure state win, as they would one statement at a time.
+// last failure state win, as they would one statement at a time. Inbox rows are locked in
+// bot_id order, as the fan-out locks them, so the two never wait for each other in a cycle.
 const attempts = statement<{
   bot_id: string[];
   update_uuid: string[];
@@ -92,10 +93,14 @@ WITH v AS (
          duration_ms, error, response_body, now() FROM v ORDER BY n
 ), same AS (
   SELECT v.* FROM v JOIN webhooks w ON w.bot_id = v.bot_id AND w.created_at = v.webhook_created_at
+), acks AS (
+  SELECT bot_id, max(update_id) AS update_id FROM same WHERE ack GROUP BY bot_id
+), locked AS (
+  SELECT i.bot_id, a.update_id FROM bot_inboxes i JOIN acks a USING (bot_id)
+   WHERE i.acked_update_id < a.update_id ORDER BY i.bot_id FOR UPDATE OF i
 ), ack AS (
-  UPDATE bot_inboxes i SET acked_update_id = m.update_id
-    FROM (SELECT bot_id, max(update_id) AS update_id FROM same WHERE ack GROUP BY bot_id) m
-   WHERE i.bot_id = m.bot_id AND i.acked_update_id < m.update_id
+  UPDATE bot_inboxes i SET acked_update_id = l.update_id FROM locked l
+   WHERE i.bot_id = l.bot_id AND i.acked_update_id < l.update_id
 ), state AS (
   SELECT DISTINCT ON (bot_id) bot_id, webhook_created_at, failure_count, next_attempt_at,
          (SELECT s.error_message FROM same s WHERE s.bot_id = same.bot_id AND s.error_message IS NOT NULL
