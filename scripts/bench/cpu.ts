@@ -30,7 +30,8 @@ function byCommand(name: string): number {
   return total;
 }
 
-function snapshot(serverPid: number) {
+/** CPU seconds so far of the server, of Postgres and Redis, and of this process. */
+export function snapshot(serverPid: number) {
   const self = process.cpuUsage();
   return {
     server: cpuSeconds(serverPid),

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { makeFixture, must, pool } from './client';
+import { snapshot, type CpuShare } from './cpu';
 import { startServer } from './env';
 import { summarize } from './stats';
 
@@ -97,12 +98,21 @@ export async function webhookBench(env: Record<string, string>, databaseUrl: str
     const total = fx.bots.length * perBot;
 
     const worker = await startServer(env, 'worker');
-    // The worker's sweep finds the backlog; time from the first to the last arrival.
+    // The worker's sweep finds the backlog; time from the first to the last arrival, and CPU
+    // per delivery by process over the same span (sampled every 5 ms, so its edges blur a little).
     const deadline = Date.now() + 120_000;
-    while (arrivals.length < total && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    let first: { cpu: CpuShare; count: number } | undefined;
+    while (arrivals.length < total && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, first ? 50 : 5));
+      if (!first && arrivals.length > 0)
+        first = { cpu: snapshot(worker.child.pid!), count: arrivals.length };
+    }
+    const last = snapshot(worker.child.pid!);
     const span = (arrivals[arrivals.length - 1]!.at - arrivals[0]!.at) / 1000;
     const perSecond = Math.round((arrivals.length - 1) / span);
+    const counted = arrivals.length - (first?.count ?? 0);
+    const cpuMs = (k: keyof CpuShare) =>
+      Math.round(((last[k] - (first?.cpu[k] ?? 0)) / counted) * 1e6) / 1e3;
 
     // Latency, with the worker idle: one message at a time.
     const auth = { authorization: `Bearer ${fx.user.token}` };
@@ -124,6 +134,10 @@ export async function webhookBench(env: Record<string, string>, databaseUrl: str
       deliveries: arrivals.length,
       expected: total,
       per_second: perSecond,
+      cpu_ms_worker: cpuMs('server'),
+      cpu_ms_postgres: cpuMs('postgres'),
+      cpu_ms_redis: cpuMs('redis'),
+      cpu_ms_bench: cpuMs('load_generator'),
       ...summarize(latencies),
     };
   } finally {

@@ -54,44 +54,66 @@ SELECT id, update_id, type, payload::text AS payload, created_at FROM updates
  WHERE bot_id = :bot_id::uuid AND update_id > :after::bigint ORDER BY update_id LIMIT ${BATCH}`,
 );
 
-// Record the attempt; on success also acknowledge the update and clear the failure state —
-// but only while the same webhook is still set (a removed one hands updates back to polling).
-const attempt = statement<{
-  bot_id: string;
-  update_uuid: string;
-  update_id: string;
-  attempt: number;
-  url: string;
-  status_code: number | null;
-  duration_ms: number;
-  error: string | null;
-  response_body: string | null;
-  webhook_created_at: Date;
-  ack: boolean;
-  failure_count: number;
-  next_attempt_at: Date | null;
-  error_message: string | null;
+// Record attempts, many bots' at once (a group commit of the worker's concurrent drains), as
+// one row each; acknowledge the delivered updates and set each webhook's failure state — but
+// only while the same webhook is still set (a removed one hands updates back to polling).
+// Should a bot appear twice, its rows apply in order: the highest acknowledged update and the
+// last failure state win, as they would one statement at a time. Inbox rows are locked in
+// bot_id order, as the fan-out locks them, so the two never wait for each other in a cycle.
+const attempts = statement<{
+  bot_id: string[];
+  update_uuid: string[];
+  update_id: string[];
+  attempt: number[];
+  url: string[];
+  status_code: (number | null)[];
+  duration_ms: number[];
+  error: (string | null)[];
+  response_body: (string | null)[];
+  webhook_created_at: Date[];
+  ack: boolean[];
+  failure_count: number[];
+  next_attempt_at: (Date | null)[];
+  error_message: (string | null)[];
 }>(
-  'webhook-attempt',
+  'webhook-attempts',
   `
-WITH a AS (
+WITH v AS (
+  SELECT * FROM unnest(:bot_id::uuid[], :update_uuid::uuid[], :update_id::bigint[], :attempt::int[],
+                       :url::text[], :status_code::int[], :duration_ms::int[], :error::text[],
+                       :response_body::text[], :webhook_created_at::timestamptz[], :ack::boolean[],
+                       :failure_count::int[], :next_attempt_at::timestamptz[], :error_message::text[])
+    WITH ORDINALITY AS v(bot_id, update_uuid, update_id, attempt, url, status_code, duration_ms,
+                         error, response_body, webhook_created_at, ack, failure_count,
+                         next_attempt_at, error_message, n)
+), a AS (
   INSERT INTO webhook_attempts (id, bot_id, update_uuid, update_id, attempt, url, status_code,
                                 duration_ms, error, response_body, created_at)
-  VALUES (gen_random_uuid(), :bot_id::uuid, :update_uuid::uuid, :update_id::bigint, :attempt, :url,
-          :status_code, :duration_ms, :error, :response_body, now())
-), w AS (
-  SELECT 1 FROM webhooks WHERE bot_id = :bot_id::uuid AND created_at = :webhook_created_at::timestamptz
+  SELECT gen_random_uuid(), bot_id, update_uuid, update_id, attempt, url, status_code,
+         duration_ms, error, response_body, now() FROM v ORDER BY n
+), same AS (
+  SELECT v.* FROM v JOIN webhooks w ON w.bot_id = v.bot_id AND w.created_at = v.webhook_created_at
+), acks AS (
+  SELECT bot_id, max(update_id) AS update_id FROM same WHERE ack GROUP BY bot_id
+), locked AS (
+  SELECT i.bot_id, a.update_id FROM bot_inboxes i JOIN acks a USING (bot_id)
+   WHERE i.acked_update_id < a.update_id ORDER BY i.bot_id FOR UPDATE OF i
 ), ack AS (
-  UPDATE bot_inboxes SET acked_update_id = :update_id::bigint
-   WHERE :ack::boolean AND bot_id = :bot_id::uuid AND acked_update_id < :update_id::bigint
-     AND EXISTS (SELECT 1 FROM w)
+  UPDATE bot_inboxes i SET acked_update_id = l.update_id FROM locked l
+   WHERE i.bot_id = l.bot_id AND i.acked_update_id < l.update_id
+), state AS (
+  SELECT DISTINCT ON (bot_id) bot_id, webhook_created_at, failure_count, next_attempt_at,
+         (SELECT s.error_message FROM same s WHERE s.bot_id = same.bot_id AND s.error_message IS NOT NULL
+           ORDER BY s.n DESC LIMIT 1) AS error_message
+    FROM same ORDER BY bot_id, n DESC
 )
-UPDATE webhooks SET failure_count = :failure_count, next_attempt_at = :next_attempt_at::timestamptz,
-       last_error_at = CASE WHEN :error_message::text IS NULL THEN last_error_at ELSE now() END,
-       last_error_message = COALESCE(:error_message::text, last_error_message)
- WHERE bot_id = :bot_id::uuid AND created_at = :webhook_created_at::timestamptz
-   AND (failure_count <> :failure_count OR next_attempt_at IS DISTINCT FROM :next_attempt_at::timestamptz
-        OR :error_message::text IS NOT NULL)`,
+UPDATE webhooks w SET failure_count = s.failure_count, next_attempt_at = s.next_attempt_at,
+       last_error_at = CASE WHEN s.error_message IS NULL THEN w.last_error_at ELSE now() END,
+       last_error_message = COALESCE(s.error_message, w.last_error_message)
+  FROM state s
+ WHERE w.bot_id = s.bot_id AND w.created_at = s.webhook_created_at
+   AND (w.failure_count <> s.failure_count OR w.next_attempt_at IS DISTINCT FROM s.next_attempt_at
+        OR s.error_message IS NOT NULL)`,
 );
 
 const ackSkipped = statement<{ bot_id: string; update_id: string; webhook_created_at: Date }>(
@@ -122,22 +144,23 @@ export class DeliveryRepository {
     return pending.run(this.sql, { bot_id: botId, after });
   }
 
-  async record(a: Attempt): Promise<void> {
-    await attempt.run(this.sql, {
-      bot_id: a.botId,
-      update_uuid: a.update.id,
-      update_id: a.update.update_id,
-      attempt: a.attempt,
-      url: a.url,
-      status_code: a.statusCode,
-      duration_ms: a.durationMs,
-      error: a.error,
-      response_body: a.responseBody,
-      webhook_created_at: a.webhookCreatedAt,
-      ack: a.ack,
-      failure_count: a.failureCount,
-      next_attempt_at: a.nextAttemptAt,
-      error_message: a.errorMessage,
+  /** Records the attempts in one statement: all of them, or (on an error) none. */
+  async record(batch: readonly Attempt[]): Promise<void> {
+    await attempts.run(this.sql, {
+      bot_id: batch.map((a) => a.botId),
+      update_uuid: batch.map((a) => a.update.id),
+      update_id: batch.map((a) => a.update.update_id),
+      attempt: batch.map((a) => a.attempt),
+      url: batch.map((a) => a.url),
+      status_code: batch.map((a) => a.statusCode),
+      duration_ms: batch.map((a) => a.durationMs),
+      error: batch.map((a) => a.error),
+      response_body: batch.map((a) => a.responseBody),
+      webhook_created_at: batch.map((a) => a.webhookCreatedAt),
+      ack: batch.map((a) => a.ack),
+      failure_count: batch.map((a) => a.failureCount),
+      next_attempt_at: batch.map((a) => a.nextAttemptAt),
+      error_message: batch.map((a) => a.errorMessage),
     });
   }
 

@@ -2,14 +2,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from '../../infra/redis';
 import type { Logger } from '../../infra/logger';
+import { LockRenewals } from './lock-renewals';
 
 const TTL_MS = 10_000;
 const RENEW_MS = 3_000;
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
 
 export const botLockKey = (botId: string) => `whlock:${botId}`;
+
+/** One renewal queue per connection, shared by every lock held through it. */
+const renewalsByConnection = new WeakMap<Redis, LockRenewals>();
+
+function renewalsOf(redis: Redis): LockRenewals {
+  let renewals = renewalsByConnection.get(redis);
+  if (!renewals) renewalsByConnection.set(redis, (renewals = new LockRenewals(redis, TTL_MS)));
+  return renewals;
+}
 
 /** The lock as its holder sees it while running. */
 export interface HeldLock {
@@ -36,11 +45,15 @@ export async function withBotLock(
   const ok = await redis.set(key, token, 'PX', TTL_MS, 'NX');
   if (ok !== 'OK') return 'busy';
   let lost = false;
+  const renewals = renewalsOf(redis);
   const renew = async (): Promise<boolean> => {
     if (lost) return false;
     try {
-      lost = (await redis.eval(RENEW, 1, key, token, TTL_MS)) !== 1;
-      if (lost) log.warn({ botId }, 'webhook lock lost to another holder or expired');
+      // Sticky: a renewal that succeeds after a failed one does not undo the loss.
+      if (!(await renewals.renew(key, token)) && !lost) {
+        lost = true;
+        log.warn({ botId }, 'webhook lock lost to another holder or expired');
+      }
     } catch (err) {
       lost = true;
       log.warn({ botId, err: (err as Error).message }, 'webhook lock renewal failed');

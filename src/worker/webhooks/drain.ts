@@ -15,6 +15,7 @@ import { classify, parseRetryAfter, retryDelayMs, type Outcome } from './retry-p
 import { webhookDeliveries, webhookDeliveryDuration } from '../../infra/metrics';
 import type { SendResult, WebhookSender } from './sender';
 import type { HeldLock } from './bot-lock';
+import { AttemptWriter } from './attempt-writer';
 
 /** How each dialect shapes the POSTed update, and what it does with a 2xx reply body. */
 export interface DeliveryDialect {
@@ -35,6 +36,11 @@ export interface DrainDeps {
   scheduleRetry(botId: string, at: Date): Promise<void>;
 }
 
+/** Waits for the records started so far; rejects with the first that failed. */
+async function recorded(recording: Promise<void>[]): Promise<void> {
+  if (recording.length > 0) await Promise.all(recording.splice(0));
+}
+
 const truncate = (s: string | undefined, n: number) => (s && s.length > n ? s.slice(0, n) : s);
 
 function failureText(r: SendResult): string {
@@ -52,51 +58,91 @@ const deliveries: Record<Outcome, { inc(): void }> = {
   retry: webhookDeliveries.labels('retry'),
 };
 
+/** The webhook's secrets, opened once per read of the webhook rather than per delivery. */
+interface Secrets {
+  secret: Uint8Array;
+  secretToken: string | undefined;
+}
+
 export class Drainer {
   private readonly repo: DeliveryRepository;
+  private readonly attempts: AttemptWriter;
 
   constructor(private readonly d: DrainDeps) {
     this.repo = new DeliveryRepository(d.sql);
+    this.attempts = new AttemptWriter(this.repo);
   }
 
   /**
    * Deliver until nothing is pending, the endpoint fails, the webhook is gone, or the bot's
    * lock is lost (another drainer may hold it now: sending on would deliver twice at once).
+   * The lock is confirmed before every send, the confirmation asked for as soon as the previous
+   * send ended (the first: as the drain starts). A delivered update's attempt is recorded while
+   * the next one is sent; every other step waits until those records are committed, and so
+   * does the drain's end.
    */
   async drain(botId: string, lock: HeldLock): Promise<void> {
+    const recording: Promise<void>[] = [];
+    try {
+      await this.deliverPending(botId, lock, recording);
+    } finally {
+      await recorded(recording);
+    }
+  }
+
+  private async deliverPending(
+    botId: string,
+    lock: HeldLock,
+    recording: Promise<void>[],
+  ): Promise<void> {
+    let ours = lock.confirm();
     for (;;) {
+      await recorded(recording);
       const w = await this.repo.webhook(botId);
       if (!w || (w.next_attempt_at && w.next_attempt_at.getTime() > Date.now())) return;
       const rows = await this.repo.pending(botId, w.acked ?? '0');
       if (rows.length === 0) return;
+      const secrets = this.d.webhooks.unseal({
+        secretSealed: w.secret_sealed,
+        secretTokenSealed: w.secret_token_sealed,
+      });
       for (const u of rows) {
-        if (!(await lock.confirm())) {
+        if (!(await ours)) {
           this.d.log.warn({ botId, updateId: u.update_id }, 'drain stopped: webhook lock lost');
           return;
         }
-        const keepGoing = await this.deliverOne(botId, w, u);
+        const allowed = w.allowed_updates ?? [];
+        if (allowed.length > 0 && !allowed.includes(u.type)) {
+          await recorded(recording);
+          await this.repo.ackSkipped(botId, u.update_id, w.created_at);
+          continue;
+        }
+        const keepGoing = await this.deliverOne(botId, w, secrets, u, recording, () => {
+          ours = lock.confirm();
+        });
         if (!keepGoing) return;
         w.failure_count = 0;
       }
     }
   }
 
-  /** Returns whether to go on with the next update. */
-  private async deliverOne(botId: string, w: WebhookRow, u: UpdateRow): Promise<boolean> {
-    const allowed = w.allowed_updates ?? [];
-    if (allowed.length > 0 && !allowed.includes(u.type)) {
-      await this.repo.ackSkipped(botId, u.update_id, w.created_at);
-      return true;
-    }
+  /**
+   * Returns whether to go on with the next update; `sent` runs as soon as the reply is in. A
+   * delivery's record joins `recording`; any other outcome's waits for those before it.
+   */
+  private async deliverOne(
+    botId: string,
+    w: WebhookRow,
+    { secret, secretToken }: Secrets,
+    u: UpdateRow,
+    recording: Promise<void>[],
+    sent: () => void,
+  ): Promise<boolean> {
     const dialect = this.d.dialects[w.dialect] ?? this.d.dialects.quanta!;
     const update = updateFromRow(u);
     const body = JSON.stringify(await dialect.format(update, botId));
     // The reply to an opened box may quote it or carry a method call with the bot's text.
     const keepReply = !carriesBox(update);
-    const { secret, secretToken } = this.d.webhooks.unseal({
-      secretSealed: w.secret_sealed,
-      secretTokenSealed: w.secret_token_sealed,
-    });
     const key = await this.d.keys.active();
     const headers = {
       'content-type': 'application/json',
@@ -114,15 +160,27 @@ export class Drainer {
       }),
     };
     const r = await this.d.sender.send(w.url, body, headers);
+    sent();
     const failures = w.failure_count + 1;
     const outcome = classify(r.status, failures, this.d.schedule);
     webhookDeliveryDuration.observe(r.durationMs / 1000);
     deliveries[outcome].inc();
     if (outcome === 'delivered') {
-      await this.record(botId, w, u, failures, r, { ack: true, failureCount: 0, keepReply });
-      if (dialect.onReply && r.body) await this.runReply(dialect, botId, r.body);
+      const record = this.record(botId, w, u, failures, r, {
+        ack: true,
+        failureCount: 0,
+        keepReply,
+      });
+      // Awaited in turn by recorded(); this only keeps it from counting as unhandled meanwhile.
+      record.catch(() => {});
+      recording.push(record);
+      if (dialect.onReply && r.body) {
+        await recorded(recording);
+        await this.runReply(dialect, botId, r.body);
+      }
       return true;
     }
+    await recorded(recording);
     if (outcome === 'gone') {
       await this.record(botId, w, u, failures, r, {
         ack: false,
@@ -172,7 +230,7 @@ export class Drainer {
     },
   ): Promise<void> {
     const errorText = o.error || !o.ack ? truncate(failureText(r), 512) : undefined;
-    await this.repo.record({
+    await this.attempts.record({
       botId,
       update: u,
       attempt,

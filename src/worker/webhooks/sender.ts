@@ -2,6 +2,7 @@
 // at connection time (every DNS answer), with a hard deadline and no redirects.
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { createGuardedAgents } from '../../domain/webhooks/ssrf';
 
 export interface SendResult {
@@ -14,9 +15,17 @@ export interface SendResult {
 }
 
 const MAX_BODY = 64 * 1024;
+/** URLs whose request options are kept parsed (each drain sends many updates to one URL). */
+const MAX_TARGETS = 1024;
+
+interface Target {
+  mod: typeof http | typeof https;
+  options: http.RequestOptions;
+}
 
 export class WebhookSender {
   private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly targets = new Map<string, Target>();
 
   constructor(
     allowPrivate: boolean,
@@ -30,9 +39,7 @@ export class WebhookSender {
 
   send(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
     const started = performance.now();
-    const target = new URL(url);
-    const mod = target.protocol === 'https:' ? https : http;
-    const agent = target.protocol === 'https:' ? this.agents.https : this.agents.http;
+    const { mod, options } = this.target(url);
     return new Promise((resolve) => {
       let settled = false;
       const done = (r: Omit<SendResult, 'durationMs'>) => {
@@ -41,9 +48,8 @@ export class WebhookSender {
         clearTimeout(timer);
         resolve({ ...r, durationMs: Math.round(performance.now() - started) });
       };
-      const req = mod.request(target, {
-        method: 'POST',
-        agent,
+      const req = mod.request({
+        ...options,
         headers: { ...headers, 'content-length': Buffer.byteLength(body) },
       });
       const timer = setTimeout(() => {
@@ -70,6 +76,24 @@ export class WebhookSender {
       });
       req.end(body);
     });
+  }
+
+  private target(url: string): Target {
+    let t = this.targets.get(url);
+    if (t) return t;
+    const parsed = new URL(url);
+    const secure = parsed.protocol === 'https:';
+    t = {
+      mod: secure ? https : http,
+      options: {
+        ...urlToHttpOptions(parsed),
+        method: 'POST',
+        agent: secure ? this.agents.https : this.agents.http,
+      },
+    };
+    if (this.targets.size >= MAX_TARGETS) this.targets.clear();
+    this.targets.set(url, t);
+    return t;
   }
 
   close(): void {
