@@ -15,6 +15,7 @@ import { idShapes, withInternalIds } from './ids';
 import { METHOD_NAMES, METHODS } from './methods';
 import { routeAs } from '../request-log';
 import { bodyParsers, readParams, sizeToBytes } from './params';
+import { answerJson } from '../json-answer';
 
 export interface GatewayDeps {
   services: Services;
@@ -79,7 +80,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const called = method({ bot, token, params, services: d.services, signal, style, ids });
     // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express
     // routing state and no frame of this handler (docs/performance.md).
-    const answer = called.then((result) => void res.json({ ok: true, result }));
+    const answer = called.then((result) => answerJson(req, res, { ok: true, result }));
     detached(req, res, answer, onError);
   });
   r.use(onError);
