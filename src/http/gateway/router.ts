@@ -14,7 +14,7 @@ import { fileRoutes } from './files';
 import { idShapes, withInternalIds } from './ids';
 import { METHOD_NAMES, METHODS } from './methods';
 import { routeAs } from '../request-log';
-import { bodyParsers, readParams, sizeToBytes } from './params';
+import { bodyParsers, isJson, readParams, sizeToBytes } from './params';
 import { answerJson } from '../json-answer';
 
 export interface GatewayDeps {
@@ -72,7 +72,8 @@ export function gatewayRouter(d: GatewayDeps): Router {
     // The body is read only now, after the token and the rate limit.
     d.limits.admitBody(req, res);
     if (method === METHODS.get('getupdates')) d.limits.admitPoll(res);
-    for (const p of parsers) await run(p, req, res);
+    // The parser for the body's type only: the other would look, find nothing and pass.
+    await run(parsers[isJson(req) ? 0 : 1], req, res);
     const style = t?.token ? 'telegram' : 'koto';
     const params = await withInternalIds(d.services, bot, style, await readParams(req, limitBytes));
     const signal = pollSignal(res, d.shutdown);
