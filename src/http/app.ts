@@ -26,13 +26,22 @@ export function createApiApp(
 ): Express {
   const { config, log, db, redis } = infra;
   const app = baseApp(config, log);
+  const onError = errorHandler(log, quantaEnvelope);
+  const onMessengerError = errorHandler(log, messengerEnvelope);
+  const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
+  // Each API reads bodies only after its auth step (sign-up and sign-in aside).
+  const bodies: BodyReaders = {
+    json: jsonBody(config.BODY_LIMIT, limits),
+    media: jsonBody(String(mediaBodyLimit(config.MEDIA_MAX_BYTES)), limits),
+    signIn: jsonBody(config.SIGN_IN_BODY_LIMIT, limits),
+  };
+  // The bot prefix first: it lies under the messenger's, and no other router serves a path
+  // in it, so the bots' hot requests skip the others' route matching.
+  app.use('/api/v1/bot', quantaApi(services, { limiter, limits, bodies }, shutdown, onError));
   app.use(healthRoutes(db, redis));
   app.use(openApiRoutes());
   app.use(webAppScriptRoutes());
   app.use(consoleRoutes({ allowHttpApps: config.WEBAPP_ALLOW_HTTP }));
-  const onError = errorHandler(log, quantaEnvelope);
-  const onMessengerError = errorHandler(log, messengerEnvelope);
-  const limiter = createBotRateLimiter(redis, config.RATE_LIMIT_PER_BOT);
   app.use(kotoRegistry({ services, limiter, log, limits }));
   // The gateway reads its own bodies (forms, uploads, larger limit), after its token.
   app.use(
@@ -46,15 +55,6 @@ export function createApiApp(
       limits,
     }),
   );
-  // Each API reads bodies only after its auth step (sign-up and sign-in aside).
-  const bodies: BodyReaders = {
-    json: jsonBody(config.BODY_LIMIT, limits),
-    media: jsonBody(String(mediaBodyLimit(config.MEDIA_MAX_BYTES)), limits),
-    signIn: jsonBody(config.SIGN_IN_BODY_LIMIT, limits),
-  };
-
-  // The bot prefix first: it lies under the messenger's.
-  app.use('/api/v1/bot', quantaApi(services, { limiter, limits, bodies }, shutdown, onError));
   const limitWrites = userWriteLimit(redis, config.USER_WRITES_PER_MINUTE);
   app.use(
     '/api/v1',

@@ -123,6 +123,9 @@ export function requestLog(log: Logger, surface?: Surface, recordMetrics = true)
         )
         .observe(elapsed / 1000);
     }
+    const failed = err !== undefined || this.statusCode >= 500;
+    // Below the log's level the line is not built (an id may cost a randomUUID).
+    if (!failed && !log.isLevelEnabled('info')) return;
     const fields = {
       req: {
         id: requestId(req),
@@ -132,7 +135,7 @@ export function requestLog(log: Logger, surface?: Surface, recordMetrics = true)
       res: { statusCode: this.statusCode },
       responseTime: Math.round(elapsed),
     };
-    if (err || this.statusCode >= 500) {
+    if (failed) {
       const error = err ?? new Error(`failed with status code ${this.statusCode}`);
       log.error({ ...fields, err: error }, 'request errored');
     } else {

@@ -48,6 +48,13 @@ export const fanoutBatchSize = new Histogram({
   registers,
 });
 
+export const recipientReadBatchSize = new Histogram({
+  name: 'quanta_recipient_read_batch_size',
+  help: "Chats whose members one shared read fetched (each send's membership check)",
+  buckets: [1, 2, 4, 8, 16, 32, 64],
+  registers,
+});
+
 export const batchesSplit = new Counter({
   name: 'quanta_fanout_batches_split_total',
   help: 'Group-commit batches whose statement failed, then written one message at a time',

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 // One secret, three spellings: `bot_<secret>` (Quanta), `kbot_<secret>` (Koto) and
 // `<digits>:<secret>` (Telegram, for client libraries that check the token's shape). Only the
@@ -9,8 +9,8 @@ const SECRET = '[A-Za-z0-9_-]{43}';
 /** `bot_` + 32 random bytes, base64url: 256 bits, shown to the owner once. */
 export const newApiKey = () => `bot_${randomBytes(32).toString('base64url')}`;
 
-/** Only this digest is stored. */
-export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+/** Only this digest is stored. One-shot `hash`: a third of createHash's cost, every request. */
+export const hashApiKey = (key: string) => hash('sha256', key, 'hex');
 
 /** The key in every spelling a client may use. */
 export interface BotTokens {

@@ -2,8 +2,11 @@
 import type { Sql } from '../../infra/db/prisma';
 import type { ChatType } from '../messages/message';
 import { statement } from '../../infra/db/statement';
+import { GroupCommit, type Outcome } from '../../infra/group-commit';
+import { recipientReadBatchSize } from '../../infra/metrics';
 
 export interface RecipientRow {
+  chat_id: string;
   chat_type: ChatType;
   /** int8, as text. */
   chat_tg_id: string;
@@ -17,23 +20,45 @@ export interface RecipientRow {
   permissions: string[] | null;
 }
 
-const recipients = statement<{ chat_id: string }, RecipientRow>(
+const recipients = statement<{ chat_ids: string[] }, RecipientRow>(
   'recipients',
   `
-SELECT c.type::text AS chat_type, c.tg_id AS chat_tg_id, c.title AS chat_title, u.id AS user_id,
-       u.username, u.display_name, u.is_bot, u.public_key, b.id AS bot_id, b.permissions
+SELECT c.id::text AS chat_id, c.type::text AS chat_type, c.tg_id AS chat_tg_id, c.title AS chat_title,
+       u.id AS user_id, u.username, u.display_name, u.is_bot, u.public_key, b.id AS bot_id, b.permissions
   FROM chats c
   JOIN chat_members cm ON cm.chat_id = c.id
   JOIN users u ON u.id = cm.user_id
   LEFT JOIN bots b ON b.user_id = u.id AND b.is_active
- WHERE c.id = :chat_id::uuid`,
+ WHERE c.id = ANY(:chat_ids::uuid[])`,
 );
 
 export class ChatsRepository {
+  /**
+   * Concurrent reads share one statement (as sends share one write, see group-commit.ts):
+   * each still starts after its caller asked, so it sees every change committed before.
+   */
+  private readonly reads = new GroupCommit<string, RecipientRow[]>((chatIds) =>
+    this.readMany(chatIds),
+  );
+
   constructor(private readonly sql: Sql) {}
 
-  /** One row per member; none when the chat does not exist. */
+  /** One row per member; none when the chat does not exist. `chatId` must be a UUID. */
   recipients(chatId: string): Promise<RecipientRow[]> {
-    return recipients.run(this.sql, { chat_id: chatId });
+    return this.reads.submit(chatId);
+  }
+
+  private async readMany(chatIds: string[]): Promise<Outcome<RecipientRow[]>[]> {
+    // Postgres answers ids in lower case; a caller may have written one in upper case.
+    const ids = chatIds.map((id) => id.toLowerCase());
+    const rows = await recipients.run(this.sql, { chat_ids: [...new Set(ids)] });
+    recipientReadBatchSize.observe(ids.length);
+    const byChat = new Map<string, RecipientRow[]>();
+    for (const r of rows) {
+      const members = byChat.get(r.chat_id);
+      if (members) members.push(r);
+      else byChat.set(r.chat_id, [r]);
+    }
+    return ids.map((id) => ({ ok: true, value: byChat.get(id) ?? [] }));
   }
 }

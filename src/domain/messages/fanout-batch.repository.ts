@@ -12,7 +12,8 @@ interface BatchParams {
   chat_ids: string[];
   sender_ids: string[];
   contents: string[];
-  payloads: string[];
+  /** A JSON array of the payloads (see jsonArray). */
+  payloads: string;
   reply_to_ids: (string | null)[];
   forward_froms: (string | null)[];
   created_ats: Date[];
@@ -20,11 +21,11 @@ interface BatchParams {
   bot_items: number[];
   bot_ids: string[];
   bot_types: string[];
-  bot_payloads: string[];
+  bot_payloads: string;
   user_items: number[];
   user_ids: string[];
   user_types: string[];
-  user_payloads: string[];
+  user_payloads: string;
 }
 
 interface BatchRow {
@@ -46,10 +47,10 @@ const fanoutBatch = statement<BatchParams, BatchRow>(
   `
 WITH m_in AS (
   SELECT * FROM unnest(:message_ids::uuid[], :chat_ids::uuid[], :sender_ids::uuid[], :contents::text[],
-                       :payloads::jsonb[], :reply_to_ids::uuid[], :forward_froms::text[],
-                       :created_ats::timestamptz[])
-    WITH ORDINALITY AS x(message_id, chat_id, sender_id, content, payload, reply_to_id, forward_from,
+                       :reply_to_ids::uuid[], :forward_froms::text[], :created_ats::timestamptz[])
+    WITH ORDINALITY AS x(message_id, chat_id, sender_id, content, reply_to_id, forward_from,
                          created_at, item)
+    JOIN jsonb_array_elements(:payloads::jsonb) WITH ORDINALITY AS p(payload, item) USING (item)
 ), per_chat AS (
   SELECT chat_id, count(*)::int AS k FROM m_in GROUP BY chat_id
 ), locked AS (
@@ -70,10 +71,11 @@ WITH m_in AS (
     FROM m_in m JOIN num n USING (item)
   RETURNING id
 ), bots_in AS (
-  SELECT x.item, x.bot_id, x.type, ${numbered('x.payload')},
+  SELECT x.item, x.bot_id, x.type, ${numbered('p.payload')},
          row_number() OVER (PARTITION BY x.bot_id ORDER BY x.item) AS k
-    FROM unnest(:bot_items::int8[], :bot_ids::uuid[], :bot_types::text[], :bot_payloads::jsonb[])
-         AS x(item, bot_id, type, payload)
+    FROM unnest(:bot_items::int8[], :bot_ids::uuid[], :bot_types::text[])
+         WITH ORDINALITY AS x(item, bot_id, type, at)
+    JOIN jsonb_array_elements(:bot_payloads::jsonb) WITH ORDINALITY AS p(payload, at) USING (at)
     LEFT JOIN num n USING (item)
 ), bot_counts AS (
   SELECT bot_id, count(*) AS k FROM bots_in GROUP BY bot_id
@@ -90,10 +92,11 @@ WITH m_in AS (
   SELECT gen_random_uuid(), bot_id, update_id, type, payload, now() FROM bot_rows
   RETURNING 1
 ), users_in AS (
-  SELECT x.user_id, x.type, ${numbered('x.payload')},
+  SELECT x.user_id, x.type, ${numbered('p.payload')},
          row_number() OVER (PARTITION BY x.user_id ORDER BY x.item) AS k
-    FROM unnest(:user_items::int8[], :user_ids::uuid[], :user_types::text[], :user_payloads::jsonb[])
-         AS x(item, user_id, type, payload)
+    FROM unnest(:user_items::int8[], :user_ids::uuid[], :user_types::text[])
+         WITH ORDINALITY AS x(item, user_id, type, at)
+    JOIN jsonb_array_elements(:user_payloads::jsonb) WITH ORDINALITY AS p(payload, at) USING (at)
     LEFT JOIN num n USING (item)
 ), user_counts AS (
   SELECT user_id, count(*) AS k FROM users_in GROUP BY user_id
@@ -130,32 +133,38 @@ export interface BatchResult {
 
 const stored = ({ kind: _kind, ...rest }: { kind: string }) => JSON.stringify(rest);
 
+/**
+ * JSON texts as one JSON array text: a single parameter, where a text[] would make pg escape
+ * every quote of every payload (and Postgres unescape them) on the way.
+ */
+const jsonArray = (texts: string[]) => `[${texts.join(',')}]`;
+
 /** Writes every item in one statement; results in the items' order. */
 export async function writeFanoutBatch(db: Queryable, items: BatchItem[]): Promise<BatchResult[]> {
-  const p: BatchParams = {
+  const payloads: string[] = [];
+  const botPayloads: string[] = [];
+  const userPayloads: string[] = [];
+  const p: Omit<BatchParams, 'payloads' | 'bot_payloads' | 'user_payloads'> = {
     message_ids: [],
     chat_ids: [],
     sender_ids: [],
     contents: [],
-    payloads: [],
     reply_to_ids: [],
     forward_froms: [],
     created_ats: [],
     bot_items: [],
     bot_ids: [],
     bot_types: [],
-    bot_payloads: [],
     user_items: [],
     user_ids: [],
     user_types: [],
-    user_payloads: [],
   };
   items.forEach(({ message: m, updates, events }, i) => {
     p.message_ids.push(m.id);
     p.chat_ids.push(m.chatId);
     p.sender_ids.push(m.senderId);
     p.contents.push(m.content);
-    p.payloads.push(JSON.stringify(m.payload ?? {}));
+    payloads.push(JSON.stringify(m.payload ?? {}));
     p.reply_to_ids.push(m.replyToId);
     p.forward_froms.push(m.forwardFrom);
     p.created_ats.push(m.createdAt);
@@ -163,16 +172,21 @@ export async function writeFanoutBatch(db: Queryable, items: BatchItem[]): Promi
       p.bot_items.push(i + 1);
       p.bot_ids.push(u.botId);
       p.bot_types.push(u.update.kind);
-      p.bot_payloads.push(storedUpdate(u.update));
+      botPayloads.push(storedUpdate(u.update));
     }
     for (const e of events) {
       p.user_items.push(i + 1);
       p.user_ids.push(e.userId);
       p.user_types.push(e.event.kind);
-      p.user_payloads.push(stored(e.event));
+      userPayloads.push(stored(e.event));
     }
   });
-  const rows = await fanoutBatch.run(db, p);
+  const rows = await fanoutBatch.run(db, {
+    ...p,
+    payloads: jsonArray(payloads),
+    bot_payloads: jsonArray(botPayloads),
+    user_payloads: jsonArray(userPayloads),
+  });
   const results: BatchResult[] = items.map(() => ({ webhookBots: [], messageNumber: null }));
   for (const r of rows) {
     results[r.item - 1] = { webhookBots: r.webhook_bots ?? [], messageNumber: r.message_number };

@@ -47,21 +47,21 @@ export function sizeToBytes(size: string): number {
   return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
 }
 
-/** Body parsers for JSON and urlencoded bodies; multipart is read by readParams. */
-export function bodyParsers(limit: string): RequestHandler[] {
+const ct = (req: { headers: { 'content-type'?: string } }) => req.headers['content-type'] ?? '';
+
+/** A JSON body, by its content type (what the JSON parser reads). */
+export const isJson = (req: { headers: { 'content-type'?: string } }) =>
+  /^application\/([\w.+-]+\+)?json/i.test(ct(req));
+
+/** Body parsers for JSON and urlencoded bodies (in that order); multipart is read by readParams. */
+export function bodyParsers(limit: string): [json: RequestHandler, form: RequestHandler] {
   return [
     // Not strict: some clients (Go's telebot) send `null` for a method without parameters,
     // which Telegram takes as none; readParams refuses any other non-object.
-    express.json({
-      limit,
-      strict: false,
-      type: (req) => /^application\/([\w.+-]+\+)?json/i.test(ct(req)),
-    }),
+    express.json({ limit, strict: false, type: isJson }),
     express.urlencoded({ limit, extended: false }),
   ];
 }
-
-const ct = (req: { headers: { 'content-type'?: string } }) => req.headers['content-type'] ?? '';
 
 /** Every parameter of the request, query string first, the body's values winning. */
 export async function readParams(req: Request, limitBytes: number): Promise<Params> {

@@ -14,7 +14,8 @@ import { fileRoutes } from './files';
 import { idShapes, withInternalIds } from './ids';
 import { METHOD_NAMES, METHODS } from './methods';
 import { routeAs } from '../request-log';
-import { bodyParsers, readParams, sizeToBytes } from './params';
+import { bodyParsers, isJson, readParams, sizeToBytes } from './params';
+import { answerJson } from '../json-answer';
 
 export interface GatewayDeps {
   services: Services;
@@ -71,7 +72,8 @@ export function gatewayRouter(d: GatewayDeps): Router {
     // The body is read only now, after the token and the rate limit.
     d.limits.admitBody(req, res);
     if (method === METHODS.get('getupdates')) d.limits.admitPoll(res);
-    for (const p of parsers) await run(p, req, res);
+    // The parser for the body's type only: the other would look, find nothing and pass.
+    await run(parsers[isJson(req) ? 0 : 1], req, res);
     const style = t?.token ? 'telegram' : 'koto';
     const params = await withInternalIds(d.services, bot, style, await readParams(req, limitBytes));
     const signal = pollSignal(res, d.shutdown);
@@ -79,7 +81,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const called = method({ bot, token, params, services: d.services, signal, style, ids });
     // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express
     // routing state and no frame of this handler (docs/performance.md).
-    const answer = called.then((result) => void res.json({ ok: true, result }));
+    const answer = called.then((result) => answerJson(req, res, { ok: true, result }));
     detached(req, res, answer, onError);
   });
   r.use(onError);

@@ -8,6 +8,7 @@ import { botOf } from '../context';
 import { detached, pollSignal } from '../long-poll';
 import { toCallbackState } from '../messenger/callback-view';
 import { sentView } from './sent-view';
+import { answerJson } from '../json-answer';
 import { toQuantaUpdate } from './update-view';
 import { z } from 'zod';
 import { op } from '../openapi/operation';
@@ -48,7 +49,7 @@ export function messagingRoutes(
       payload: b.payload,
       replyToId: b.reply_to_message_id,
     });
-    res.json(sentView(message));
+    answerJson(req, res, sentView(message));
   });
   r.post('/answer-callback', async (req, res) => {
     const bot = botOf(req);
