@@ -2,7 +2,11 @@
 // acknowledged, nothing at or past the offset) answers from it without reading the log.
 // Anything else reads the log: no update is answered twice or skipped.
 import { botChannel } from '../../src/domain/messages/fanout';
-import { carriedUpdate, carryingWakeup, MAX_CARRIED_CHARS } from '../../src/domain/updates/carried-update';
+import {
+  carriedUpdate,
+  carryingWakeup,
+  MAX_CARRIED_CHARS,
+} from '../../src/domain/updates/carried-update';
 import { updateFromRow, type UpdateRow } from '../../src/domain/updates/update-row';
 import { stamped } from '../../src/realtime/wakeup-bus';
 import { useTestPlatform } from '../support/platform';
@@ -126,7 +130,13 @@ describe('the carried form', () => {
 });
 
 function forgedRow(content: string, updateId: string): UpdateRow {
-  const person = { id: crypto.randomUUID(), username: 'u', displayName: 'U', isBot: false, tgId: 5 };
+  const person = {
+    id: crypto.randomUUID(),
+    username: 'u',
+    displayName: 'U',
+    isBot: false,
+    tgId: 5,
+  };
   return {
     id: crypto.randomUUID(),
     update_id: updateId,

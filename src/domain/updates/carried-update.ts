@@ -31,7 +31,14 @@ export function carriedUpdate(message: string): Update | undefined {
   const body = end >= 0 && /^\d+$/.test(message.slice(end + 1)) ? message.slice(0, end) : message;
   const parts = body.split(DETAIL);
   if (parts.length !== 6) return undefined;
-  const [, id, updateId, type, at, payload] = parts as [string, string, string, string, string, string];
+  const [, id, updateId, type, at, payload] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const ms = Number(at);
   if (!Number.isFinite(ms) || !/^\d+$/.test(updateId)) return undefined;
   try {
