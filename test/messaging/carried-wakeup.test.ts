@@ -1,6 +1,7 @@
 // A bot's wakeup carries the update it announces; a poll parked right behind it (offset
 // acknowledged, nothing at or past the offset) answers from it without reading the log.
 // Anything else reads the log: no update is answered twice or skipped.
+import supertest from 'supertest';
 import { botChannel } from '../../src/domain/messages/fanout';
 import {
   carriedUpdate,
@@ -112,6 +113,39 @@ describe('wakeups that carry their update', () => {
     await say(api, user, chatId, 'in the log');
     const res = await answer;
     expect((res.body as Body).updates.map((u) => u.payload.content)).toEqual(['in the log']);
+  });
+});
+
+describe('wakeups that carry their update, Telegram getUpdates', () => {
+  const getUpdates = (bot: TestBot, body: object) =>
+    supertest(t.current.platform.gateway)
+      .post(`/bot${bot.telegramToken}/getUpdates`)
+      .send(body)
+      .then((r) => r);
+
+  it('answers a poll that asked for messages from the wakeup', async () => {
+    const { http: api, platform } = t.current;
+    const { user, bot, chatId } = await userBotChat(api);
+    const reads = jest.spyOn(platform.services.updates, 'read');
+    const answer = getUpdates(bot, { offset: 1, timeout: 20, allowed_updates: ['message'] });
+    await waitFor(() => reads.mock.results.length > 0);
+    await reads.mock.results[0]!.value;
+    await sleep(30);
+    await say(api, user, chatId, 'hello');
+    const res = await answer;
+    expect(res.body.result).toMatchObject([{ update_id: 1, message: { text: 'hello' } }]);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('never answers a type the poll did not ask for', async () => {
+    const { http: api } = t.current;
+    const { user, bot, chatId } = await userBotChat(api);
+    const answer = getUpdates(bot, { offset: 1, timeout: 1, allowed_updates: ['callback_query'] });
+    await sleep(300);
+    await say(api, user, chatId, 'not asked for');
+    expect((await answer).body.result).toEqual([]);
+    const all = await getUpdates(bot, { offset: 1, timeout: 0 });
+    expect(all.body.result).toMatchObject([{ update_id: 1, message: { text: 'not asked for' } }]);
   });
 });
 
