@@ -46,15 +46,7 @@ const benches: Record<string, () => Promise<void>> = {
     add(
       'wake latency, 1,000 parked polls (ms)',
       {
-        ...pick(
-          r,
-          'p50',
-          'p99',
-          'after_accept_p50',
-          'after_accept_p99',
-          'cpu_ms_server',
-          'idle_cpu_pct',
-        ),
+        ...pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99', 'cpu_ms_server'),
         p50_of_floor: ratio(r.p50, floor.p50),
         p99_of_floor: ratio(r.p99, floor.p99),
       },

@@ -75,14 +75,7 @@ export async function wakeLatency(
   const latencies: number[] = [];
   const accepted: number[] = [];
   const afterAccept: number[] = [];
-  // The server's own background work (worker, sweeps) runs by the clock, not per sample:
-  // measured idle for 2 s first and taken out of the samples' CPU.
-  const idleFrom = serverPid === undefined ? 0 : cpuSeconds(serverPid);
-  const idleStart = performance.now();
-  if (serverPid !== undefined) await new Promise((r) => setTimeout(r, 2000));
   const cpuBefore = serverPid === undefined ? 0 : cpuSeconds(serverPid);
-  const idlePerMs = (cpuBefore - idleFrom) / (performance.now() - idleStart);
-  const samplesStart = performance.now();
   for (let i = 0; i < samples; i++) {
     const bot = fx.bots[Math.floor(Math.random() * fx.bots.length)]!;
     const t0 = performance.now();
@@ -100,11 +93,8 @@ export async function wakeLatency(
     parked.set(bot.id, park(base, bot, next));
     await new Promise((r) => setTimeout(r, 2));
   }
-  const busy =
-    serverPid === undefined
-      ? NaN
-      : cpuSeconds(serverPid) - cpuBefore - idlePerMs * (performance.now() - samplesStart);
-  const cpuMs = (busy / samples) * 1e3;
+  const cpuMs =
+    serverPid === undefined ? NaN : ((cpuSeconds(serverPid) - cpuBefore) / samples) * 1e3;
   stopping = true; // the server's shutdown answers the parked polls; let them end quietly
   const post = summarize(accepted);
   const wake = summarize(afterAccept);
@@ -118,6 +108,5 @@ export async function wakeLatency(
     after_accept_p50: wake.p50,
     after_accept_p99: wake.p99,
     cpu_ms_server: Math.round(cpuMs * 1000) / 1000,
-    idle_cpu_pct: Math.round(idlePerMs * 1e5 * 10) / 10,
   };
 }
