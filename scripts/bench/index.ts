@@ -41,12 +41,12 @@ async function withServer<T>(
 const benches: Record<string, () => Promise<void>> = {
   async wake() {
     const floor = await withEnv((env) => wakeFloor(env, 1000, 500));
-    const r = await withServer((s) => wakeLatency(s.url, 1000, 500, undefined, s.child.pid));
+    const r = await withServer((s) => wakeLatency(s.url, 1000, 500));
     add('wake floor, 1,000 parked (ms)', pick(floor, 'p50', 'p99'), 'yardstick', true);
     add(
       'wake latency, 1,000 parked polls (ms)',
       {
-        ...pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99', 'cpu_ms_server'),
+        ...pick(r, 'p50', 'p99', 'after_accept_p50', 'after_accept_p99'),
         p50_of_floor: ratio(r.p50, floor.p50),
         p99_of_floor: ratio(r.p99, floor.p99),
       },

@@ -4,7 +4,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { makeFixture, must, type Fixture } from './client';
-import { cpuSeconds } from './cpu';
 import { summarize } from './stats';
 
 interface Parked {
@@ -62,8 +61,6 @@ export async function wakeLatency(
   samples: number,
   /** Runs while every poll is parked and nothing else happens (idle-cost measurements). */
   whileIdle: () => Promise<Record<string, number>> = () => Promise.resolve({}),
-  /** The server's pid: its CPU per sample (the POST, its wakeup and the woken answer). */
-  serverPid?: number,
 ) {
   stopping = false;
   const fx = await makeFixture(base, bots);
@@ -75,7 +72,6 @@ export async function wakeLatency(
   const latencies: number[] = [];
   const accepted: number[] = [];
   const afterAccept: number[] = [];
-  const cpuBefore = serverPid === undefined ? 0 : cpuSeconds(serverPid);
   for (let i = 0; i < samples; i++) {
     const bot = fx.bots[Math.floor(Math.random() * fx.bots.length)]!;
     const t0 = performance.now();
@@ -93,8 +89,6 @@ export async function wakeLatency(
     parked.set(bot.id, park(base, bot, next));
     await new Promise((r) => setTimeout(r, 2));
   }
-  const cpuMs =
-    serverPid === undefined ? NaN : ((cpuSeconds(serverPid) - cpuBefore) / samples) * 1e3;
   stopping = true; // the server's shutdown answers the parked polls; let them end quietly
   const post = summarize(accepted);
   const wake = summarize(afterAccept);
@@ -107,6 +101,5 @@ export async function wakeLatency(
     // Negative: the poll answered before the POST's own response reached the client.
     after_accept_p50: wake.p50,
     after_accept_p99: wake.p99,
-    cpu_ms_server: Math.round(cpuMs * 1000) / 1000,
   };
 }
