@@ -26,6 +26,11 @@ export interface LongWaitOptions<T> {
   onPark?: { inc(): void; dec(): void };
   /** A waiter that slept answers a batch a stamped wakeup announced (see `stamped`). */
   onWokenAnswer?: (publishedAtMs: number) => void;
+  /**
+   * Asked with the first news that reaches a sleeping waiter (after an empty read, or a
+   * skipped one): a batch answers without reading again; undefined reads as usual.
+   */
+  answerFrom?: (message: string) => T[] | undefined;
 }
 
 export function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
@@ -43,6 +48,8 @@ class Waiter<T> {
   private wokenBy: number | undefined;
   private parked = false;
   private timer: NodeJS.Timeout | undefined;
+  /** What the news that ended the sleep carried (see `answerFrom`). */
+  private carried: T[] | undefined;
   /** Ends the current sleep (set while asleep). */
   private resume: (() => void) | undefined;
   /** The bus listener: the one function the bus needs, bound once. */
@@ -80,6 +87,10 @@ class Waiter<T> {
           o.onPark?.dec();
         }
         if (o.signal.aborted) return [];
+        if (this.carried) {
+          if (this.wokenBy !== undefined) o.onWokenAnswer?.(this.wokenBy);
+          return this.carried;
+        }
         // Subscribed throughout and never signalled: nothing new, so no re-read (timeouts
         // stay off Postgres; docs/performance.md). Not `Date.now() >= deadline`: timers fire
         // early.
@@ -97,8 +108,10 @@ class Waiter<T> {
     if (by !== undefined) {
       if (!this.o.exclusiveId || msg === this.ownTakeover()) return;
       this.takenOver = by;
-    } else if (this.wokenBy === undefined && this.o.onWokenAnswer) {
-      this.wokenBy = publishedAt(msg);
+    } else {
+      // Only the first news since the read: with more, the log is read.
+      if (this.resume && !this.signalled) this.carried = this.o.answerFrom?.(msg);
+      if (this.wokenBy === undefined && this.o.onWokenAnswer) this.wokenBy = publishedAt(msg);
     }
     this.signalled = true;
     this.wake();

@@ -26,6 +26,12 @@ const MAX_DEFERRED = 10_000;
  */
 export const PRESENCE_PREFIX = '~';
 
+/**
+ * Separates a message's kind from details it carries (e.g. the update a wakeup announces).
+ * Details are dropped when a message is deferred: it is published late, once per kind.
+ */
+export const DETAIL = '\x1f';
+
 /** News that says when it was published, so a woken waiter can time the wake (`update@ms`). */
 export const stamped = (message: string) => `${message}@${Date.now()}`;
 
@@ -42,6 +48,15 @@ const unstamped = (message: string) => {
   const at = message.lastIndexOf('@');
   return at < 0 ? message : message.slice(0, at);
 };
+
+/** A message without its details (keeps its stamp). */
+function withoutDetails(message: string): string {
+  const cut = message.indexOf(DETAIL);
+  if (cut < 0) return message;
+  const at = message.lastIndexOf('@');
+  const stamp = at > cut && /^\d+$/.test(message.slice(at + 1)) ? message.slice(at) : '';
+  return message.slice(0, cut) + stamp;
+}
 
 export class WakeupBus {
   private readonly listeners = new Map<string, Set<Listener>>();
@@ -289,8 +304,9 @@ export class WakeupBus {
   }
 
   private defer(messages: [name: string, message: string][]): void {
-    for (const [name, message] of messages) {
-      if (message.startsWith(PRESENCE_PREFIX)) continue;
+    for (const [name, detailed] of messages) {
+      if (detailed.startsWith(PRESENCE_PREFIX)) continue;
+      const message = withoutDetails(detailed);
       const key = `${name}\n${unstamped(message)}`;
       this.deferred.delete(key); // re-insert: Map order is age order
       this.deferred.set(key, [name, message]);

@@ -3,7 +3,7 @@
 // presence announcements are not. The publisher reaches the shared Redis through a proxy
 // that the test unplugs; nothing else on the machine is touched.
 import { randomBytes } from 'node:crypto';
-import { WakeupBus } from '../../src/realtime/wakeup-bus';
+import { DETAIL, WakeupBus } from '../../src/realtime/wakeup-bus';
 import { createLogger } from '../../src/infra/logger';
 import { createRedis, type Redis } from '../../src/infra/redis';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -51,6 +51,25 @@ describe('wakeup bus, publisher cut off from Redis', () => {
       await waitFor(() => heard.length > 0, 5000);
       await sleep(200);
       expect(heard).toEqual(['update']);
+    } finally {
+      stop();
+    }
+  });
+
+  it('sends news late without the details it carried (two carried updates: one wakeup)', async () => {
+    const heard: string[] = [];
+    const stop = await bus.listen('bot:y', (m) => heard.push(m));
+    try {
+      await proxy.down();
+      await waitFor(() => pub.status === 'reconnecting');
+      await bus.publish([
+        ['bot:y', `update${DETAIL}first${DETAIL}{"a":"x@1"}@1700000000000`],
+        ['bot:y', `update${DETAIL}second${DETAIL}{}@1700000000001`],
+      ]);
+      await proxy.up();
+      await waitFor(() => heard.length > 0, 5000);
+      await sleep(200);
+      expect(heard).toEqual(['update@1700000000001']);
     } finally {
       stop();
     }

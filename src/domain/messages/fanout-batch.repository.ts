@@ -3,7 +3,7 @@
 // updates (events) of one bot (person) may repeat across the batch: each counter is bumped
 // once by the number of its rows, which are then numbered in the batch's order.
 import { statement, type Queryable } from '../../infra/db/statement';
-import { storedUpdate } from '../updates/update-row';
+import { storedUpdate, type UpdateRow } from '../updates/update-row';
 import type { EventOut, NewMessage, UpdateOut } from './fanout';
 import type { WebhookBot } from './fanout.repository';
 
@@ -32,6 +32,9 @@ interface BatchRow {
   item: number;
   message_number: number | null;
   webhook_bots: WebhookBot[] | null;
+  /** [bot id, update row id, update_id as text] per update of the item. */
+  bot_updates: [string, string, string][] | null;
+  created_at: Date;
 }
 
 /** An update or event carrying its own message gets the number the statement allocated. */
@@ -85,12 +88,16 @@ WITH m_in AS (
   ON CONFLICT (bot_id) DO UPDATE SET last_update_id = i.last_update_id + EXCLUDED.last_update_id
   RETURNING bot_id, last_update_id
 ), bot_rows AS (
-  SELECT x.item, x.bot_id, x.type, x.payload, b.last_update_id - c.k + x.k AS update_id
+  SELECT x.item, x.bot_id, x.type, x.payload, b.last_update_id - c.k + x.k AS update_id,
+         gen_random_uuid() AS id
     FROM bots_in x JOIN bot_ids b USING (bot_id) JOIN bot_counts c USING (bot_id)
 ), upd AS (
   INSERT INTO updates (id, bot_id, update_id, type, payload, created_at)
-  SELECT gen_random_uuid(), bot_id, update_id, type, payload, now() FROM bot_rows
+  SELECT id, bot_id, update_id, type, payload, now() FROM bot_rows
   RETURNING 1
+), written AS (
+  SELECT item, json_agg(json_build_array(bot_id, id, update_id::text)) AS bots
+    FROM bot_rows GROUP BY item
 ), users_in AS (
   SELECT x.user_id, x.type, ${numbered('p.payload')},
          row_number() OVER (PARTITION BY x.user_id ORDER BY x.item) AS k
@@ -115,8 +122,10 @@ WITH m_in AS (
     FROM bot_rows r JOIN webhooks w ON w.bot_id = r.bot_id
    GROUP BY r.item
 )
-SELECT m.item::int AS item, n.n AS message_number, h.bots AS webhook_bots
-  FROM m_in m LEFT JOIN num n USING (item) LEFT JOIN hooks h USING (item)`,
+SELECT m.item::int AS item, n.n AS message_number, h.bots AS webhook_bots,
+       w.bots AS bot_updates, now()::timestamptz(3) AS created_at
+  FROM m_in m LEFT JOIN num n USING (item) LEFT JOIN hooks h USING (item)
+  LEFT JOIN written w USING (item)`,
 );
 
 /** One send of a batch: a plain message and what it makes. */
@@ -129,6 +138,8 @@ export interface BatchItem {
 export interface BatchResult {
   webhookBots: WebhookBot[];
   messageNumber: number | null;
+  /** Each update's log row as a poll would read it (its wakeup may carry it). */
+  rows: Map<string, UpdateRow>;
 }
 
 const stored = ({ kind: _kind, ...rest }: { kind: string }) => JSON.stringify(rest);
@@ -187,9 +198,42 @@ export async function writeFanoutBatch(db: Queryable, items: BatchItem[]): Promi
     bot_payloads: jsonArray(botPayloads),
     user_payloads: jsonArray(userPayloads),
   });
-  const results: BatchResult[] = items.map(() => ({ webhookBots: [], messageNumber: null }));
+  const results: BatchResult[] = items.map(() => ({
+    webhookBots: [],
+    messageNumber: null,
+    rows: new Map(),
+  }));
   for (const r of rows) {
-    results[r.item - 1] = { webhookBots: r.webhook_bots ?? [], messageNumber: r.message_number };
+    results[r.item - 1] = {
+      webhookBots: r.webhook_bots ?? [],
+      messageNumber: r.message_number,
+      rows: writtenRows(items[r.item - 1]!, r),
+    };
   }
   return results;
+}
+
+/**
+ * The log rows the statement wrote for one item, by bot: the stored JSON is rebuilt here with
+ * the message's number in place, as the statement wrote it (message updates only; others are
+ * left out, and their wakeups carry nothing).
+ */
+function writtenRows(item: BatchItem, r: BatchRow): Map<string, UpdateRow> {
+  const out = new Map<string, UpdateRow>();
+  if (!r.bot_updates || r.message_number === null) return out;
+  const byBot = new Map(item.updates.map((u) => [u.botId, u.update]));
+  for (const [botId, id, updateId] of r.bot_updates) {
+    const body = byBot.get(botId);
+    if (!body || (body.kind !== 'message' && body.kind !== 'edited_message')) continue;
+    if (body.message.id !== item.message.id) continue;
+    const message = { ...body.message, number: r.message_number };
+    out.set(botId, {
+      id,
+      update_id: updateId,
+      type: body.kind,
+      payload: storedUpdate({ ...body, message }),
+      created_at: r.created_at,
+    });
+  }
+  return out;
 }

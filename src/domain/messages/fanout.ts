@@ -14,6 +14,8 @@ import { writeFanout, type WebhookBot } from './fanout.repository';
 import { writeFanoutBatch, type BatchItem, type BatchResult } from './fanout-batch.repository';
 import { GroupCommit, type Outcome } from '../../infra/group-commit';
 import type { UpdateBody } from '../updates/update';
+import type { UpdateRow } from '../updates/update-row';
+import { carryingWakeup } from '../updates/carried-update';
 import type { UserEvent } from '../events/event';
 
 /** One update for one bot's log. */
@@ -145,6 +147,7 @@ export class Fanout {
       updates,
       items.flatMap((i) => i.events),
       results.flatMap((r) => r.webhookBots),
+      results.map((r) => r.rows),
     );
     return results.map((r) => ({ ok: true, value: r.messageNumber }));
   }
@@ -198,17 +201,30 @@ export class Fanout {
     return { wake: () => this.wake(updates, events, pushed), messageNumber };
   }
 
-  /** Bots with a webhook get a delivery job; the rest (long-pollers) and people a wakeup. */
-  private async wake(updates: UpdateOut[], events: EventOut[], pushed: WebhookBot[]) {
+  /**
+   * Bots with a webhook get a delivery job; the rest (long-pollers) and people a wakeup. A
+   * bot's wakeup carries its update when `written` holds that bot's only update here.
+   */
+  private async wake(
+    updates: UpdateOut[],
+    events: EventOut[],
+    pushed: WebhookBot[],
+    written: Map<string, UpdateRow>[] = [],
+  ) {
     const viaWebhook = new Set(pushed.map((b) => b.botId));
     const update = stamped('update');
     // Not awaited: the answer waits for the commit, never for the queue (Redis may be
     // away; the worker's sweep re-schedules what was not queued).
     if (pushed.length > 0) void this.scheduleWebhookDelivery(pushed);
     // One wakeup per channel; the bus defers what it cannot publish while Redis is away.
-    const channels = new Set<string>();
-    for (const u of updates) if (!viaWebhook.has(u.botId)) channels.add(botChannel(u.botId));
-    const messages = [...channels].map((c): [string, string] => [c, update]);
+    const channels = new Map<string, string>();
+    for (const u of updates) {
+      if (viaWebhook.has(u.botId)) continue;
+      const channel = botChannel(u.botId);
+      // A second update for the bot: the wakeup carries neither (a read returns both).
+      channels.set(channel, channels.has(channel) ? update : carried(u.botId, written, update));
+    }
+    const messages = [...channels];
     const people = new Set(events.map((e) => userChannel(e.userId)));
     for (const c of people) messages.push([c, 'event']);
     await this.bus.publish(messages);
@@ -240,6 +256,15 @@ function refusedByStatement(err: unknown): boolean {
 }
 
 const refused = (error: unknown): Outcome<never> => ({ ok: false, error });
+
+/** The bot's wakeup carrying its written row, if one is known; else `plain`. */
+function carried(botId: string, written: Map<string, UpdateRow>[], plain: string): string {
+  for (const rows of written) {
+    const row = rows.get(botId);
+    if (row) return stamped(carryingWakeup(row));
+  }
+  return plain;
+}
 
 /** One inbox row can be bumped once per statement; callers send one item per recipient. */
 function assertDistinct(ids: string[], what: string): void {

@@ -10,6 +10,7 @@ import { cache, parkedPolls, wakeLatency } from '../../infra/metrics';
 import type { Bot } from '../../generated/prisma/client';
 import { requirePermission } from '../bots/bots.service';
 import { botChannel } from '../messages/fanout';
+import { carriedUpdate } from './carried-update';
 import { QuietInboxes, pollKey } from './quiet-inboxes';
 import type { Update } from './update';
 import { updateFromRow } from './update-row';
@@ -47,6 +48,21 @@ export function pollOptions(q: z.infer<typeof pollQuery>, defaultTimeout: number
 /** A parked poll answered because of a wakeup published at `publishedAt` (epoch ms). */
 const observeWake = (publishedAt: number) =>
   wakeLatency.observe(Math.max(0, Date.now() - publishedAt) / 1000);
+
+/**
+ * The update a wakeup carries, when it is exactly what a read would answer first: the poll
+ * acknowledges by offset (a consuming read must move the mark in Postgres), its empty read
+ * proved nothing at or past the offset was there, and this update is numbered the offset.
+ * Numbers are dense per bot and commit in order, so nothing lies between. Anything else
+ * (another number: a wakeup lost or out of order) reads the log.
+ */
+function nextUpdate(message: string, o: PollOptions): Update | undefined {
+  if (o.offset === undefined) return undefined;
+  const u = carriedUpdate(message);
+  if (u?.updateId !== o.offset) return undefined;
+  if (o.types && !o.types.includes(u.kind)) return undefined;
+  return u;
+}
 
 export class UpdatesService {
   private readonly quiet: QuietInboxes;
@@ -109,6 +125,11 @@ export class UpdatesService {
       onTakenOver: (by) => appError(by === 'webhook' ? 'webhook_active' : 'poll_superseded'),
       onPark: parkedPolls,
       onWokenAnswer: observeWake,
+      answerFrom: (message) => {
+        const next = nextUpdate(message, o);
+        if (next) this.quiet.forget(botId);
+        return next && [next];
+      },
     });
     if (signal.aborted && batch.length > 0 && o.offset === undefined) {
       await this.unconsume(botId, batch);

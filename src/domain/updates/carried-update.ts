@@ -1,0 +1,49 @@
+// A bot's wakeup that carries the update it announces, so a poll parked right behind it can
+// answer without reading the log again (docs/performance.md, "Wakeups that carry their update").
+// Form: `update` DETAIL id DETAIL update_id DETAIL type DETAIL created_at_ms DETAIL payload.
+// The payload is JSON.stringify output, which escapes every control character: DETAIL never
+// occurs inside it.
+import { DETAIL } from '../../realtime/wakeup-bus';
+import type { Update } from './update';
+import { updateFromRow, type UpdateRow } from './update-row';
+
+/** Longer records go as a plain `update` wakeup: the poll reads them from the log. */
+export const MAX_CARRIED_CHARS = 8 * 1024;
+
+/** The wakeup text announcing `row` (unstamped), or plain `update` when it is too long. */
+export function carryingWakeup(row: UpdateRow): string {
+  if (row.payload.length > MAX_CARRIED_CHARS) return 'update';
+  return [
+    'update',
+    row.id,
+    row.update_id,
+    row.type,
+    String(row.created_at.getTime()),
+    row.payload,
+  ].join(DETAIL);
+}
+
+/** The update a wakeup carries (its stamp, if any, ignored); undefined for any other message. */
+export function carriedUpdate(message: string): Update | undefined {
+  if (!message.startsWith(`update${DETAIL}`)) return undefined;
+  // The stamp (`@ms`) follows the payload, which ends with `}`: an `@` inside it is no stamp.
+  const end = message.lastIndexOf('@');
+  const body = end >= 0 && /^\d+$/.test(message.slice(end + 1)) ? message.slice(0, end) : message;
+  const parts = body.split(DETAIL);
+  if (parts.length !== 6) return undefined;
+  const [, id, updateId, type, at, payload] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const ms = Number(at);
+  if (!Number.isFinite(ms) || !/^\d+$/.test(updateId)) return undefined;
+  try {
+    return updateFromRow({ id, update_id: updateId, type, payload, created_at: new Date(ms) });
+  } catch {
+    return undefined; // not a record this version reads: the poll reads the log instead
+  }
+}
