@@ -8,6 +8,7 @@ import type { Services } from '../../services';
 import { bearerToken } from '../auth';
 import type { EdgeLimits } from '../edge-limits';
 import { detached, pollSignal } from '../long-poll';
+import { sendJson } from '../send-json';
 import type { BotRateLimiter } from '../rate-limit';
 import { gatewayErrorHandler, noteMethod } from './envelope';
 import { fileRoutes } from './files';
@@ -79,7 +80,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const called = method({ bot, token, params, services: d.services, signal, style, ids });
     // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express
     // routing state and no frame of this handler (docs/performance.md).
-    const answer = called.then((result) => void res.json({ ok: true, result }));
+    const answer = called.then((result) => sendJson(res, { ok: true, result }));
     detached(req, res, answer, onError);
   });
   r.use(onError);
