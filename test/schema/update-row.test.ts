@@ -4,7 +4,8 @@
 import type { MessageRecord, Person } from '../../src/domain/messages/message';
 import { reviveDates } from '../../src/domain/stored-json';
 import type { UpdateBody } from '../../src/domain/updates/update';
-import { storedUpdate, updateFromRow } from '../../src/domain/updates/update-row';
+import { carriesBox, storedCarriesBox } from '../../src/domain/e2e/reader-boxes';
+import { storedBodyOf, storedUpdate, updateFromRow } from '../../src/domain/updates/update-row';
 import { quantaUpdateFromRow, toQuantaUpdate } from '../../src/http/quanta/update-view';
 
 const person: Person = { id: 'p', username: 'ann', displayName: 'Ann', isBot: false, tgId: 1 };
@@ -200,3 +201,32 @@ test.each(bodies.map((b) => [b.kind, b] as const))(
     }
   },
 );
+
+test('a batch is known to hold a box from its stored form as from its records', () => {
+  const boxed = { nonce: 'n', keys: {} };
+  const boxedReply = message({ replyToId: 'm0', replyTo: message({ payload: boxed }) });
+  const variants: UpdateBody[] = [
+    ...bodies,
+    { kind: 'message', command: null, inlineMedia: null, message: message({ payload: boxed }) },
+    { kind: 'edited_message', command: null, inlineMedia: null, message: boxedReply },
+    {
+      kind: 'callback',
+      callbackId: 'c',
+      from: person,
+      data: 'd',
+      message: message({ payload: boxed }),
+    },
+  ];
+  const seen = variants.map((b) => {
+    const r = {
+      id: 'u',
+      update_id: '1',
+      type: b.kind,
+      payload: storedUpdate(b),
+      created_at: new Date(),
+    };
+    expect(storedCarriesBox(storedBodyOf(r))).toBe(carriesBox(updateFromRow(r)));
+    return carriesBox(updateFromRow(r));
+  });
+  expect(seen.filter(Boolean)).toHaveLength(3);
+});
