@@ -32,7 +32,12 @@ async function main() {
   const port = 19100 + Math.floor(Math.random() * 400) * 2;
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=4', path.join(values.root, 'dist/src/main.js')],
+    // BENCH_NODE_FLAGS as in env.ts, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    [
+      '--max-semi-space-size=4',
+      ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+      path.join(values.root, 'dist/src/main.js'),
+    ],
     {
       env: {
         ...process.env,
