@@ -11,7 +11,10 @@ export interface LongWaitOptions<T> {
   /**
    * Exclusive waiters (bot getUpdates): announce `~takeover:<id>` on the channel (presence,
    * not news: it leaves the channel's news version alone); a waiter that hears another id's
-   * takeover, or `takeover:<who>` from elsewhere (e.g. `webhook`), stops with `onTakenOver`.
+   * takeover after its own, or `takeover:<who>` from elsewhere (e.g. `webhook`), stops with
+   * `onTakenOver`. Redis delivers a channel's messages in one order to every subscriber, so
+   * "after its own" means "newer" alike everywhere, and the first read need not wait for the
+   * announcement to reach Redis.
    */
   exclusiveId?: string;
   /**
@@ -44,6 +47,8 @@ export function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
 class Waiter<T> {
   private signalled = false;
   private takenOver: string | undefined;
+  /** This waiter's own takeover came back from Redis: any other heard from now on is newer. */
+  private announced = false;
   /** When the first wakeup not yet followed by a read was published, if it says. */
   private wokenBy: number | undefined;
   private parked = false;
@@ -63,7 +68,8 @@ class Waiter<T> {
     let skipRead = o.logStillEmpty?.() === true;
     o.signal.addEventListener('abort', this);
     try {
-      if (o.exclusiveId) await o.bus.publish([[o.channel, this.ownTakeover()]]);
+      // Not awaited: the order of takeovers is the order Redis echoes them (onMessage).
+      if (o.exclusiveId) void o.bus.publish([[o.channel, this.ownTakeover()]]);
       const deadline = Date.now() + o.timeoutMs;
       for (;;) {
         if (this.takenOver && o.onTakenOver) throw o.onTakenOver(this.takenOver);
@@ -106,7 +112,14 @@ class Waiter<T> {
   private onMessage(msg: string): void {
     const by = takeoverBy(msg);
     if (by !== undefined) {
-      if (!this.o.exclusiveId || msg === this.ownTakeover()) return;
+      if (!this.o.exclusiveId) return;
+      if (msg === this.ownTakeover()) {
+        this.announced = true;
+        return;
+      }
+      // A waiter's takeover heard before this one's own was published before it: an older
+      // poll's, which this one has itself taken over. `takeover:<who>` (no `~`) always counts.
+      if (!this.announced && msg.startsWith(TAKEOVER)) return;
       this.takenOver = by;
     } else {
       // Only the first news since the read: with more, the log is read.

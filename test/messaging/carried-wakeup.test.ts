@@ -4,7 +4,7 @@
 import supertest from 'supertest';
 import { botChannel } from '../../src/domain/messages/fanout';
 import {
-  carriedUpdate,
+  carriedRow,
   carryingWakeup,
   MAX_CARRIED_CHARS,
 } from '../../src/domain/updates/carried-update';
@@ -152,9 +152,10 @@ describe('wakeups that carry their update, Telegram getUpdates', () => {
 describe('the carried form', () => {
   it('reads back as the log row reads, stamped or not', () => {
     const row = forgedRow('hello @someone', '7');
-    expect(carriedUpdate(stamped(carryingWakeup(row)))).toEqual(updateFromRow(row));
-    expect(carriedUpdate(carryingWakeup(row))).toEqual(updateFromRow(row));
-    expect(carriedUpdate(stamped('update'))).toBeUndefined();
+    expect(carriedRow(stamped(carryingWakeup(row)))).toEqual(row);
+    expect(carriedRow(carryingWakeup(row))).toEqual(row);
+    expect(updateFromRow(carriedRow(carryingWakeup(row))!)).toEqual(updateFromRow(row));
+    expect(carriedRow(stamped('update'))).toBeUndefined();
   });
 
   it('carries nothing beyond its size bound', () => {

@@ -4,7 +4,9 @@
 import type { MessageRecord, Person } from '../../src/domain/messages/message';
 import { reviveDates } from '../../src/domain/stored-json';
 import type { UpdateBody } from '../../src/domain/updates/update';
-import { storedUpdate, updateFromRow } from '../../src/domain/updates/update-row';
+import { carriesBox, storedCarriesBox } from '../../src/domain/e2e/reader-boxes';
+import { storedBodyOf, storedUpdate, updateFromRow } from '../../src/domain/updates/update-row';
+import { quantaUpdateFromRow, toQuantaUpdate } from '../../src/http/quanta/update-view';
 
 const person: Person = { id: 'p', username: 'ann', displayName: 'Ann', isBot: false, tgId: 1 };
 
@@ -154,4 +156,77 @@ test('a person with a public key keeps it; a chat unlike its sender keeps its ow
     updateId: 2,
     createdAt,
   });
+});
+
+// The Quanta poll builds its JSON straight from the stored record (quantaUpdateFromRow); it
+// must be byte for byte what the record path gives, for both stored forms of every kind.
+test.each(bodies.map((b) => [b.kind, b] as const))(
+  '%s: the Quanta JSON made from the stored form is the record path’s, lean and whole',
+  (_kind, b) => {
+    const { kind, ...rest } = b;
+    const createdAt = new Date('2026-01-04T00:00:00Z');
+    const variants: UpdateBody[] = [b];
+    if (b.kind === 'message' || b.kind === 'edited_message') {
+      const media = {
+        id: 'f',
+        kind: 'photo' as const,
+        mime: 'image/png',
+        fileName: null,
+        size: 3,
+        width: 1,
+        height: 2,
+        sha256: 'h',
+      };
+      const poll = {
+        id: 'q',
+        messageId: 'm1',
+        question: 'Q?',
+        options: ['a', 'b'],
+        isAnonymous: false,
+        allowsMultipleAnswers: false,
+        votes: [{ userId: 'p', optionIds: [1] }],
+      };
+      variants.push(
+        { ...b, inlineMedia: 'AAA', message: message({ media, payload: {}, forwardFrom: 'x' }) },
+        { ...b, command: { name: 'go', args: 'now' }, message: message({ poll, editedAt: null }) },
+      );
+    }
+    for (const v of variants) {
+      for (const payload of [JSON.stringify({ ...rest, ...v, kind: undefined }), storedUpdate(v)]) {
+        const row = { id: 'u', update_id: '9', type: kind, payload, created_at: createdAt };
+        expect(JSON.stringify(quantaUpdateFromRow(row))).toBe(
+          JSON.stringify(toQuantaUpdate(updateFromRow(row))),
+        );
+      }
+    }
+  },
+);
+
+test('a batch is known to hold a box from its stored form as from its records', () => {
+  const boxed = { nonce: 'n', keys: {} };
+  const boxedReply = message({ replyToId: 'm0', replyTo: message({ payload: boxed }) });
+  const variants: UpdateBody[] = [
+    ...bodies,
+    { kind: 'message', command: null, inlineMedia: null, message: message({ payload: boxed }) },
+    { kind: 'edited_message', command: null, inlineMedia: null, message: boxedReply },
+    {
+      kind: 'callback',
+      callbackId: 'c',
+      from: person,
+      data: 'd',
+      message: message({ payload: boxed }),
+    },
+  ];
+  const seen = variants.map((b) => {
+    const r = {
+      id: 'u',
+      update_id: '1',
+      type: b.kind,
+      payload: storedUpdate(b),
+      created_at: new Date(),
+    };
+    expect(storedCarriesBox(storedBodyOf(r))).toBe(carriesBox(updateFromRow(r)));
+    return carriesBox(updateFromRow(r));
+  });
+  expect(seen.filter(Boolean)).toHaveLength(3);
 });

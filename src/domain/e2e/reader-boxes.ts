@@ -5,6 +5,7 @@ import { openBytes, openGroupText, openText, SECRETBOX_OVERHEAD } from '../crypt
 import { botCommand } from '../messages/bot-command';
 import type { MessageRecord } from '../messages/message';
 import type { Update } from '../updates/update';
+import type { StoredBody } from '../updates/update-row';
 import { isEncrypted, keyBoxesOf, withoutStamps } from './envelope';
 import { parseEnvelope } from './media-envelope';
 import { parsePollEnvelope } from './poll-envelope';
@@ -25,6 +26,15 @@ export function openedView(m: MessageRecord, text: string): MessageRecord {
 export function carriesBox(u: Update): boolean {
   if (u.kind !== 'message' && u.kind !== 'edited_message' && u.kind !== 'callback') return false;
   return isEncrypted(u.message) || (!!u.message.replyTo && isEncrypted(u.message.replyTo));
+}
+
+/** carriesBox for an update as stored (update-row.ts), before it is made a record. */
+export function storedCarriesBox(s: StoredBody): boolean {
+  // message, edited_message and callback store a message; the other kinds none.
+  const m = s.message;
+  return (
+    !!m && (typeof m.payload?.nonce === 'string' || typeof m.replyTo?.payload?.nonce === 'string')
+  );
 }
 
 /** An update as the reader sees it: its boxes opened (those that do not open stay boxes). */

@@ -4,8 +4,7 @@
 // The payload is JSON.stringify output, which escapes every control character: DETAIL never
 // occurs inside it.
 import { DETAIL } from '../../realtime/wakeup-bus';
-import type { Update } from './update';
-import { updateFromRow, type UpdateRow } from './update-row';
+import type { UpdateRow } from './update-row';
 
 /** Longer records go as a plain `update` wakeup: the poll reads them from the log. */
 export const MAX_CARRIED_CHARS = 8 * 1024;
@@ -23,8 +22,8 @@ export function carryingWakeup(row: UpdateRow): string {
   ].join(DETAIL);
 }
 
-/** The update a wakeup carries (its stamp, if any, ignored); undefined for any other message. */
-export function carriedUpdate(message: string): Update | undefined {
+/** The log row a wakeup carries (its stamp, if any, ignored); undefined for any other message. */
+export function carriedRow(message: string): UpdateRow | undefined {
   if (!message.startsWith(`update${DETAIL}`)) return undefined;
   // The stamp (`@ms`) follows the payload, which ends with `}`: an `@` inside it is no stamp.
   const end = message.lastIndexOf('@');
@@ -40,10 +39,6 @@ export function carriedUpdate(message: string): Update | undefined {
     string,
   ];
   const ms = Number(at);
-  if (!Number.isFinite(ms) || !/^\d+$/.test(updateId)) return undefined;
-  try {
-    return updateFromRow({ id, update_id: updateId, type, payload, created_at: new Date(ms) });
-  } catch {
-    return undefined; // not a record this version reads: the poll reads the log instead
-  }
+  if (!Number.isFinite(ms) || !/^\d+$/.test(updateId) || !payload.startsWith('{')) return undefined;
+  return { id, update_id: updateId, type, payload, created_at: new Date(ms) };
 }

@@ -18,13 +18,13 @@ export interface UpdateRow {
 }
 
 /** A person as stored: `publicKey` only when there is one (absent reads back as undefined). */
-type StoredPerson = Omit<Person, 'publicKey'> & { publicKey?: string | null };
+export type StoredPerson = Omit<Person, 'publicKey'> & { publicKey?: string | null };
 
 /**
  * A message as stored. Absent means: `chatTgId`/`chatName` the sender's (a private chat with
  * the person who wrote), `payload` {}, `reactions` [], the rest null. Dates are ISO strings.
  */
-interface StoredMessage {
+export interface StoredMessage {
   id: string;
   number: number;
   chatId: string;
@@ -45,7 +45,7 @@ interface StoredMessage {
 }
 
 /** An update as stored (its kind is the row's `type`); the message kinds lean, others whole. */
-type StoredBody = Record<string, unknown> & {
+export type StoredBody = Record<string, unknown> & {
   message?: StoredMessage;
   command?: BotCommand | null;
   inlineMedia?: string | null;
@@ -126,7 +126,14 @@ function storedMessage(m: MessageRecord): Record<string, unknown> {
  * than by walking every key (`reviveDates`): test/schema/update-row.test.ts checks both agree.
  */
 export function updateFromRow(row: UpdateRow): Update {
-  const s = JSON.parse(row.payload) as StoredBody;
+  return updateFromStored(row, storedBodyOf(row));
+}
+
+/** The row's record as stored (lean or whole): for a reader that needs no `Date`s. */
+export const storedBodyOf = (row: UpdateRow): StoredBody => JSON.parse(row.payload) as StoredBody;
+
+/** updateFromRow, for a row whose payload the caller has parsed already (storedBodyOf). */
+export function updateFromStored(row: UpdateRow, s: StoredBody): Update {
   const kind = row.type as UpdateBody['kind'];
   let body: UpdateBody;
   switch (kind) {

@@ -4,12 +4,17 @@ import { statement } from '../../infra/db/statement';
 
 import type { UpdateRow } from './update-row';
 
+// Neither read hands out (nor acknowledges) anything while the bot has a webhook: the caller
+// asks about the webhook only when a read comes back empty, one round trip instead of two.
+const NO_WEBHOOK = 'NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.bot_id = :bot_id::uuid)';
+
 // Lock the inbox row so concurrent consumers serialise: each update is handed out once.
 const consume = statement<{ bot_id: string; limit: number; types: string[] | null }, UpdateRow>(
   'updates-consume',
   `
 WITH cur AS (
-  SELECT acked_update_id AS acked FROM bot_inboxes WHERE bot_id = :bot_id::uuid FOR UPDATE
+  SELECT acked_update_id AS acked FROM bot_inboxes
+   WHERE bot_id = :bot_id::uuid AND ${NO_WEBHOOK} FOR UPDATE
 ), batch AS (
   SELECT u.id, u.update_id, u.type, u.payload::text AS payload, u.created_at
     FROM updates u, cur
@@ -35,11 +40,12 @@ const ackAndRead = statement<
 WITH ack AS (
   UPDATE bot_inboxes SET acked_update_id = LEAST(:offset::bigint - 1, last_update_id)
    WHERE bot_id = :bot_id::uuid AND acked_update_id < LEAST(:offset::bigint - 1, last_update_id)
+     AND ${NO_WEBHOOK}
 )
 SELECT u.id, u.update_id, u.type, u.payload::text AS payload, u.created_at
   FROM updates u JOIN bot_inboxes i ON i.bot_id = u.bot_id
  WHERE u.bot_id = :bot_id::uuid AND u.update_id > GREATEST(i.acked_update_id, :offset::bigint - 1)
-   AND (:types::text[] IS NULL OR u.type = ANY(:types::text[]))
+   AND (:types::text[] IS NULL OR u.type = ANY(:types::text[])) AND ${NO_WEBHOOK}
  ORDER BY u.update_id LIMIT :limit`,
 );
 

@@ -10,10 +10,10 @@ import { cache, parkedPolls, wakeLatency } from '../../infra/metrics';
 import type { Bot } from '../../generated/prisma/client';
 import { requirePermission } from '../bots/bots.service';
 import { botChannel } from '../messages/fanout';
-import { carriedUpdate } from './carried-update';
+import { carriedRow } from './carried-update';
 import { QuietInboxes, pollKey } from './quiet-inboxes';
 import type { Update } from './update';
-import { updateFromRow } from './update-row';
+import { updateFromRow, type UpdateRow } from './update-row';
 import { UpdatesRepository } from './updates.repository';
 
 export interface PollOptions {
@@ -56,12 +56,12 @@ const observeWake = (publishedAt: number) =>
  * Numbers are dense per bot and commit in order, so nothing lies between. Anything else
  * (another number: a wakeup lost or out of order) reads the log.
  */
-function nextUpdate(message: string, o: PollOptions): Update | undefined {
+function nextUpdate(message: string, o: PollOptions): UpdateRow | undefined {
   if (o.offset === undefined) return undefined;
-  const u = carriedUpdate(message);
-  if (u?.updateId !== o.offset) return undefined;
-  if (o.types && !o.types.includes(u.kind)) return undefined;
-  return u;
+  const row = carriedRow(message);
+  if (row?.update_id !== String(o.offset)) return undefined;
+  if (o.types && !o.types.includes(row.type)) return undefined;
+  return row;
 }
 
 export class UpdatesService {
@@ -76,12 +76,16 @@ export class UpdatesService {
     this.repo = new UpdatesRepository(sql);
   }
 
-  async read(botId: string, o: PollOptions): Promise<Update[]> {
-    const rows =
-      o.offset === undefined
-        ? await this.repo.consume(botId, o.limit, o.types ?? null)
-        : await this.repo.ackAndRead(botId, o.offset, o.limit, o.types ?? null);
-    return rows.map(updateFromRow);
+  /** One read of the log as the poll's options say (consumed or acknowledged), as rows. */
+  read(botId: string, o: PollOptions): Promise<UpdateRow[]> {
+    return o.offset === undefined
+      ? this.repo.consume(botId, o.limit, o.types ?? null)
+      : this.repo.ackAndRead(botId, o.offset, o.limit, o.types ?? null);
+  }
+
+  /** poll(), as domain records. */
+  async poll(bot: Bot, o: PollOptions, signal: AbortSignal): Promise<Update[]> {
+    return (await this.pollRows(bot, o, signal)).map(updateFromRow);
   }
 
   /**
@@ -89,7 +93,7 @@ export class UpdatesService {
    * A bot whose last poll found nothing, with nothing published for it since, parks
    * without a query (see QuietInboxes); a webhook set meanwhile was published too.
    */
-  async poll(bot: Bot, o: PollOptions, signal: AbortSignal): Promise<Update[]> {
+  async pollRows(bot: Bot, o: PollOptions, signal: AbortSignal): Promise<UpdateRow[]> {
     requirePermission(bot, 'read_messages');
     const botId = bot.id;
     const key = pollKey(o.offset, o.types);
@@ -97,24 +101,25 @@ export class UpdatesService {
     // channel). Should news land before the listener is in, check then, before reading.
     const quietAtStart = this.quiet.isQuiet(botId, key);
     (quietAtStart ? cache.quietInbox.hit : cache.quietInbox.miss).inc();
-    if (!quietAtStart) await this.refuseIfWebhook(botId);
-    let webhookUnchecked = false;
+    // The reads hand out nothing while a webhook is set, so the webhook is asked about only
+    // when the first read comes back empty: a poll with updates waiting is one round trip.
+    let webhookUnchecked = !quietAtStart;
     const channel = botChannel(botId);
     const batch = await longWait({
       bus: this.bus,
       channel,
       logStillEmpty: () => {
         const quiet = this.quiet.isQuiet(botId, key);
-        webhookUnchecked = quietAtStart && !quiet;
+        if (quietAtStart && !quiet) webhookUnchecked = true;
         return quiet;
       },
       read: async () => {
-        if (webhookUnchecked) {
+        const version = this.bus.newsVersion(channel);
+        const rows = await this.read(botId, o);
+        if (rows.length === 0 && webhookUnchecked) {
           webhookUnchecked = false;
           await this.refuseIfWebhook(botId);
         }
-        const version = this.bus.newsVersion(channel);
-        const rows = await this.read(botId, o);
         if (rows.length > 0) this.quiet.forget(botId);
         else this.quiet.remember(botId, key, Math.max((o.offset ?? 1) - 1, 0), version);
         return rows;
@@ -144,9 +149,9 @@ export class UpdatesService {
   }
 
   /** The batch is pending again: news for any poll of this bot, here or elsewhere. */
-  private async unconsume(botId: string, batch: Update[]): Promise<void> {
-    const first = String(batch[0]!.updateId);
-    const last = String(batch[batch.length - 1]!.updateId);
+  private async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
+    const first = batch[0]!.update_id;
+    const last = batch[batch.length - 1]!.update_id;
     await this.repo.unconsume(botId, first, last);
     this.quiet.forget(botId);
     await this.bus.publish([[botChannel(botId), 'update']]);

@@ -8,6 +8,7 @@ import type { Services } from '../../services';
 import { bearerToken } from '../auth';
 import type { EdgeLimits } from '../edge-limits';
 import { detached, pollSignal } from '../long-poll';
+import { sendJson } from '../send-json';
 import type { BotRateLimiter } from '../rate-limit';
 import { gatewayErrorHandler, noteMethod } from './envelope';
 import { fileRoutes } from './files';
@@ -15,7 +16,6 @@ import { idShapes, withInternalIds } from './ids';
 import { METHOD_NAMES, METHODS } from './methods';
 import { routeAs } from '../request-log';
 import { bodyParsers, isJson, readParams, sizeToBytes } from './params';
-import { answerJson } from '../json-answer';
 
 export interface GatewayDeps {
   services: Services;
@@ -81,7 +81,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const called = method({ bot, token, params, services: d.services, signal, style, ids });
     // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express
     // routing state and no frame of this handler (docs/performance.md).
-    const answer = called.then((result) => answerJson(req, res, { ok: true, result }));
+    const answer = called.then((result) => sendJson(res, { ok: true, result }));
     detached(req, res, answer, onError);
   });
   r.use(onError);

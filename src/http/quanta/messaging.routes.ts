@@ -8,8 +8,8 @@ import { botOf } from '../context';
 import { detached, pollSignal } from '../long-poll';
 import { toCallbackState } from '../messenger/callback-view';
 import { sentView } from './sent-view';
-import { answerJson } from '../json-answer';
-import { toQuantaUpdate } from './update-view';
+import { quantaUpdates } from './update-view';
+import { sendJson } from '../send-json';
 import { z } from 'zod';
 import { op } from '../openapi/operation';
 import { callbackState, sent, update } from '../openapi/wire';
@@ -28,11 +28,10 @@ export function messagingRoutes(
     const bot = botOf(req);
     // Synchronous: what throws here reaches the error handler through Express as usual.
     const opts = pollOptions(parse(pollQuery, req.query), 30);
-    const polled = s.updates.poll(bot, opts, pollSignal(res, shutdown));
+    const polled = s.updates.pollRows(bot, opts, pollSignal(res, shutdown));
     // A managed bot reads its boxes opened: on the fly, here, never stored.
-    const answer = polled.then(async (updates) => {
-      const opened = await s.boxes.reveal(bot, updates);
-      res.json({ updates: opened.map(toQuantaUpdate) });
+    const answer = polled.then(async (rows) => {
+      sendJson(res, { updates: await quantaUpdates(s.boxes, bot, rows) });
     });
     detached(req, res, answer, onError);
   });
@@ -49,7 +48,7 @@ export function messagingRoutes(
       payload: b.payload,
       replyToId: b.reply_to_message_id,
     });
-    answerJson(req, res, sentView(message));
+    sendJson(res, sentView(message));
   });
   r.post('/answer-callback', async (req, res) => {
     const bot = botOf(req);
