@@ -96,6 +96,22 @@ function surfaceOf(url: string): Surface | undefined {
   return undefined;
 }
 
+type DurationChild = ReturnType<typeof httpRequestDuration.labels>;
+/** Bound by routes × methods × statuses; past it, children are looked up each time. */
+const MAX_CHILDREN = 4096;
+const children = new Map<string, DurationChild>();
+
+/** The histogram's child for these labels: `labels()` hashes its arguments on every call. */
+function durationOf(surface: Surface, route: string, method: string, status: string) {
+  const key = `${surface} ${route} ${method} ${status}`;
+  let child = children.get(key);
+  if (!child) {
+    child = httpRequestDuration.labels(surface, route, method, status);
+    if (children.size < MAX_CHILDREN) children.set(key, child);
+  }
+  return child;
+}
+
 /**
  * Request logs carry method, scrubbed URL, status, timing and request id, never headers or
  * bodies: both may hold tokens and passwords. The line is pino-http's, written once, on
@@ -114,14 +130,12 @@ export function requestLog(log: Logger, surface?: Surface, recordMetrics = true)
     const elapsed = performance.now() - start;
     const face = surface ?? surfaceOf(req.originalUrl ?? req.url ?? '');
     if (face && recordMetrics) {
-      httpRequestDuration
-        .labels(
-          face,
-          routeLabel(this),
-          req.method ?? '',
-          STATUS[this.statusCode] ?? String(this.statusCode),
-        )
-        .observe(elapsed / 1000);
+      durationOf(
+        face,
+        routeLabel(this),
+        req.method ?? '',
+        STATUS[this.statusCode] ?? String(this.statusCode),
+      ).observe(elapsed / 1000);
     }
     const failed = err !== undefined || this.statusCode >= 500;
     // Below the log's level the line is not built (an id may cost a randomUUID).

@@ -32,6 +32,25 @@ SELECT c.id::text AS chat_id, c.type::text AS chat_type, c.tg_id AS chat_tg_id, 
  WHERE c.id = ANY(:chat_ids::uuid[])`,
 );
 
+// The gateway's chat_id as a Telegram client writes it: a person's id is the private chat with
+// the bot (its key is the two user ids sorted as JavaScript sorts them: byte order, "C"), a
+// negative id a group's. One statement, as the send that follows is.
+const privateChatByTgId = statement<{ tg_id: string; bot_user_id: string }, { id: string }>(
+  'private-chat-by-tg-id',
+  `
+SELECT c.id FROM users u
+  JOIN chats c ON c.private_key =
+       CASE WHEN u.id::text COLLATE "C" < :bot_user_id::text COLLATE "C"
+            THEN u.id::text || ':' || :bot_user_id::text
+            ELSE :bot_user_id::text || ':' || u.id::text END
+ WHERE u.tg_id = :tg_id::bigint`,
+);
+
+const groupByTgId = statement<{ tg_id: string }, { id: string }>(
+  'group-by-tg-id',
+  `SELECT id FROM chats WHERE tg_id = :tg_id::bigint AND type = 'group' LIMIT 1`,
+);
+
 export class ChatsRepository {
   /**
    * Concurrent reads share one statement (as sends share one write, see group-commit.ts):
@@ -46,6 +65,15 @@ export class ChatsRepository {
   /** One row per member; none when the chat does not exist. `chatId` must be a UUID. */
   recipients(chatId: string): Promise<RecipientRow[]> {
     return this.reads.submit(chatId);
+  }
+
+  /** The private chat of the person with this Telegram id and the bot, or a group's. */
+  async chatIdByTgId(tgId: bigint, botUserId: string): Promise<string | undefined> {
+    const row =
+      tgId < 0n
+        ? await groupByTgId.first(this.sql, { tg_id: String(tgId) })
+        : await privateChatByTgId.first(this.sql, { tg_id: String(tgId), bot_user_id: botUserId });
+    return row?.id;
   }
 
   private async readMany(chatIds: string[]): Promise<Outcome<RecipientRow[]>[]> {

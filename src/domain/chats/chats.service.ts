@@ -250,15 +250,9 @@ export class ChatsService {
    */
   async idForBot(bot: BotWithUser, lookup: ChatLookup): Promise<string | undefined> {
     if ('id' in lookup) return lookup.id;
-    if ('tgId' in lookup && lookup.tgId < 0n) {
-      const group = await this.db.chat.findFirst({
-        where: { tgId: lookup.tgId, type: 'group' },
-        select: { id: true },
-      });
-      return group?.id;
-    }
+    if ('tgId' in lookup) return this.repo.chatIdByTgId(lookup.tgId, bot.userId);
     const person = await this.db.user.findUnique({
-      where: 'tgId' in lookup ? { tgId: lookup.tgId } : { username: lookup.username },
+      where: { username: lookup.username },
       select: { id: true },
     });
     if (!person) return undefined;
