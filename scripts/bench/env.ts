@@ -81,17 +81,18 @@ let nextPort = 18100 + Math.floor(Math.random() * 500) * 2;
 /** BENCH_NODE_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (Node refuses those in NODE_OPTIONS). */
 const profilingFlags = () => process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
 
-/** Start `node dist/src/main.js` with the given role and wait until it is ready. */
+/** Start `node dist/src/main.js` of `root` (a built tree) with the given role, once ready. */
 export async function startServer(
   env: Record<string, string>,
   role: 'all' | 'api' | 'worker' = 'all',
+  root = PROJECT_ROOT,
 ): Promise<ServerProcess> {
   const port = nextPort++;
   const gatewayPort = nextPort++;
   // The V8 flags of `npm start` (package.json), so the benches measure what production runs.
   const child = spawn(
     process.execPath,
-    [...START_FLAGS, ...profilingFlags(), path.join(PROJECT_ROOT, 'dist/src/main.js')],
+    [...START_FLAGS, ...profilingFlags(), path.join(root, 'dist/src/main.js')],
     {
       env: {
         ...START_ENV,

@@ -2,14 +2,12 @@
 // the gateway's getUpdates), from /proc: steadier than wall time on a shared machine. One
 // built server (npm run build, or `--root` another tree's built dist/), reads one at a time.
 // Usage: tsx scripts/bench/read-cpu.ts [--root DIR] [--rounds 3] [--reads 1000]
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../src/infra/paths';
-import { call, makeFixture, must } from './client';
-import { createBenchEnv } from './env';
+import { call } from './client';
+import { cpuSeconds } from './cpu';
+import { createBenchEnv, startServer } from './env';
+import { botWith100Pending } from './throughput';
 
 const { values } = parseArgs({
   options: {
@@ -21,55 +19,14 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const reads = Number(values.reads);
 
-/** utime + stime of a process, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 async function main() {
   const env = await createBenchEnv();
-  const port = 19100 + Math.floor(Math.random() * 400) * 2;
-  const child = spawn(
-    process.execPath,
-    // BENCH_NODE_FLAGS as in env.ts, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-    [
-      '--max-semi-space-size=4',
-      ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
-      path.join(values.root, 'dist/src/main.js'),
-    ],
-    {
-      env: {
-        ...process.env,
-        ...env.env,
-        ROLE: 'api',
-        PORT: String(port),
-        GATEWAY_PORT: String(port + 1),
-        METRICS_PORT: '0',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
+  // The flags and environment of `npm start`, plus BENCH_NODE_FLAGS (e.g. a CPU profile).
+  const server = await startServer(env.env, 'api', values.root);
+  const base = server.url;
+  const cpuMs = () => cpuSeconds(server.child.pid!) * 1000;
   try {
-    for (let i = 0; ; i++) {
-      if (i > 200) throw new Error('server did not become ready');
-      const ok = await fetch(`${base}/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const fx = await makeFixture(base, 1);
-    const bot = fx.bots[0]!;
-    const auth = { authorization: `Bearer ${fx.user.token}` };
-    for (let i = 0; i < 100; i++) {
-      await must(`${base}/api/v1/chats/${bot.chatId}/messages`, {
-        headers: auth,
-        body: { content: `pending ${i}` },
-      });
-    }
+    const bot = await botWith100Pending(base);
     // A poll answered 409 (it heard the previous poll's takeover as a newer one) still counts.
     const conflicts = { quanta: 0, gateway: 0 };
     const readers = {
@@ -83,7 +40,7 @@ async function main() {
       },
       gateway: async () => {
         const r = await call<{ result?: unknown[] }>(
-          `http://127.0.0.1:${port + 1}/getUpdates?offset=1&timeout=0&limit=100`,
+          `http://127.0.0.1:${server.gatewayPort}/getUpdates?offset=1&timeout=0&limit=100`,
           { headers: { authorization: `Bearer ${bot.apiKey}` } },
         );
         if (r.status === 409) conflicts.gateway++;
@@ -94,9 +51,9 @@ async function main() {
     for (const read of Object.values(readers)) for (let i = 0; i < 100; i++) await read();
     for (let round = 0; round < rounds; round++) {
       for (const [name, read] of Object.entries(readers)) {
-        const before = cpuMs(child.pid!);
+        const before = cpuMs();
         for (let i = 0; i < reads; i++) await read();
-        figures[name]!.push(cpuMs(child.pid!) - before);
+        figures[name]!.push(cpuMs() - before);
       }
     }
     for (const [name, ms] of Object.entries(figures)) {
@@ -105,8 +62,7 @@ async function main() {
       console.log(`${name}: answered 409: ${conflicts[name as keyof typeof conflicts]}`);
     }
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await server.stop();
     await env.dispose();
   }
 }

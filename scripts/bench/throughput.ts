@@ -67,7 +67,7 @@ export async function sendThroughput(
 }
 
 /** A bot with 100 pending updates; /updates with an offset reads them without consuming. */
-export async function read100(base: string, serverPid: number) {
+export async function botWith100Pending(base: string) {
   const fx = await makeFixture(base, 1);
   const bot = fx.bots[0]!;
   const auth = { authorization: `Bearer ${fx.user.token}` };
@@ -77,6 +77,11 @@ export async function read100(base: string, serverPid: number) {
       body: { content: `pending ${i}` },
     });
   }
+  return bot;
+}
+
+export async function read100(base: string, serverPid: number) {
+  const bot = await botWith100Pending(base);
   return cpuPerRequest(serverPid, async () => {
     const samples: number[] = [];
     for (let i = 0; i < 330; i++) {
