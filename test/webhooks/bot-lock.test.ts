@@ -5,9 +5,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { botLockKey, withBotLock } from '../../src/worker/webhooks/bot-lock';
-import { Drainer } from '../../src/worker/webhooks/drain';
+import type { Drainer } from '../../src/worker/webhooks/drain';
 import { WebhookSender } from '../../src/worker/webhooks/sender';
-import { quantaDelivery } from '../../src/http/quanta/delivery';
+import { handDrainer } from '../support/drainer';
 import { useTestPlatform } from '../support/platform';
 import { botAuth, say, userBotChat } from '../support/fixtures';
 import { waitFor } from '../support/processes';
@@ -63,16 +63,7 @@ describe('the per-bot webhook lock', () => {
       );
       const endpoint = await gatedEndpoint();
       const sender = new WebhookSender(true, 5000);
-      const drainer = new Drainer({
-        sql: platform.sql,
-        log,
-        webhooks: platform.services.webhooks,
-        keys: platform.services.signingKeys,
-        sender,
-        dialects: { quanta: quantaDelivery(platform.services.boxes) },
-        schedule: platform.config.WEBHOOK_RETRY_SCHEDULE,
-        scheduleRetry: async () => {},
-      });
+      const drainer = handDrainer(platform, { sender, log });
       try {
         const { user, bot, chatId } = await userBotChat(api);
         await api

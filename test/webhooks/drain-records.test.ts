@@ -5,10 +5,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { withBotLock } from '../../src/worker/webhooks/bot-lock';
-import { Drainer } from '../../src/worker/webhooks/drain';
 import { WebhookSender } from '../../src/worker/webhooks/sender';
-import { quantaDelivery } from '../../src/http/quanta/delivery';
 import type { Sql } from '../../src/infra/db/prisma';
+import { handDrainer } from '../support/drainer';
 import { useTestPlatform } from '../support/platform';
 import { botAuth, say, userBotChat } from '../support/fixtures';
 
@@ -49,16 +48,7 @@ async function drainOnce(statuses: number[], messages: number) {
   const target = await endpoint(statuses);
   const sender = new WebhookSender(true, 5000);
   const log = pino({ level: 'silent' });
-  const drainer = new Drainer({
-    sql: slowRecords(platform.sql),
-    log,
-    webhooks: platform.services.webhooks,
-    keys: platform.services.signingKeys,
-    sender,
-    dialects: { quanta: quantaDelivery(platform.services.boxes) },
-    schedule: platform.config.WEBHOOK_RETRY_SCHEDULE,
-    scheduleRetry: async () => {},
-  });
+  const drainer = handDrainer(platform, { sender, log, sql: slowRecords(platform.sql) });
   try {
     const { user, bot, chatId } = await userBotChat(api);
     await api.put('/api/v1/bot/webhook').set(botAuth(bot)).send({ url: target.url }).expect(200);
