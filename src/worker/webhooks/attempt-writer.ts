@@ -2,58 +2,41 @@
 // attempt to be recorded. Those recorded in one turn of the event loop (the replies read in one
 // poll) share a statement, and so do those that arrive while a statement is running.
 import type { Attempt, DeliveryRepository } from '../../domain/webhooks/delivery.repository';
+import { GroupCommit, type Outcome } from '../../infra/group-commit';
 
 /** Most attempts per statement (a batch's arrays are its parameters). */
 const MAX_BATCH = 256;
 
-interface Waiting {
-  attempt: Attempt;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 export class AttemptWriter {
-  private waiting: Waiting[] = [];
-  private writing = false;
+  private readonly batches: GroupCommit<Attempt, void>;
 
-  constructor(private readonly repo: Pick<DeliveryRepository, 'record'>) {}
+  constructor(private readonly repo: Pick<DeliveryRepository, 'record'>) {
+    this.batches = new GroupCommit((batch) => this.write(batch), MAX_BATCH);
+  }
 
   /** Resolves once `attempt` is committed; rejects with its own error only. */
   record(attempt: Attempt): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ attempt, resolve, reject });
-      if (this.writing) return;
-      this.writing = true;
-      setImmediate(() => void this.writeAll());
-    });
-  }
-
-  private async writeAll(): Promise<void> {
-    try {
-      while (this.waiting.length > 0) {
-        const batch = this.waiting.splice(0, MAX_BATCH);
-        await this.write(batch);
-      }
-    } finally {
-      this.writing = false;
-    }
+    return this.batches.submit(attempt);
   }
 
   /**
    * One statement for the batch; when it fails, each attempt again on its own, so one bad row
    * (its bot deleted meanwhile) fails alone and the others are not held up.
    */
-  private async write(batch: Waiting[]): Promise<void> {
+  private async write(batch: Attempt[]): Promise<Outcome<void>[]> {
     try {
-      await this.repo.record(batch.map((w) => w.attempt));
-      for (const w of batch) w.resolve();
-      return;
-    } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
-        return;
-      }
+      await this.repo.record(batch);
+      return batch.map(() => ({ ok: true, value: undefined }));
+    } catch (error) {
+      if (batch.length === 1) return [{ ok: false, error }];
     }
-    await Promise.all(batch.map((w) => this.repo.record([w.attempt]).then(w.resolve, w.reject)));
+    return Promise.all(
+      batch.map((a) =>
+        this.repo.record([a]).then(
+          (): Outcome<void> => ({ ok: true, value: undefined }),
+          (error: unknown): Outcome<void> => ({ ok: false, error }),
+        ),
+      ),
+    );
   }
 }

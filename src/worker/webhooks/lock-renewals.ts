@@ -2,6 +2,7 @@
 // every delivery. Those asked for in one turn of the event loop share a script call, and so do
 // those asked for while one runs.
 import { Cluster } from 'ioredis';
+import { GroupCommit, type Outcome } from '../../infra/group-commit';
 import type { Redis } from '../../infra/redis';
 
 /** Each lock whose value is still its token gets its TTL again; 1 per such lock, else 0. */
@@ -16,51 +17,34 @@ return out`;
 /** Most locks per script call. */
 const MAX_BATCH = 256;
 
-interface Waiting {
+interface Held {
   key: string;
   token: string;
-  resolve: (renewed: boolean) => void;
-  reject: (err: unknown) => void;
 }
 
 export class LockRenewals {
-  private waiting: Waiting[] = [];
-  private running = false;
+  private readonly batches: GroupCommit<Held, boolean>;
 
   constructor(
     private readonly redis: Redis,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.batches = new GroupCommit((batch) => this.run(batch), MAX_BATCH);
+  }
 
   /** Whether the lock at `key` still held `token` and was renewed; rejects if Redis failed. */
   renew(key: string, token: string): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
-      this.waiting.push({ key, token, resolve, reject });
-      if (this.running) return;
-      this.running = true;
-      setImmediate(() => void this.runAll());
-    });
+    return this.batches.submit({ key, token });
   }
 
-  private async runAll(): Promise<void> {
-    try {
-      while (this.waiting.length > 0) await this.run(this.waiting.splice(0, MAX_BATCH));
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private async run(batch: Waiting[]): Promise<void> {
-    try {
-      const renewed = await this.call(batch);
-      batch.forEach((w, i) => w.resolve(renewed[i] === 1));
-    } catch (err) {
-      for (const w of batch) w.reject(err);
-    }
+  /** A Redis failure rejects the whole batch (GroupCommit hands each its error). */
+  private async run(batch: Held[]): Promise<Outcome<boolean>[]> {
+    const renewed = await this.call(batch);
+    return batch.map((_, i) => ({ ok: true, value: renewed[i] === 1 }));
   }
 
   /** One call for the batch; on a cluster the keys lie in different slots, so one per key. */
-  private async call(batch: Waiting[]): Promise<unknown[]> {
+  private async call(batch: Held[]): Promise<unknown[]> {
     if (this.redis instanceof Cluster) {
       return Promise.all(
         batch.map((w) => this.redis.eval(RENEW_MANY, 1, w.key, w.token, this.ttlMs)),
