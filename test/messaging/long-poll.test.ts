@@ -4,6 +4,7 @@ import supertest from 'supertest';
 import { platformFor, useTestPlatform } from '../support/platform';
 import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
 import { sleep, waitFor } from '../support/processes';
+import { parkedPolls } from '../../src/infra/metrics';
 
 const t = useTestPlatform();
 
@@ -238,12 +239,14 @@ describe('shutdown', () => {
     const api = supertest(p.api);
     const { bot } = await userBotChat(api);
     const started = Date.now();
-    const base = p.bus.size;
+    const parked = async () => (await parkedPolls.get()).values[0]?.value ?? 0;
+    const base = await parked();
     const pending = api
       .get('/api/v1/bot/updates?timeout=30')
       .set(botAuth(bot))
       .then((r) => r);
-    await waitFor(() => p.bus.size > base);
+    // Parked, not only listening: a stop during the poll's first read fails that read (503).
+    await waitFor(async () => (await parked()) > base);
     await p.stop();
     const res = await pending;
     expect(res.status).toBe(200);
