@@ -28,6 +28,7 @@ import { BotBoxes } from './domain/e2e/bot-boxes.service';
 import { SigningKeysService } from './domain/webhooks/signing-keys';
 import { WebhooksService, type DeliveryScheduler } from './domain/webhooks/webhooks.service';
 import { WebAppsService } from './domain/webapps/webapps.service';
+import { peopleCache } from './domain/users/people-cache';
 
 /** Every domain service, built once per process and shared by the api and worker roles. */
 export interface Services {
@@ -80,6 +81,7 @@ function createAccounts({ config, log, db, sql, redis, bus }: Infra): AccountsSe
       failuresBeforeBackoff: config.LOGIN_FAILURES_BEFORE_BACKOFF,
       registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
     }),
+    people: peopleCache(bus, config.CACHE_AUDIT_MS),
     hasher: new PasswordHasher(
       new HashSlots({
         concurrency: config.PASSWORD_HASH_CONCURRENCY,
