@@ -29,6 +29,7 @@ import { SigningKeysService } from './domain/webhooks/signing-keys';
 import { WebhooksService, type DeliveryScheduler } from './domain/webhooks/webhooks.service';
 import { WebAppsService } from './domain/webapps/webapps.service';
 import { peopleCache } from './domain/users/people-cache';
+import { audienceCache } from './domain/chats/audience-cache';
 
 /** Every domain service, built once per process and shared by the api and worker roles. */
 export interface Services {
@@ -100,7 +101,7 @@ export function createServices(infra: Infra): Services {
   const { config, log, db, sql, redis, bus, deliveryScheduler } = infra;
   const fanout = new Fanout(sql, bus, deliveryScheduler, log);
   const updates = new UpdatesService(sql, bus);
-  const chats = new ChatsService(db, sql);
+  const chats = new ChatsService(db, sql, audienceCache(bus, config.CACHE_AUDIT_MS));
   const media = new MediaService(db, sql, config.MEDIA_MAX_BYTES);
   const boxes = new BotBoxes(db, config.GATEWAY_KEY);
   const edits = new MessageEditsService(db, chats, fanout, boxes, config.WEBAPP_ALLOW_HTTP);
