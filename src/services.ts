@@ -28,6 +28,8 @@ import { BotBoxes } from './domain/e2e/bot-boxes.service';
 import { SigningKeysService } from './domain/webhooks/signing-keys';
 import { WebhooksService, type DeliveryScheduler } from './domain/webhooks/webhooks.service';
 import { WebAppsService } from './domain/webapps/webapps.service';
+import { peopleCache } from './domain/users/people-cache';
+import { audienceCache } from './domain/chats/audience-cache';
 
 /** Every domain service, built once per process and shared by the api and worker roles. */
 export interface Services {
@@ -80,6 +82,7 @@ function createAccounts({ config, log, db, sql, redis, bus }: Infra): AccountsSe
       failuresBeforeBackoff: config.LOGIN_FAILURES_BEFORE_BACKOFF,
       registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
     }),
+    people: peopleCache(bus, config.CACHE_AUDIT_MS),
     hasher: new PasswordHasher(
       new HashSlots({
         concurrency: config.PASSWORD_HASH_CONCURRENCY,
@@ -98,7 +101,7 @@ export function createServices(infra: Infra): Services {
   const { config, log, db, sql, redis, bus, deliveryScheduler } = infra;
   const fanout = new Fanout(sql, bus, deliveryScheduler, log);
   const updates = new UpdatesService(sql, bus);
-  const chats = new ChatsService(db, sql);
+  const chats = new ChatsService(db, sql, audienceCache(bus, config.CACHE_AUDIT_MS));
   const media = new MediaService(db, sql, config.MEDIA_MAX_BYTES);
   const boxes = new BotBoxes(db, config.GATEWAY_KEY);
   const edits = new MessageEditsService(db, chats, fanout, boxes, config.WEBAPP_ALLOW_HTTP);

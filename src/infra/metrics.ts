@@ -84,7 +84,7 @@ export const rateLimited = new Counter({
 
 const cacheHits = new Counter({
   name: 'quanta_cache_hits_total',
-  help: 'In-process cache lookups answered from the cache (bot_auth: bot keys; quiet_inbox: polls parked without a query)',
+  help: 'In-process cache lookups answered from the cache (bot_auth: bot keys; user_auth: people behind JWTs; chat_audience: the members of chats sent to; quiet_inbox: polls parked without a query)',
   labelNames: ['cache'] as const,
   registers,
 });
@@ -99,6 +99,11 @@ const cacheMisses = new Counter({
 /** Bound once: a lookup costs an increment, no label hashing. */
 export const cache = {
   botAuth: { hit: cacheHits.labels('bot_auth'), miss: cacheMisses.labels('bot_auth') },
+  userAuth: { hit: cacheHits.labels('user_auth'), miss: cacheMisses.labels('user_auth') },
+  chatAudience: {
+    hit: cacheHits.labels('chat_audience'),
+    miss: cacheMisses.labels('chat_audience'),
+  },
   quietInbox: { hit: cacheHits.labels('quiet_inbox'), miss: cacheMisses.labels('quiet_inbox') },
 };
 

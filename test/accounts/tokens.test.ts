@@ -139,6 +139,27 @@ describe('user tokens across two api processes', () => {
     expect(jwt.decode(fresh)).toMatchObject({ ver: 1 });
     await me(httpB, fresh).expect(200);
   });
+
+  // Each process keeps the accounts it authenticated (people-cache.ts); a change made through
+  // one must show in the other's very next answer.
+  it('a key published through one process shows in the next answer of the other', async () => {
+    const u = await registerUser(httpA);
+    expect((await me(httpB, u.token).expect(200)).body.user.public_key).toBeNull();
+    const key = Buffer.alloc(32, 7).toString('base64');
+    await httpA.put('/api/v1/auth/keys').set(bearer(u)).send({ public_key: key }).expect(200);
+    expect((await me(httpB, u.token).expect(200)).body.user.public_key).toBe(key);
+    expect((await me(httpA, u.token).expect(200)).body.user.public_key).toBe(key);
+  });
+
+  it('sign out everywhere also ends the tokens a process had just answered from its cache', async () => {
+    const u = await registerUser(httpA);
+    const chat = async (http: Http) => (await http.get('/api/v1/chats').set(bearer(u))).status;
+    expect(await chat(httpA)).toBe(200);
+    expect(await chat(httpB)).toBe(200);
+    await httpA.post('/api/v1/auth/logout-all').set(bearer(u)).expect(204);
+    expect(await chat(httpB)).toBe(401);
+    expect(await chat(httpA)).toBe(401);
+  });
 });
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;

@@ -10,6 +10,8 @@ import { guessablePassword } from './password-policy';
 import type { AttemptOutcome, SignInLimits } from './sign-in-limits';
 import type { UserTokens } from './user-tokens';
 import { AccountsRepository } from './accounts.repository';
+import type { BusCache } from '../../realtime/bus-cache';
+import { USERS_CHANGED, userBytes } from '../users/people-cache';
 
 /** A signed-in account: the user and the JWT that names it. */
 export interface Session {
@@ -21,6 +23,8 @@ export interface AccountsDeps {
   tokens: UserTokens;
   limits: SignInLimits;
   hasher: PasswordHasher;
+  /** People's rows by id (see people-cache.ts); every change to one goes through invalidate. */
+  people: BusCache<User>;
 }
 
 /**
@@ -32,6 +36,7 @@ export class AccountsService {
   private readonly tokens: UserTokens;
   private readonly limits: SignInLimits;
   private readonly hasher: PasswordHasher;
+  private readonly people: BusCache<User>;
 
   constructor(
     private readonly db: Db,
@@ -39,7 +44,7 @@ export class AccountsService {
     deps: AccountsDeps,
   ) {
     this.repo = new AccountsRepository(sql);
-    ({ tokens: this.tokens, limits: this.limits, hasher: this.hasher } = deps);
+    ({ tokens: this.tokens, limits: this.limits, hasher: this.hasher, people: this.people } = deps);
   }
 
   async register(body: RegisterCommand, client: string): Promise<Session> {
@@ -87,7 +92,9 @@ export class AccountsService {
 
   /** The NaCl box public key others encrypt to (replaces the previous one). */
   async setPublicKey(user: User, publicKey: string): Promise<User> {
-    return this.db.user.update({ where: { id: user.id }, data: { publicKey } });
+    const updated = await this.db.user.update({ where: { id: user.id }, data: { publicKey } });
+    await this.changed(user.id);
+    return updated;
   }
 
   /**
@@ -97,11 +104,23 @@ export class AccountsService {
   async authenticate(token: string): Promise<User> {
     const claims = await this.tokens.verify(token);
     if (!isUuid(claims.userId)) throw appError('invalid_user_token');
-    const user = await this.repo.userById(claims.userId);
+    const user = this.people.get(claims.userId) ?? (await this.lookup(claims.userId));
     if (!user || user.isBot || user.tokenVersion !== claims.version) {
       throw appError('invalid_user_token');
     }
     return user;
+  }
+
+  private async lookup(id: string): Promise<User | undefined> {
+    const before = this.people.stamp();
+    const user = await this.repo.userById(id);
+    if (user && !user.isBot) this.people.put(id, [id], user, userBytes(user), before);
+    return user;
+  }
+
+  /** After a person's row changed: no process answers from the old one once this resolves. */
+  private changed(userId: string): Promise<void> {
+    return this.people.invalidate(USERS_CHANGED, userId);
   }
 
   /** End this token, at once and in every process. */
@@ -112,5 +131,6 @@ export class AccountsService {
   /** End every token the user holds, this one included. */
   async logoutEverywhere(userId: string): Promise<void> {
     await this.repo.bumpTokenVersion(userId);
+    await this.changed(userId);
   }
 }

@@ -95,9 +95,12 @@ export class BotAuthCache<T> {
     digests.add(digest);
   }
 
-  /** Forget a bot here at once, and tell every other process. */
+  /**
+   * Forget a bot here at once (in every cache of this process listening on BOTS_CHANGED: chat
+   * audiences hold bots too), and tell every other process.
+   */
   async invalidate(botId: string): Promise<void> {
-    this.onChange(botId);
+    this.bus.wakeLocal(BOTS_CHANGED, botId);
     await this.bus.publish([[BOTS_CHANGED, botId]]);
   }
 

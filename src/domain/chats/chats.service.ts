@@ -6,7 +6,7 @@ import { newTgId } from '../users/tg-id';
 import { isUniqueViolation } from '../db-errors';
 import { isUuid } from '../ids';
 import type { BotWithUser } from '../bots/bots.service';
-import { ChatsRepository } from './chats.repository';
+import { ChatsRepository, type RecipientRow } from './chats.repository';
 import type { ChatType, MessageRecord, Person } from '../messages/message';
 import { findInChat, personOf } from '../messages/message-query';
 import {
@@ -19,6 +19,13 @@ import {
 } from '../pagination';
 import { canRead } from '../messages/bot-reading';
 import { requireMember } from './membership';
+import {
+  audienceBytes,
+  audienceTags,
+  CHATS_CHANGED,
+  frozen,
+  type AudienceCache,
+} from './audience-cache';
 
 export interface ChatMember extends Person {
   /** The bot behind a bot member. */
@@ -139,8 +146,18 @@ export class ChatsService {
   constructor(
     private readonly db: Db,
     sql: Sql,
+    /** Audiences by chat id (see audience-cache.ts). */
+    private readonly audiences: AudienceCache,
   ) {
     this.repo = new ChatsRepository(sql);
+  }
+
+  /**
+   * After a change to the chat's members has COMMITTED (not before: a read in between would
+   * cache the old members): no process answers from the old audience once this resolves.
+   */
+  async membersChanged(chatId: string): Promise<void> {
+    await this.audiences.invalidate(CHATS_CHANGED, chatId.toLowerCase());
   }
 
   /** The private chat with a bot, created on first use; `created` says which. */
@@ -265,33 +282,44 @@ export class ChatsService {
    * The chat's type and members with their bot identities, in one query: what every send
    * needs to check membership and fan out. Unknown chat → 404.
    */
-  async recipients(chatId: string): Promise<ChatAudience> {
+  async recipients(chatId: string): Promise<Readonly<ChatAudience>> {
     if (!isUuid(chatId)) throw appError('chat_not_found');
+    const key = chatId.toLowerCase();
+    const cached = this.audiences.get(key);
+    if (cached) return cached;
+    const before = this.audiences.stamp();
     const rows = await this.repo.recipients(chatId);
+    // An unknown chat is not cached: it may be created at any time.
     if (rows.length === 0) throw appError('chat_not_found');
-    const person = rows.find((r) => !r.is_bot);
-    return {
-      chatType: rows[0]!.chat_type,
-      chatTgId: Number(rows[0]!.chat_tg_id),
-      chatName: chatNameOf(
-        rows[0]!.chat_title,
-        person && { ...person, displayName: person.display_name },
-      ),
-      members: rows.map((r) => ({
-        userId: r.user_id,
-        username: r.username,
-        isBot: r.is_bot,
-        publicKey: r.public_key,
-        botId: r.bot_id,
-        botPermissions: r.permissions ?? [],
-      })),
-    };
+    const audience = frozen(audienceOf(rows));
+    this.audiences.put(key, audienceTags(key, audience), audience, audienceBytes(audience), before);
+    return audience;
   }
 
   /** The chat's type and members, for someone acting in it: 403 unless they are a member. */
-  async audience(chatId: string, memberId: string): Promise<ChatAudience> {
+  async audience(chatId: string, memberId: string): Promise<Readonly<ChatAudience>> {
     const found = await this.recipients(chatId);
     requireMember(found.members, memberId);
     return found;
   }
+}
+
+function audienceOf(rows: RecipientRow[]): ChatAudience {
+  const person = rows.find((r) => !r.is_bot);
+  return {
+    chatType: rows[0]!.chat_type,
+    chatTgId: Number(rows[0]!.chat_tg_id),
+    chatName: chatNameOf(
+      rows[0]!.chat_title,
+      person && { ...person, displayName: person.display_name },
+    ),
+    members: rows.map((r) => ({
+      userId: r.user_id,
+      username: r.username,
+      isBot: r.is_bot,
+      publicKey: r.public_key,
+      botId: r.bot_id,
+      botPermissions: r.permissions ?? [],
+    })),
+  };
 }

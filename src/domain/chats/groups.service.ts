@@ -81,6 +81,7 @@ export class GroupsService {
       if (bot) await q.insertMembers(tx, chatId, [bot]);
       else await q.insertInvitations(tx, chatId, user.id, [person!]);
     });
+    await this.chats.membersChanged(chatId);
     return toChatRecord(await this.chats.load(chatId));
   }
 
@@ -95,6 +96,7 @@ export class GroupsService {
       // The leaver hears it too: their other devices drop the chat.
       await tx.write(null, [], eventsForPeople(members, event));
     });
+    await this.chats.membersChanged(chatId);
   }
 
   /** The creator removes a member (a person or a bot); removing oneself is leaving. */
@@ -118,6 +120,7 @@ export class GroupsService {
       };
       await tx.write(null, [], eventsForPeople(members, event));
     });
+    await this.chats.membersChanged(chatId);
   }
 
   /**

@@ -72,6 +72,7 @@ export class InvitationsService {
       await q.insertMembers(tx, chatId, [user.id]);
       return chatId;
     });
+    await this.chats.membersChanged(chatId);
     return toChatRecord(await this.chats.load(chatId));
   }
 

@@ -1,0 +1,170 @@
+// Wake latency of several built trees (each a checkout after `npm run build`) and the wake
+// floor, interleaved sample by sample, so that the load of a shared machine drifts alike for
+// all of them: a before/after pair measured this way needs no quiet machine.
+// Usage: npx tsx scripts/bench/ab-wake.ts <bots> <samples> <built tree>...
+// Server CPU per send counts the send and the woken poll's re-poll (the floor's likewise).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { makeFixture, type Fixture } from './client';
+import { cpuSeconds } from './cpu';
+import { createBenchEnv, startServer } from './env';
+import { summarize } from './stats';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+/** One retry on a reset: a keep-alive socket the server closed as it was reused. */
+async function req(
+  url: string,
+  method: string,
+  headers: Record<string, string> = {},
+  body?: string,
+) {
+  try {
+    return await req1(url, method, headers, body);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ECONNRESET') throw err;
+    return req1(url, method, headers, body);
+  }
+}
+
+function req1(url: string, method: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const r = http.request(url, { agent, method, headers }, (res) => {
+      let b = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (b += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+}
+
+interface Target {
+  name: string;
+  pid: number;
+  /** Parks the poll of key k; resolves when it answers with news. */
+  park(k: number): Promise<number>;
+  send(k: number, i: number): Promise<void>;
+  keys: number;
+  stop(): Promise<void>;
+  lat: number[];
+  post: number[];
+  cpu0: number;
+}
+
+async function platformTarget(root: string, bots: number): Promise<Target> {
+  const env = await createBenchEnv();
+  const s = await startServer(env.env, 'all', root);
+  const fx: Fixture = await makeFixture(s.url, bots);
+  const auth = { authorization: `Bearer ${fx.user.token}`, 'content-type': 'application/json' };
+  const offsets = fx.bots.map(() => 1);
+  return {
+    name: path.basename(root),
+    pid: s.child.pid!,
+    keys: bots,
+    lat: [],
+    post: [],
+    cpu0: 0,
+    async park(k) {
+      const bot = fx.bots[k]!;
+      for (;;) {
+        const r = await req(`${s.url}/api/v1/bot/updates?timeout=50&offset=${offsets[k]}`, 'GET', {
+          'x-bot-token': bot.apiKey,
+        }).catch(() => ({ status: 0, body: '' }));
+        if (r.status !== 200) return NaN;
+        if ((JSON.parse(r.body) as { updates: unknown[] }).updates.length > 0) {
+          offsets[k]!++;
+          return performance.now();
+        }
+      }
+    },
+    async send(k, i) {
+      const r = await req(
+        `${s.url}/api/v1/chats/${fx.bots[k]!.chatId}/messages`,
+        'POST',
+        auth,
+        JSON.stringify({ content: `ping ${i}` }),
+      );
+      if (r.status !== 201) throw new Error(`send ${r.status} ${r.body}`);
+    },
+    async stop() {
+      await s.stop();
+      await env.dispose();
+    },
+  };
+}
+
+async function floorTarget(keys: number): Promise<Target> {
+  const env = await createBenchEnv();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(__dirname, 'floor-server.ts'),
+      env.databaseUrl,
+      env.env.REDIS_URL!,
+      env.env.REDIS_PREFIX!,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  const base = `http://127.0.0.1:${chunk.toString().trim()}`;
+  return {
+    name: 'floor',
+    pid: child.pid!,
+    keys,
+    lat: [],
+    post: [],
+    cpu0: 0,
+    park: (k) =>
+      req(`${base}/park/${k}`, 'GET').then(
+        () => performance.now(),
+        () => NaN,
+      ),
+    send: async (k) => void (await req(`${base}/wake/${k}`, 'POST')),
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      await env.dispose();
+    },
+  };
+}
+
+async function main() {
+  const [bots, samples, ...roots] = process.argv.slice(2);
+  const n = Number(bots);
+  const targets = [await floorTarget(n)];
+  for (const r of roots) targets.push(await platformTarget(r, n));
+  const parked = targets.map((t) => Array.from({ length: n }, (_, k) => t.park(k)));
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const t of targets) t.cpu0 = cpuSeconds(t.pid);
+  for (let i = 0; i < Number(samples); i++) {
+    const k = Math.floor(Math.random() * n);
+    for (const [j, t] of targets.entries()) {
+      const t0 = performance.now();
+      await t.send(k, i);
+      const t1 = performance.now();
+      const woke = await parked[j]![k]!;
+      t.lat.push(woke - t0);
+      t.post.push(t1 - t0);
+      parked[j]![k] = t.park(k);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  const floor = summarize(targets[0]!.lat);
+  for (const t of targets) {
+    const s = summarize(t.lat);
+    const cpu = ((cpuSeconds(t.pid) - t.cpu0) / t.lat.length) * 1000;
+    console.log(
+      `${t.name.padEnd(8)} p50 ${s.p50} p90 ${s.p90} p99 ${s.p99} | of floor p50 ${(s.p50 / floor.p50).toFixed(2)} p99 ${(s.p99 / floor.p99).toFixed(2)} | post p50 ${summarize(t.post).p50} | server cpu ms/send ${cpu.toFixed(3)}`,
+    );
+  }
+  process.on('unhandledRejection', () => undefined);
+  for (const t of targets) await t.stop();
+  process.exit(0);
+}
+void main();

@@ -1,0 +1,127 @@
+// An in-process cache of Postgres rows that Redis invalidates: each entry is tagged with the
+// ids whose change makes it stale, and a message naming an id on any of the cache's channels
+// drops every entry so tagged. Trusted only while the bus is known to deliver every message
+// to this process (BotAuthCache's invariant, for entries keyed by more than one id).
+import { LRUCache } from 'lru-cache';
+import type { WakeupBus } from './wakeup-bus';
+
+export interface BusCacheLimits {
+  maxEntries: number;
+  /** Bytes as the caller estimates them, so that large values cannot pile up. */
+  maxBytes: number;
+  /** Longest an entry is served: the bound on staleness should a message be lost outright. */
+  ttlMs: number;
+}
+
+interface Entry<T> {
+  value: T;
+  tags: string[];
+  generation: number;
+  size: number;
+}
+
+/** What put() compares with the cache's state when the read's result arrives. */
+export interface ReadStamp {
+  changes: number;
+  generation: number;
+  trusted: boolean;
+}
+
+export interface CacheCounters {
+  hit: { inc(): void };
+  miss: { inc(): void };
+}
+
+export class BusCache<T> {
+  private readonly entries: LRUCache<string, Entry<T>>;
+  private readonly keysByTag = new Map<string, Set<string>>();
+  /** Bumped by every message: a read that spans one cannot be cached. */
+  private changes = 0;
+
+  constructor(
+    private readonly bus: WakeupBus,
+    private readonly channels: string[],
+    limits: BusCacheLimits,
+    private readonly counters?: CacheCounters,
+  ) {
+    this.entries = new LRUCache<string, Entry<T>>({
+      max: limits.maxEntries,
+      maxSize: limits.maxBytes,
+      ttl: limits.ttlMs,
+      sizeCalculation: (e) => e.size,
+      // Evicted, expired, replaced or deleted: the tag index must not keep the key.
+      dispose: (e, key) => this.unindex(key, e.tags),
+    });
+    // At once, not on the first read: entries are trusted only once Redis confirmed each one.
+    for (const channel of channels) void bus.listen(channel, (msg) => this.onChange(msg));
+  }
+
+  get(key: string): T | undefined {
+    const e = this.entries.get(key);
+    if (e && e.generation === this.bus.generation && this.trusted()) {
+      this.counters?.hit.inc();
+      return e.value;
+    }
+    this.counters?.miss.inc();
+    if (e) this.clear();
+    return undefined;
+  }
+
+  /** Taken before the Postgres read whose result may be cached. */
+  stamp(): ReadStamp {
+    return { changes: this.changes, generation: this.bus.generation, trusted: this.trusted() };
+  }
+
+  /** Keeps `value` unless a message arrived (or the bus dropped) since `before`. */
+  put(key: string, tags: string[], value: T, bytes: number, before: ReadStamp): void {
+    const current = before.changes === this.changes && before.generation === this.bus.generation;
+    if (!before.trusted || !current) return;
+    // Key, tags and the index's entries, beside the value itself.
+    const size = Math.max(1, bytes + 256 + tags.length * 128);
+    this.entries.set(key, { value, tags, generation: before.generation, size });
+    if (!this.entries.has(key)) return; // above the byte cap
+    for (const tag of tags) {
+      let keys = this.keysByTag.get(tag);
+      if (!keys) this.keysByTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  /**
+   * Forget entries tagged `tag` in every cache of this process listening on `channel`, at
+   * once; then tell every other process.
+   */
+  async invalidate(channel: string, tag: string): Promise<void> {
+    this.bus.wakeLocal(channel, tag);
+    await this.bus.publish([[channel, tag]]);
+  }
+
+  /** Entries and their estimated bytes (for tests). */
+  stats(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.entries.calculatedSize };
+  }
+
+  private trusted(): boolean {
+    return this.channels.every((c) => this.bus.watching(c));
+  }
+
+  private onChange(msg: string): void {
+    this.changes++;
+    // `reconnected`: the bus resubscribed after a drop, anything may have been missed.
+    if (msg === 'reconnected') return this.clear();
+    for (const key of [...(this.keysByTag.get(msg) ?? [])]) this.entries.delete(key);
+  }
+
+  private unindex(key: string, tags: string[]): void {
+    for (const tag of tags) {
+      const keys = this.keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.keysByTag.delete(tag);
+    }
+  }
+
+  private clear(): void {
+    this.entries.clear();
+    this.keysByTag.clear();
+  }
+}
