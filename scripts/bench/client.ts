@@ -43,7 +43,7 @@ export async function pool<T>(items: T[], n: number, fn: (item: T, i: number) =>
 
 export interface Fixture {
   user: { token: string };
-  bots: { id: string; apiKey: string; chatId: string }[];
+  bots: { id: string; apiKey: string; telegramToken: string; chatId: string }[];
 }
 
 /**
@@ -56,10 +56,13 @@ export async function makeFixture(base: string, n: number, ownUsers = false): Pr
   const auth = { authorization: `Bearer ${reg.token}` };
   const bots = new Array<Fixture['bots'][number]>(n);
   await pool([...Array(n).keys()], 20, async (i) => {
-    const b = await must<{ bot: { id: string }; api_key: string }>(`${base}/api/v1/bot/register`, {
-      headers: auth,
-      body: { name: `Bench ${i}` },
-    });
+    const b = await must<{ bot: { id: string }; api_key: string; telegram_token: string }>(
+      `${base}/api/v1/bot/register`,
+      {
+        headers: auth,
+        body: { name: `Bench ${i}` },
+      },
+    );
     const chatter = ownUsers
       ? { authorization: `Bearer ${(await register(base, `u${i}`)).token}` }
       : auth;
@@ -67,7 +70,12 @@ export async function makeFixture(base: string, n: number, ownUsers = false): Pr
       headers: chatter,
       body: { bot_id: b.bot.id },
     });
-    bots[i] = { id: b.bot.id, apiKey: b.api_key, chatId: c.chat.id };
+    bots[i] = {
+      id: b.bot.id,
+      apiKey: b.api_key,
+      telegramToken: b.telegram_token,
+      chatId: c.chat.id,
+    };
   });
   return { user: reg, bots };
 }

@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../../src/infra/paths';
 import { cpuPerRequest } from './cpu';
 import type { BenchEnv } from './env';
 import { closedLoop } from './load';
+import { timedReads } from './read-loop';
 import { summarize } from './stats';
 
 const SECONDS = 8;
@@ -52,15 +53,9 @@ export async function durableFloor(env: BenchEnv, o: { writeSeconds?: number } =
     const seconds = o.writeSeconds ?? SECONDS;
     const write = await cpuPerRequest(child.pid!, () => closedLoop(base, 50, seconds, insert));
     for (let i = 0; i < 100; i++) await request(`${base}/insert/read`, 'POST');
-    const read100 = await cpuPerRequest(child.pid!, async () => {
-      const samples: number[] = [];
-      for (let i = 0; i < 330; i++) {
-        const t0 = performance.now();
-        await get(`${base}/read100/read`);
-        if (i >= 30) samples.push(performance.now() - t0);
-      }
-      return summarize(samples);
-    });
+    const read100 = await cpuPerRequest(child.pid!, () =>
+      timedReads(`${base}/read100/read`, {}, (a) => a.rows),
+    );
     return { write, read100 };
   } finally {
     await stop(child);

@@ -3,12 +3,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../../src/infra/paths';
-import { call, makeFixture, must } from './client';
+import { makeFixture, must } from './client';
 import { cpuPerRequest } from './cpu';
+import { timedReads } from './read-loop';
 import { closedLoop } from './load';
-import { summarize } from './stats';
 
 const SECONDS = 8;
 
@@ -55,11 +54,20 @@ export async function sendThroughput(
   await closedLoop(base, 50, 1, quanta); // warm-up (prepared statements, JIT)
   const q = await cpuPerRequest(serverPid, () => closedLoop(base, 50, SECONDS, quanta));
   if (!gatewayBase) return { quanta: q };
+  // What grammY's ctx.reply sends: the token in the path and the chat's integer id (from
+  // getChat here, from an update's message.chat.id in a real bot), resolved on every call.
+  const tgChatIds = await Promise.all(
+    fx.bots.map(async (b) => {
+      const url = `${gatewayBase}/bot${b.telegramToken}/getChat`;
+      return (await must<{ result: { id: number } }>(url, { body: { chat_id: b.chatId } })).result
+        .id;
+    }),
+  );
   const gateway = (w: number, i: number) => ({
     method: 'POST',
-    path: '/sendMessage',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${fx.bots[w]!.apiKey}` },
-    body: JSON.stringify({ chat_id: fx.bots[w]!.chatId, text: `load ${i}` }),
+    path: `/bot${fx.bots[w]!.telegramToken}/sendMessage`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ chat_id: tgChatIds[w], text: `load ${i}` }),
   });
   await closedLoop(gatewayBase, 50, 1, gateway);
   const g = await cpuPerRequest(serverPid, () => closedLoop(gatewayBase, 50, SECONDS, gateway));
@@ -82,20 +90,11 @@ export async function botWith100Pending(base: string) {
 
 export async function read100(base: string, serverPid: number) {
   const bot = await botWith100Pending(base);
-  return cpuPerRequest(serverPid, async () => {
-    const samples: number[] = [];
-    for (let i = 0; i < 330; i++) {
-      const t0 = performance.now();
-      const r = await call<{ updates: unknown[] }>(
-        `${base}/api/v1/bot/updates?offset=1&timeout=0&limit=100`,
-        {
-          headers: { 'x-bot-token': bot.apiKey },
-        },
-      );
-      if (r.body.updates?.length !== 100)
-        throw new Error(`expected 100 updates, got ${r.status} ${JSON.stringify(r.body)}`);
-      if (i >= 30) samples.push(performance.now() - t0); // the first 30 warm up
-    }
-    return summarize(samples);
-  });
+  return cpuPerRequest(serverPid, () =>
+    timedReads(
+      `${base}/api/v1/bot/updates?offset=1&timeout=0&limit=100`,
+      { 'x-bot-token': bot.apiKey },
+      (a) => a.updates,
+    ),
+  );
 }

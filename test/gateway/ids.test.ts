@@ -4,7 +4,7 @@
 // KOTO-… for people, bot-… for bots, a direct chat as its person's Koto id.
 import supertest from 'supertest';
 import { useTestPlatform } from '../support/platform';
-import { bearer, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
+import { bearer, openChat, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
 import type { TestBot } from '../support/fixtures';
 
 const t = useTestPlatform();
@@ -104,6 +104,34 @@ describe('Telegram form ids', () => {
       .send({ chat_id: person, message_id: 99, text: 'x' })
       .expect(400);
     expect(missing.body.description).toMatch(/^Bad Request: message to edit not found/);
+  });
+
+  it('a person’s integer names each bot’s own chat with them, and a chat opened after a miss', async () => {
+    const { http } = t.current;
+    const { user, bot, chatId } = await userBotChat(http);
+    await say(http, user, chatId, 'hello');
+    const person = (await updates(bot))[0]!.message.chat.id;
+    const other = await registerBot(http, user);
+    // No chat with this bot yet: the integer names nothing, twice (nothing was remembered).
+    for (let i = 0; i < 2; i++) {
+      const miss = await gw()
+        .post(`/bot${other.telegramToken}/sendMessage`)
+        .send({ chat_id: person, text: 'early' })
+        .expect(400);
+      expect(miss.body.description).toBe('Bad Request: chat not found');
+    }
+    const otherChat = await openChat(http, user, other);
+    for (const [b, chat, text] of [
+      [other, otherChat, 'to the new chat'],
+      [bot, chatId, 'to the first chat'],
+      [other, otherChat, 'again to the new chat'],
+    ] as const) {
+      expect((await tg(b, 'sendMessage', { chat_id: person, text })).body.result.chat.id).toBe(
+        person,
+      );
+      const history = await http.get(`/api/v1/chats/${chat}/messages`).set(bearer(user));
+      expect(history.body.messages.at(-1).content).toBe(text);
+    }
   });
 
   it('a group is a negative integer, and takes messages by it', async () => {

@@ -187,6 +187,6 @@ function forgedRow(content: string, updateId: string): UpdateRow {
         createdAt: new Date().toISOString(),
       },
     }),
-    created_at: new Date(),
+    created_at: new Date().toISOString(),
   };
 }

@@ -89,7 +89,13 @@ test.each(bodies.map((b) => [b.kind, b] as const))(
     const { kind, ...rest } = b;
     const whole = JSON.stringify(rest);
     const createdAt = new Date('2026-01-04T00:00:00Z');
-    const row = { id: 'u', update_id: '9', type: kind, payload: whole, created_at: createdAt };
+    const row = {
+      id: 'u',
+      update_id: '9',
+      type: kind,
+      payload: whole,
+      created_at: createdAt.toISOString(),
+    };
     const expected = {
       ...reviveDates<object>(JSON.parse(whole)),
       kind,
@@ -130,7 +136,7 @@ test('a plain message in a private chat is stored without its empty and repeated
   const row = { id: 'u', update_id: '1', type: 'message', payload: storedUpdate(b) };
   const createdAt = new Date('2026-01-04T00:00:00Z');
   const { replyTo: _none, ...withoutQuote } = b.message;
-  expect(updateFromRow({ ...row, created_at: createdAt })).toEqual({
+  expect(updateFromRow({ ...row, created_at: createdAt.toISOString() })).toEqual({
     ...b,
     message: withoutQuote,
     id: 'u',
@@ -150,7 +156,7 @@ test('a person with a public key keeps it; a chat unlike its sender keeps its ow
   };
   const createdAt = new Date('2026-01-04T00:00:00Z');
   const row = { id: 'u', update_id: '2', type: 'callback', payload: storedUpdate(b) };
-  expect(updateFromRow({ ...row, created_at: createdAt })).toEqual({
+  expect(updateFromRow({ ...row, created_at: createdAt.toISOString() })).toEqual({
     ...b,
     id: 'u',
     updateId: 2,
@@ -193,7 +199,13 @@ test.each(bodies.map((b) => [b.kind, b] as const))(
     }
     for (const v of variants) {
       for (const payload of [JSON.stringify({ ...rest, ...v, kind: undefined }), storedUpdate(v)]) {
-        const row = { id: 'u', update_id: '9', type: kind, payload, created_at: createdAt };
+        const row = {
+          id: 'u',
+          update_id: '9',
+          type: kind,
+          payload,
+          created_at: createdAt.toISOString(),
+        };
         expect(JSON.stringify(quantaUpdateFromRow(row))).toBe(
           JSON.stringify(toQuantaUpdate(updateFromRow(row))),
         );
@@ -223,7 +235,7 @@ test('a batch is known to hold a box from its stored form as from its records', 
       update_id: '1',
       type: b.kind,
       payload: storedUpdate(b),
-      created_at: new Date(),
+      created_at: new Date().toISOString(),
     };
     expect(storedCarriesBox(storedBodyOf(r))).toBe(carriesBox(updateFromRow(r)));
     return carriesBox(updateFromRow(r));

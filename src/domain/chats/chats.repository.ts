@@ -1,4 +1,5 @@
 // What every send needs of a chat, in one hot statement: its type and its members.
+import { LRUCache } from 'lru-cache';
 import type { Sql } from '../../infra/db/prisma';
 import type { ChatType } from '../messages/message';
 import { statement } from '../../infra/db/statement';
@@ -60,6 +61,9 @@ export class ChatsRepository {
     this.readMany(chatIds),
   );
 
+  /** Telegram-form chat ids resolved (chatIdByTgId): a Telegram library's every send names one. */
+  private readonly byTgId = new LRUCache<string, string>({ max: 20_000 });
+
   constructor(private readonly sql: Sql) {}
 
   /** One row per member; none when the chat does not exist. `chatId` must be a UUID. */
@@ -67,12 +71,21 @@ export class ChatsRepository {
     return this.reads.submit(chatId);
   }
 
-  /** The private chat of the person with this Telegram id and the bot, or a group's. */
+  /**
+   * The private chat of the person with this Telegram id and the bot, or a group's. Found
+   * ids are kept: a chat's tg_id and its members' are set when it is made and never change,
+   * and a chat gone since answers "chat not found" at the send as a miss would. Misses are
+   * not kept (the chat may be opened next).
+   */
   async chatIdByTgId(tgId: bigint, botUserId: string): Promise<string | undefined> {
+    const key = tgId < 0n ? String(tgId) : `${tgId}:${botUserId}`;
+    const known = this.byTgId.get(key);
+    if (known !== undefined) return known;
     const row =
       tgId < 0n
         ? await groupByTgId.first(this.sql, { tg_id: String(tgId) })
         : await privateChatByTgId.first(this.sql, { tg_id: String(tgId), bot_user_id: botUserId });
+    if (row) this.byTgId.set(key, row.id);
     return row?.id;
   }
 

@@ -221,6 +221,7 @@ export async function writeFanoutBatch(db: Queryable, items: BatchItem[]): Promi
 function writtenRows(item: BatchItem, r: BatchRow): Map<string, UpdateRow> {
   const out = new Map<string, UpdateRow>();
   if (!r.bot_updates || r.message_number === null) return out;
+  const createdAt = r.created_at.toISOString();
   const byBot = new Map(item.updates.map((u) => [u.botId, u.update]));
   for (const [botId, id, updateId] of r.bot_updates) {
     const body = byBot.get(botId);
@@ -232,7 +233,7 @@ function writtenRows(item: BatchItem, r: BatchRow): Map<string, UpdateRow> {
       update_id: updateId,
       type: body.kind,
       payload: storedUpdate({ ...body, message }),
-      created_at: r.created_at,
+      created_at: createdAt,
     });
   }
   return out;

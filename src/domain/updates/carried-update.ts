@@ -1,10 +1,13 @@
 // A bot's wakeup that carries the update it announces, so a poll parked right behind it can
 // answer without reading the log again (docs/performance.md, "Wakeups that carry their update").
-// Form: `update` DETAIL id DETAIL update_id DETAIL type DETAIL created_at_ms DETAIL payload.
+// Form: `update` DETAIL id DETAIL update_id DETAIL type DETAIL created_at DETAIL payload, the
+// time as the row holds it (ISO 8601).
 // The payload is JSON.stringify output, which escapes every control character: DETAIL never
 // occurs inside it.
 import { DETAIL } from '../../realtime/wakeup-bus';
 import type { UpdateRow } from './update-row';
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Longer records go as a plain `update` wakeup: the poll reads them from the log. */
 export const MAX_CARRIED_CHARS = 8 * 1024;
@@ -12,14 +15,7 @@ export const MAX_CARRIED_CHARS = 8 * 1024;
 /** The wakeup text announcing `row` (unstamped), or plain `update` when it is too long. */
 export function carryingWakeup(row: UpdateRow): string {
   if (row.payload.length > MAX_CARRIED_CHARS) return 'update';
-  return [
-    'update',
-    row.id,
-    row.update_id,
-    row.type,
-    String(row.created_at.getTime()),
-    row.payload,
-  ].join(DETAIL);
+  return ['update', row.id, row.update_id, row.type, row.created_at, row.payload].join(DETAIL);
 }
 
 /** The log row a wakeup carries (its stamp, if any, ignored); undefined for any other message. */
@@ -38,7 +34,6 @@ export function carriedRow(message: string): UpdateRow | undefined {
     string,
     string,
   ];
-  const ms = Number(at);
-  if (!Number.isFinite(ms) || !/^\d+$/.test(updateId) || !payload.startsWith('{')) return undefined;
-  return { id, update_id: updateId, type, payload, created_at: new Date(ms) };
+  if (!ISO.test(at) || !/^\d+$/.test(updateId) || !payload.startsWith('{')) return undefined;
+  return { id, update_id: updateId, type, payload, created_at: at };
 }

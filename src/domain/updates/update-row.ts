@@ -14,7 +14,8 @@ export interface UpdateRow {
   type: string;
   /** The record's JSON text (`payload::text`): parsed when the batch is read, not per row. */
   payload: string;
-  created_at: Date;
+  /** ISO 8601 in UTC with milliseconds, as toISOString writes it (SQL: isoUtc). */
+  created_at: string;
 }
 
 /** A person as stored: `publicKey` only when there is one (absent reads back as undefined). */
@@ -165,7 +166,7 @@ export function updateFromStored(row: UpdateRow, s: StoredBody): Update {
   const u = body as Update;
   u.id = row.id;
   u.updateId = Number(row.update_id);
-  u.createdAt = row.created_at;
+  u.createdAt = new Date(row.created_at);
   return u;
 }
 

@@ -1,5 +1,6 @@
 // The per-bot update log and its inbox marks (what a bot has consumed or acknowledged).
 import type { Sql } from '../../infra/db/prisma';
+import { isoUtc } from '../../infra/db/iso-utc';
 import { statement } from '../../infra/db/statement';
 
 import type { UpdateRow } from './update-row';
@@ -16,7 +17,7 @@ WITH cur AS (
   SELECT acked_update_id AS acked FROM bot_inboxes
    WHERE bot_id = :bot_id::uuid AND ${NO_WEBHOOK} FOR UPDATE
 ), batch AS (
-  SELECT u.id, u.update_id, u.type, u.payload::text AS payload, u.created_at
+  SELECT u.id, u.update_id, u.type, u.payload::text AS payload, ${isoUtc('u.created_at')} AS created_at
     FROM updates u, cur
    WHERE u.bot_id = :bot_id::uuid AND u.update_id > cur.acked
      AND (:types::text[] IS NULL OR u.type = ANY(:types::text[]))
@@ -42,7 +43,7 @@ WITH ack AS (
    WHERE bot_id = :bot_id::uuid AND acked_update_id < LEAST(:offset::bigint - 1, last_update_id)
      AND ${NO_WEBHOOK}
 )
-SELECT u.id, u.update_id, u.type, u.payload::text AS payload, u.created_at
+SELECT u.id, u.update_id, u.type, u.payload::text AS payload, ${isoUtc('u.created_at')} AS created_at
   FROM updates u JOIN bot_inboxes i ON i.bot_id = u.bot_id
  WHERE u.bot_id = :bot_id::uuid AND u.update_id > GREATEST(i.acked_update_id, :offset::bigint - 1)
    AND (:types::text[] IS NULL OR u.type = ANY(:types::text[])) AND ${NO_WEBHOOK}

@@ -1,6 +1,7 @@
 // Webhook delivery state, as the worker's drainer reads and records it: the webhook with the
 // bot's acknowledged mark, the updates still pending, and one row per attempt.
 import type { Sql } from '../../infra/db/prisma';
+import { isoUtc } from '../../infra/db/iso-utc';
 import { statement } from '../../infra/db/statement';
 import type { UpdateRow } from '../updates/update-row';
 
@@ -50,7 +51,8 @@ SELECT w.url, w.secret_sealed, w.secret_token_sealed, w.dialect, w.allowed_updat
 const pending = statement<{ bot_id: string; after: string }, UpdateRow>(
   'webhook-pending',
   `
-SELECT id, update_id, type, payload::text AS payload, created_at FROM updates
+SELECT id, update_id, type, payload::text AS payload, ${isoUtc('created_at')} AS created_at
+  FROM updates
  WHERE bot_id = :bot_id::uuid AND update_id > :after::bigint ORDER BY update_id LIMIT ${BATCH}`,
 );
 

@@ -57,6 +57,8 @@ const USERNAME = /^@([A-Za-z0-9_]{1,32})$/;
 
 /** A `chat_id` as a client wrote it → what names the chat; undefined when nothing can. */
 export function chatLookup(value: unknown): ChatLookup | undefined {
+  // What every Telegram library sends: the integer, taken without the patterns below.
+  if (Number.isSafeInteger(value)) return { tgId: BigInt(value as number) };
   const v = typeof value === 'number' ? String(value) : value;
   if (typeof v !== 'string') return undefined;
   if (UUID.test(v)) return { id: v };

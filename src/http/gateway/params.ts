@@ -97,7 +97,10 @@ export async function readParams(req: Request, limitBytes: number): Promise<Para
  * through the prototype chain (zod reads inherited properties).
  */
 function put(o: Params, name: string, value: unknown): void {
-  Object.defineProperty(o, name, { value, enumerable: true, writable: true, configurable: true });
+  // Only `__proto__` is special on a plain object; defineProperty is the slow path for the rest.
+  if (name !== '__proto__') o[name] = value;
+  else
+    Object.defineProperty(o, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

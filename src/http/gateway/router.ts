@@ -55,6 +55,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
   const parsers = bodyParsers(d.bodyLimit);
   const limitBytes = sizeToBytes(d.bodyLimit);
   const onError = gatewayErrorHandler(d.log);
+  const getUpdates = METHODS.get('getupdates');
 
   r.use('/file', fileRoutes(d.services, d.limiter));
   r.use(async (req, res) => {
@@ -71,12 +72,13 @@ export function gatewayRouter(d: GatewayDeps): Router {
     if (!method) throw appError('method_not_found');
     // The body is read only now, after the token and the rate limit.
     d.limits.admitBody(req, res);
-    if (method === METHODS.get('getupdates')) d.limits.admitPoll(res);
+    if (method === getUpdates) d.limits.admitPoll(res);
     // The parser for the body's type only: the other would look, find nothing and pass.
     await run(parsers[isJson(req) ? 0 : 1], req, res);
     const style = t?.token ? 'telegram' : 'koto';
     const params = await withInternalIds(d.services, bot, style, await readParams(req, limitBytes));
-    const signal = pollSignal(res, d.shutdown);
+    // Only getUpdates waits: the other methods need no per-request controller and listener.
+    const signal = method === getUpdates ? pollSignal(res, d.shutdown) : d.shutdown;
     const ids = idShapes(style);
     const called = method({ bot, token, params, services: d.services, signal, style, ids });
     // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express

@@ -69,7 +69,7 @@ function quantaUpdateFromStored(row: UpdateRow, s: StoredBody): QuantaUpdate {
     update_id: Number(row.update_id),
     type: row.type,
     payload: messagePayload(s.message!, storedIso, s.command, s.inlineMedia),
-    created_at: row.created_at.toISOString(),
+    created_at: row.created_at,
   };
 }
 
