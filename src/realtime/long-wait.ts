@@ -2,12 +2,27 @@
 // listen first, then read, then wait — so a wakeup between read and wait is never lost.
 import { PRESENCE_PREFIX, publishedAt, type WakeupBus } from './wakeup-bus';
 
+/**
+ * What a waiter asks of its abort signal: an AbortSignal, or a parked poll's lighter
+ * PollSignal (http/long-poll.ts).
+ */
+export interface WaitSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: AbortListener): void;
+  removeEventListener(type: 'abort', listener: AbortListener): void;
+}
+
+/** An 'abort' listener object (a waiter): no closure per listener. */
+export interface AbortListener {
+  handleEvent(): void;
+}
+
 export interface LongWaitOptions<T> {
   bus: WakeupBus;
   channel: string;
   read: () => Promise<T[]>;
   timeoutMs: number;
-  signal: AbortSignal;
+  signal: WaitSignal;
   /**
    * Exclusive waiters (bot getUpdates): announce `~takeover:<id>` on the channel (presence,
    * not news: it leaves the channel's news version alone); a waiter that hears another id's
