@@ -41,11 +41,12 @@ export class BusCache<T> {
   constructor(
     private readonly bus: WakeupBus,
     private readonly channels: string[],
-    limits: BusCacheLimits,
+    private readonly limits: BusCacheLimits,
     private readonly counters?: CacheCounters,
   ) {
+    // No `max`: given one, lru-cache allocates its arrays for that many entries up front
+    // (megabytes held by an idle process); put() keeps the count bound instead.
     this.entries = new LRUCache<string, Entry<T>>({
-      max: limits.maxEntries,
       maxSize: limits.maxBytes,
       ttl: limits.ttlMs,
       sizeCalculation: (e) => e.size,
@@ -78,6 +79,7 @@ export class BusCache<T> {
     if (!before.trusted || !current) return;
     // Key, tags and the index's entries, beside the value itself.
     const size = Math.max(1, bytes + 256 + tags.length * 128);
+    if (this.entries.size >= this.limits.maxEntries && !this.entries.has(key)) this.entries.pop();
     this.entries.set(key, { value, tags, generation: before.generation, size });
     if (!this.entries.has(key)) return; // above the byte cap
     for (const tag of tags) {

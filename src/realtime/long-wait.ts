@@ -2,12 +2,27 @@
 // listen first, then read, then wait — so a wakeup between read and wait is never lost.
 import { PRESENCE_PREFIX, publishedAt, type WakeupBus } from './wakeup-bus';
 
+/**
+ * What a waiter asks of its abort signal: an AbortSignal, or a parked poll's lighter
+ * PollSignal (http/long-poll.ts).
+ */
+export interface WaitSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: AbortListener): void;
+  removeEventListener(type: 'abort', listener: AbortListener): void;
+}
+
+/** An 'abort' listener object (a waiter): no closure per listener. */
+export interface AbortListener {
+  handleEvent(): void;
+}
+
 export interface LongWaitOptions<T> {
   bus: WakeupBus;
   channel: string;
   read: () => Promise<T[]>;
   timeoutMs: number;
-  signal: AbortSignal;
+  signal: WaitSignal;
   /**
    * Exclusive waiters (bot getUpdates): announce `~takeover:<id>` on the channel (presence,
    * not news: it leaves the channel's news version alone); a waiter that hears another id's
@@ -37,12 +52,14 @@ export interface LongWaitOptions<T> {
 }
 
 export function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
-  return new Waiter(o).run();
+  return new Promise<T[]>((resolve, reject) => new Waiter(o, resolve, reject).start());
 }
 
 /**
  * One parked poll's state, in one object: what a wakeup, an abort or the timer must change
  * lives in fields, and they call its methods (no closures per poll beyond the bus listener).
+ * Its loop is driven by callbacks, not an async function: a parked poll holds no suspended
+ * frame with its promises (~0.6 KB each).
  */
 class Waiter<T> {
   private signalled = false;
@@ -51,62 +68,118 @@ class Waiter<T> {
   private announced = false;
   /** When the first wakeup not yet followed by a read was published, if it says. */
   private wokenBy: number | undefined;
+  /** `wokenBy` as the current read began: the wakeup its batch answers. */
+  private announcedAt: number | undefined;
   private parked = false;
   private timer: NodeJS.Timeout | undefined;
   /** What the news that ended the sleep carried (see `answerFrom`). */
   private carried: T[] | undefined;
-  /** Ends the current sleep (set while asleep). */
-  private resume: (() => void) | undefined;
+  /** Set while asleep: a wake goes on with the loop. */
+  private asleep = false;
+  private skipRead = false;
+  private deadline = 0;
+  private stop: (() => void) | undefined;
+  private ended = false;
   /** The bus listener: the one function the bus needs, bound once. */
   private readonly listener = (msg: string) => this.onMessage(msg);
 
-  constructor(private readonly o: LongWaitOptions<T>) {}
+  constructor(
+    private readonly o: LongWaitOptions<T>,
+    private readonly resolve: (batch: T[]) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
 
-  async run(): Promise<T[]> {
+  start(): void {
     const o = this.o;
-    const stop = await o.bus.listen(o.channel, this.listener);
-    let skipRead = o.logStillEmpty?.() === true;
-    o.signal.addEventListener('abort', this);
-    try {
-      // Not awaited: the order of takeovers is the order Redis echoes them (onMessage).
-      if (o.exclusiveId) void o.bus.publish([[o.channel, this.ownTakeover()]]);
-      const deadline = Date.now() + o.timeoutMs;
-      for (;;) {
-        if (this.takenOver && o.onTakenOver) throw o.onTakenOver(this.takenOver);
-        if (o.signal.aborted) return []; // client gone or shutting down: read nothing more
-        const announcedAt = this.wokenBy;
-        const batch: T[] = skipRead && !this.signalled ? [] : await this.readFresh();
-        skipRead = false;
-        // A batch already read (and maybe consumed) is delivered even if a newer poll took
-        // over meanwhile: only a waiter with nothing in hand steps aside.
-        if (batch.length > 0) {
-          if (this.parked && announcedAt !== undefined) o.onWokenAnswer?.(announcedAt);
-          return batch;
-        }
-        if (this.takenOver && o.onTakenOver) throw o.onTakenOver(this.takenOver);
-        const left = deadline - Date.now();
-        if (left <= 0 || o.signal.aborted) return batch;
-        if (!this.signalled) {
-          this.parked = true;
-          o.onPark?.inc();
-          await this.sleep(left);
-          o.onPark?.dec();
-        }
-        if (o.signal.aborted) return [];
-        if (this.carried) {
-          if (this.wokenBy !== undefined) o.onWokenAnswer?.(this.wokenBy);
-          return this.carried;
-        }
-        // Subscribed throughout and never signalled: nothing new, so no re-read (timeouts
-        // stay off Postgres; docs/performance.md). Not `Date.now() >= deadline`: timers fire
-        // early.
-        if (!this.signalled && o.bus.watching(o.channel)) return [];
+    o.bus.listen(o.channel, this.listener).then((stop) => {
+      this.stop = stop;
+      try {
+        this.skipRead = o.logStillEmpty?.() === true;
+        o.signal.addEventListener('abort', this);
+        // Not awaited: the order of takeovers is the order Redis echoes them (onMessage).
+        if (o.exclusiveId) void o.bus.publish([[o.channel, this.ownTakeover()]]);
+        this.deadline = Date.now() + o.timeoutMs;
+        this.loop();
+      } catch (err) {
+        this.end(undefined, err);
       }
-    } finally {
-      o.signal.removeEventListener('abort', this);
-      this.wake();
-      stop();
+    }, this.reject);
+  }
+
+  /** The loop's head: read (or skip the read), then `afterRead`. */
+  private loop(): void {
+    const o = this.o;
+    if (this.takenOver && o.onTakenOver) throw o.onTakenOver(this.takenOver);
+    if (o.signal.aborted) return this.end([]); // client gone or shutting down: read nothing more
+    this.announcedAt = this.wokenBy;
+    if (this.skipRead && !this.signalled) {
+      this.skipRead = false;
+      return this.afterRead([]);
     }
+    this.skipRead = false;
+    this.readFresh().then(
+      (batch) => this.guarded(() => this.afterRead(batch)),
+      (err: unknown) => this.end(undefined, err),
+    );
+  }
+
+  private afterRead(batch: T[]): void {
+    const o = this.o;
+    // A batch already read (and maybe consumed) is delivered even if a newer poll took
+    // over meanwhile: only a waiter with nothing in hand steps aside.
+    if (batch.length > 0) {
+      if (this.parked && this.announcedAt !== undefined) o.onWokenAnswer?.(this.announcedAt);
+      return this.end(batch);
+    }
+    if (this.takenOver && o.onTakenOver) throw o.onTakenOver(this.takenOver);
+    const left = this.deadline - Date.now();
+    if (left <= 0 || o.signal.aborted) return this.end(batch);
+    if (this.signalled) return this.afterWake();
+    this.parked = true;
+    o.onPark?.inc();
+    // Until woken or `left` passes; one timer per parked waiter, cleared on wake.
+    this.asleep = true;
+    this.timer = setTimeout(wakeWaiter, left, this);
+  }
+
+  private afterSleep(): void {
+    this.o.onPark?.dec();
+    this.afterWake();
+  }
+
+  private afterWake(): void {
+    const o = this.o;
+    if (o.signal.aborted) return this.end([]);
+    if (this.carried) {
+      if (this.wokenBy !== undefined) o.onWokenAnswer?.(this.wokenBy);
+      return this.end(this.carried);
+    }
+    // Subscribed throughout and never signalled: nothing new, so no re-read (timeouts
+    // stay off Postgres; docs/performance.md). Not `Date.now() >= deadline`: timers fire
+    // early.
+    if (!this.signalled && o.bus.watching(o.channel)) return this.end([]);
+    this.loop();
+  }
+
+  /** Runs a step of the loop; what it throws ends the wait with that error. */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.end(undefined, err);
+    }
+  }
+
+  /** Stops listening, then settles: with `batch`, or with `err` when batch is undefined. */
+  private end(batch: T[] | undefined, err?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.asleep = false;
+    this.o.signal.removeEventListener('abort', this);
+    this.wake();
+    this.stop?.();
+    if (batch === undefined) this.reject(err);
+    else this.resolve(batch);
   }
 
   private onMessage(msg: string): void {
@@ -123,7 +196,7 @@ class Waiter<T> {
       this.takenOver = by;
     } else {
       // Only the first news since the read: with more, the log is read.
-      if (this.resume && !this.signalled) this.carried = this.o.answerFrom?.(msg);
+      if (this.asleep && !this.signalled) this.carried = this.o.answerFrom?.(msg);
       if (this.wokenBy === undefined && this.o.onWokenAnswer) this.wokenBy = publishedAt(msg);
     }
     this.signalled = true;
@@ -145,20 +218,13 @@ class Waiter<T> {
     return this.o.read();
   }
 
-  /** Resolves on wake or after `ms`; one timer per parked waiter, cleared on wake. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.resume = resolve;
-      this.timer = setTimeout(wakeWaiter, ms, this);
-    });
-  }
-
+  /** Ends the sleep, if asleep: the loop goes on in a microtask, as an awaited wake would. */
   wake(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const resume = this.resume;
-    this.resume = undefined;
-    resume?.();
+    if (!this.asleep) return;
+    this.asleep = false;
+    queueMicrotask(() => this.guarded(() => this.afterSleep()));
   }
 }
 

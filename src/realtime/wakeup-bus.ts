@@ -59,7 +59,11 @@ function withoutDetails(message: string): string {
 }
 
 export class WakeupBus {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  /**
+   * Per channel its listener, or a Set when there are several: most channels have one (a
+   * bot's one poll), and a Set costs ~130 B more per parked poll (docs/performance.md).
+   */
+  private readonly listeners = new Map<string, Listener | Set<Listener>>();
   /** In-flight SUBSCRIBE per channel, so concurrent listeners share one round trip. */
   private readonly subscribing = new Map<string, Promise<void>>();
   /** Bumped whenever the subscriber connection drops: messages may have been missed. */
@@ -181,9 +185,9 @@ export class WakeupBus {
     if (!message.startsWith(PRESENCE_PREFIX) && this.confirmed.has(channel)) {
       this.versions.set(channel, ++this.lastVersion);
     }
-    const set = this.listeners.get(channel);
-    if (!set) return;
-    for (const fn of [...set]) fn(message);
+    const entry = this.listeners.get(channel);
+    if (typeof entry === 'function') entry(message);
+    else if (entry) for (const fn of [...entry]) fn(message);
   }
 
   /**
@@ -193,13 +197,12 @@ export class WakeupBus {
    */
   async listen(name: string, fn: Listener, waitMs = 1000): Promise<() => void> {
     const channel = this.prefix + name;
-    let set = this.listeners.get(channel);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(channel, set);
+    const entry = this.listeners.get(channel);
+    if (!entry) {
+      this.listeners.set(channel, fn);
       this.lingering.delete(channel);
-    }
-    set.add(fn);
+    } else if (typeof entry !== 'function') entry.add(fn);
+    else if (entry !== fn) this.listeners.set(channel, new Set([entry, fn]));
     const stop = () => this.unlisten(channel, fn);
     let pending = this.subscribing.get(channel);
     if (!pending && this.confirmed.get(channel) !== this.gen) {
@@ -234,8 +237,9 @@ export class WakeupBus {
   }
 
   private unlisten(channel: string, fn: Listener): void {
-    const set = this.listeners.get(channel);
-    if (!set?.delete(fn) || set.size > 0) return;
+    const entry = this.listeners.get(channel);
+    const emptied = entry === fn || (entry instanceof Set && entry.delete(fn) && entry.size === 0);
+    if (!emptied) return;
     this.listeners.delete(channel);
     this.lingering.set(channel, Date.now());
   }
@@ -332,7 +336,7 @@ export class WakeupBus {
   /** Listener count (for tests and metrics). */
   get size(): number {
     let n = 0;
-    for (const set of this.listeners.values()) n += set.size;
+    for (const entry of this.listeners.values()) n += typeof entry === 'function' ? 1 : entry.size;
     return n;
   }
 }

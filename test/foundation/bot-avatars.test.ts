@@ -89,6 +89,23 @@ describe('the bot-auth cache', () => {
     cache.put('huge', 'botH', 'f', 'x', 50_000, cache.stateBeforeRead());
     expect(cache.get('huge')).toBeUndefined();
   });
+
+  it('keeps at most maxEntries bots, dropping the least recently used', () => {
+    const cache = new BotAuthCache<string>(bus, { maxEntries: 5, maxBytes: 1_000_000 });
+    for (let i = 0; i < 8; i++) {
+      cache.put(`d${i}`, `bot${i}`, 'f', 'x', 10, cache.stateBeforeRead());
+      cache.get('d0'); // in use: stays
+    }
+    expect(cache.stats().entries).toBe(5);
+    expect(cache.get('d0')).toBe('x');
+    expect(cache.get('d7')).toBe('x');
+    expect(cache.get('d1')).toBeUndefined();
+    expect(cache.fingerprints().size).toBe(5);
+    // Replacing a cached bot's entry makes room for nothing and evicts nothing.
+    cache.put('d7', 'bot7', 'g', 'y', 10, cache.stateBeforeRead());
+    expect(cache.stats().entries).toBe(5);
+    expect(cache.get('d0')).toBe('x');
+  });
 });
 
 describe('bots per owner', () => {

@@ -20,16 +20,31 @@ const MIN_SCORE = 3;
  */
 const SCORED_LENGTH = 64;
 
-let estimator: ZxcvbnFactory | undefined;
+/** How long the estimator is kept after its last use. */
+const KEEP_MS = 60_000;
 
-/** Built on first use: loading the dictionaries costs ~30 ms and ~20 MB. */
+let estimator: ZxcvbnFactory | undefined;
+let release: NodeJS.Timeout | undefined;
+
+/**
+ * Built on first use (~30 ms) and dropped a minute after the last: its ranked dictionaries
+ * hold ~3.5 MB of heap that an api process serving bots would keep for nothing
+ * (docs/performance.md).
+ */
 function strength(): ZxcvbnFactory {
   estimator ??= new ZxcvbnFactory({
     dictionary,
     graphs: adjacencyGraphs,
     maxLength: SCORED_LENGTH,
   });
+  if (release) release.refresh();
+  else release = setTimeout(dropEstimator, KEEP_MS).unref();
   return estimator;
+}
+
+function dropEstimator(): void {
+  estimator = undefined;
+  release = undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 // with a cursor (the user's event sequence number).
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
-import { longWait } from '../../realtime/long-wait';
+import { longWait, type WaitSignal } from '../../realtime/long-wait';
 import { reviveDates } from '../stored-json';
 import { userChannel } from '../messages/fanout';
 import { EventsRepository, type EventRow } from './events.repository';
@@ -27,7 +27,7 @@ export class EventsService {
   async poll(
     userId: string,
     q: FeedQuery,
-    signal: AbortSignal,
+    signal: WaitSignal,
   ): Promise<{ events: FeedEvent[]; cursor: string }> {
     const after = BigInt(q.after ?? '0');
     const timeoutS = Math.min(Math.max(q.timeoutS ?? 30, 0), 50);

@@ -2,6 +2,7 @@ import type { BotWithUser } from '../../../domain/bots/bots.service';
 import type { Services } from '../../../services';
 import type { IdShapes, Style } from '../ids';
 import type { Params } from '../params';
+import type { WaitSignal } from '../../../realtime/long-wait';
 
 export interface MethodContext {
   bot: BotWithUser;
@@ -13,7 +14,7 @@ export interface MethodContext {
   params: Params;
   services: Services;
   /** Aborted when the client goes away or the process shuts down (long polls). */
-  signal: AbortSignal;
+  signal: WaitSignal;
   /**
    * How the call was addressed: `koto` (token in the Authorization header, as the Koto
    * reference does it) or `telegram` (`/bot<token>/`, as the client libraries do it).
