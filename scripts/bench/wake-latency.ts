@@ -16,7 +16,23 @@ let stopping = false;
 // loaded 2-core machine can take longer than undici's 10 s) and less client overhead.
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-function get(url: URL, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+/**
+ * One retry on a reset: during the 10,000-connection burst the kernel may answer a SYN with a
+ * cookie (a full accept queue) and reset that connection; a real client reconnects.
+ */
+async function get(url: URL, headers: Record<string, string>) {
+  try {
+    return await get1(url, headers);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ECONNRESET' || stopping) throw err;
+    return get1(url, headers);
+  }
+}
+
+function get1(
+  url: URL,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent, headers }, (res) => {
       let body = '';
