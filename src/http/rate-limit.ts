@@ -11,6 +11,8 @@ import { userOf } from './context';
 export interface RateLimiter {
   /** Count one request for `key`; throws a 429 AppError (with retryAfter) over the limit. */
   consume(key: string, surface: Surface): Promise<void>;
+  /** Give back one request counted for `key` (one the platform failed to serve). */
+  refund(key: string): Promise<void>;
 }
 
 /** Kept by its old name: the bot dialects take a limiter keyed by bot id. */
@@ -34,7 +36,7 @@ const refused = {
 };
 
 export function createRateLimiter(redis: Redis, o: LimitOptions): RateLimiter {
-  if (o.points === 0) return { consume: async () => {} };
+  if (o.points === 0) return { consume: async () => {}, refund: async () => {} };
   const opts = { points: o.points, duration: o.durationS, keyPrefix: o.keyPrefix };
   const limiter = new RateLimiterRedis({
     ...opts,
@@ -54,6 +56,9 @@ export function createRateLimiter(redis: Redis, o: LimitOptions): RateLimiter {
         throw new AppError('rate_limited', { retryAfter });
       }
     },
+    async refund(key) {
+      await limiter.reward(key, 1);
+    },
   };
 }
 
@@ -71,8 +76,14 @@ export function userWriteLimit(redis: Redis, perMinute: number): RequestHandler 
     durationS: 60,
     keyPrefix: 'ratelimit:user-write',
   });
-  return async (req, _res, next) => {
-    await limiter.consume(userOf(req).id, 'messenger');
+  return async (req, res, next) => {
+    const id = userOf(req).id;
+    await limiter.consume(id, 'messenger');
+    // A write the platform failed (5xx, e.g. Postgres away) is not the person's: clients
+    // retrying through an outage must not find themselves locked out once it is over.
+    res.once('finish', () => {
+      if (res.statusCode >= 500) limiter.refund(id).catch(() => {});
+    });
     next();
   };
 }

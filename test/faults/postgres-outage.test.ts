@@ -193,12 +193,19 @@ describe('PostgreSQL outage', () => {
       // Recovery with no restart: every probe succeeds again, within a few seconds.
       const upAt = Date.now();
       let recovered = false;
+      let failing: string[] = [];
       while (!recovered && Date.now() - upAt < 15000) {
         const results = await runProbes();
-        recovered = Object.entries(results).every(([name, r]) => r.status === OK[name]);
+        failing = Object.entries(results)
+          .filter(([name, r]) => r.status !== OK[name])
+          .map(([name, r]) => `${name} → ${r.status} ${JSON.stringify(r.body)}`);
+        recovered = failing.length === 0;
         if (!recovered) await sleep(100);
       }
-      log.push(`recovered in ${Date.now() - upAt} ms`);
+      log.push(
+        `recovered in ${Date.now() - upAt} ms`,
+        ...failing.map((f) => `still failing: ${f}`),
+      );
       expect(recovered).toBe(true);
     } finally {
       loading = false;
