@@ -5,42 +5,13 @@
 // Server CPU per send counts the send and the woken poll's re-poll (the floor's likewise).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { makeFixture, type Fixture } from './client';
 import { cpuSeconds } from './cpu';
 import { createBenchEnv, startServer } from './env';
+import { request } from './http';
 import { summarize } from './stats';
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-/** One retry on a reset: a keep-alive socket the server closed as it was reused. */
-async function req(
-  url: string,
-  method: string,
-  headers: Record<string, string> = {},
-  body?: string,
-) {
-  try {
-    return await req1(url, method, headers, body);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ECONNRESET') throw err;
-    return req1(url, method, headers, body);
-  }
-}
-
-function req1(url: string, method: string, headers: Record<string, string>, body?: string) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const r = http.request(url, { agent, method, headers }, (res) => {
-      let b = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (b += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
-    });
-    r.on('error', reject);
-    r.end(body);
-  });
-}
 
 interface Target {
   name: string;
@@ -71,8 +42,8 @@ async function platformTarget(root: string, bots: number): Promise<Target> {
     async park(k) {
       const bot = fx.bots[k]!;
       for (;;) {
-        const r = await req(`${s.url}/api/v1/bot/updates?timeout=50&offset=${offsets[k]}`, 'GET', {
-          'x-bot-token': bot.apiKey,
+        const r = await request(`${s.url}/api/v1/bot/updates?timeout=50&offset=${offsets[k]}`, {
+          headers: { 'x-bot-token': bot.apiKey },
         }).catch(() => ({ status: 0, body: '' }));
         if (r.status !== 200) return NaN;
         if ((JSON.parse(r.body) as { updates: unknown[] }).updates.length > 0) {
@@ -82,12 +53,11 @@ async function platformTarget(root: string, bots: number): Promise<Target> {
       }
     },
     async send(k, i) {
-      const r = await req(
-        `${s.url}/api/v1/chats/${fx.bots[k]!.chatId}/messages`,
-        'POST',
-        auth,
-        JSON.stringify({ content: `ping ${i}` }),
-      );
+      const r = await request(`${s.url}/api/v1/chats/${fx.bots[k]!.chatId}/messages`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ content: `ping ${i}` }),
+      });
       if (r.status !== 201) throw new Error(`send ${r.status} ${r.body}`);
     },
     async stop() {
@@ -121,11 +91,11 @@ async function floorTarget(keys: number): Promise<Target> {
     post: [],
     cpu0: 0,
     park: (k) =>
-      req(`${base}/park/${k}`, 'GET').then(
+      request(`${base}/park/${k}`).then(
         () => performance.now(),
         () => NaN,
       ),
-    send: async (k) => void (await req(`${base}/wake/${k}`, 'POST')),
+    send: async (k) => void (await request(`${base}/wake/${k}`, { method: 'POST' })),
     async stop() {
       child.kill('SIGTERM');
       await once(child, 'exit');

@@ -2,12 +2,12 @@
 // way the platform's own figures are, so every figure can be read as a ratio of the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../../src/infra/paths';
 import { cpuPerRequest } from './cpu';
 import type { BenchEnv } from './env';
+import { request } from './http';
 import { closedLoop } from './load';
 import { timedReads } from './read-loop';
 import { summarize } from './stats';
@@ -52,7 +52,7 @@ export async function durableFloor(env: BenchEnv, o: { writeSeconds?: number } =
     await closedLoop(base, 50, 1, insert);
     const seconds = o.writeSeconds ?? SECONDS;
     const write = await cpuPerRequest(child.pid!, () => closedLoop(base, 50, seconds, insert));
-    for (let i = 0; i < 100; i++) await request(`${base}/insert/read`, 'POST');
+    for (let i = 0; i < 100; i++) await request(`${base}/insert/read`, { method: 'POST' });
     const read100 = await cpuPerRequest(child.pid!, () =>
       timedReads(`${base}/read100/read`, {}, (a) => a.rows),
     );
@@ -61,23 +61,6 @@ export async function durableFloor(env: BenchEnv, o: { writeSeconds?: number } =
     await stop(child);
   }
 }
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-
-function request(url: string, method = 'GET'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent, method }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const get = (url: string) => request(url);
 
 /** `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. */
 export async function wakeFloor(env: BenchEnv, parkedCount: number, samples: number) {
@@ -88,7 +71,7 @@ export async function wakeFloor(env: BenchEnv, parkedCount: number, samples: num
       parked.set(
         k,
         // A poll cut short when the floor stops is no sample.
-        get(`${base}/park/${k}`).then(
+        request(`${base}/park/${k}`).then(
           () => performance.now(),
           () => NaN,
         ),
@@ -102,7 +85,7 @@ export async function wakeFloor(env: BenchEnv, parkedCount: number, samples: num
     for (let i = 0; i < samples; i++) {
       const k = Math.floor(Math.random() * parkedCount);
       const t0 = performance.now();
-      await request(`${base}/wake/${k}`, 'POST');
+      await request(`${base}/wake/${k}`, { method: 'POST' });
       latencies.push((await parked.get(k)!) - t0);
       park(k);
       await new Promise((r) => setTimeout(r, 2));

@@ -2,26 +2,9 @@
 // keep-alive), one request at a time, each answer parsed and its rows counted. The floor
 // and the platform used to be read by different clients (node:http without parsing against
 // fetch with JSON.parse), which put ~1.4 ms of client CPU into the platform's p50 only.
-import http from 'node:http';
+import { request } from './http';
 import { performance } from 'node:perf_hooks';
 import { summarize } from './stats';
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-
-function getText(url: string, headers: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(body) : reject(new Error(`${res.statusCode} ${body}`)),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** 330 reads of `url` (the first 30 warm up); `rows` picks the answer's list, of 100. */
 export async function timedReads(
@@ -32,7 +15,9 @@ export async function timedReads(
   const samples: number[] = [];
   for (let i = 0; i < 330; i++) {
     const t0 = performance.now();
-    const answer = JSON.parse(await getText(url, headers)) as Record<string, unknown>;
+    const r = await request(url, { headers });
+    if (r.status !== 200) throw new Error(`${r.status} ${r.body}`);
+    const answer = JSON.parse(r.body) as Record<string, unknown>;
     const list = rows(answer);
     if (!Array.isArray(list) || list.length !== 100) {
       throw new Error(`expected 100 rows from ${url}, got ${JSON.stringify(answer).slice(0, 200)}`);

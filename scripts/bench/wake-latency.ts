@@ -1,9 +1,9 @@
 // Wake latency: N bots long-poll at once; a user posts to one of them; how long until that
 // bot's parked /updates answers. Measured from the moment the POST is sent (so it includes
 // the POST's own handling: an upper bound of "accepted → woken").
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { makeFixture, must, type Fixture } from './client';
+import { request } from './http';
 import { summarize } from './stats';
 
 interface Parked {
@@ -12,43 +12,11 @@ interface Parked {
 
 let stopping = false;
 
-// node:http rather than fetch: no connect timeout of its own (10,000 sockets opening on a
-// loaded 2-core machine can take longer than undici's 10 s) and less client overhead.
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-
-/**
- * One retry on a reset: during the 10,000-connection burst the kernel may answer a SYN with a
- * cookie (a full accept queue) and reset that connection; a real client reconnects.
- */
-async function get(url: URL, headers: Record<string, string>) {
-  try {
-    return await get1(url, headers);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ECONNRESET' || stopping) throw err;
-    return get1(url, headers);
-  }
-}
-
-function get1(
-  url: URL,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-  });
-}
-
 function park(base: string, bot: Fixture['bots'][number], offset: number): Parked {
   const url = new URL(`${base}/api/v1/bot/updates?timeout=50&offset=${offset}`);
   const promise = (async () => {
     while (!stopping) {
-      const r = await get(url, { 'x-bot-token': bot.apiKey });
+      const r = await request(url, { headers: { 'x-bot-token': bot.apiKey } });
       if (r.status !== 200) throw new Error(`poll ${r.status} ${r.body}`);
       if ((JSON.parse(r.body) as { updates: unknown[] }).updates.length > 0)
         return performance.now();
