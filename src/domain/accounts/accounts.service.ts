@@ -114,7 +114,10 @@ export class AccountsService {
   private async lookup(id: string): Promise<User | undefined> {
     const before = this.people.stamp();
     const user = await this.repo.userById(id);
-    if (user && !user.isBot) this.people.put(id, [id], user, userBytes(user), before);
+    if (!user || user.isBot) return user;
+    // Nothing past sign-in reads the hash (sign-in reads its own row): no process keeps it.
+    user.passwordHash = null;
+    this.people.put(id, [id], user, userBytes(user), before);
     return user;
   }
 
