@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import jwt from 'jsonwebtoken';
 import supertest from 'supertest';
 import type { Platform } from '../../src/platform';
-import { createTestEnv, platformFor, type Env } from '../support/platform';
+import { createTestEnv, platformFor, useTwoPlatforms, type Env } from '../support/platform';
 import { bearer, registerUser, type TestUser } from '../support/fixtures';
 import { RedisServer, sleep } from '../support/processes';
 
@@ -34,30 +34,11 @@ async function answersWithin(http: Http, token: string, status: number, ms: numb
 }
 
 describe('user tokens across two api processes', () => {
-  let drop: () => Promise<void>;
+  const two = useTwoPlatforms({ CACHE_AUDIT_MS: String(RECHECK_MS) });
   let env: Env;
-  let a: Platform;
-  let b: Platform;
   let httpA: Http;
   let httpB: Http;
-
-  beforeAll(async () => {
-    const testEnv = await createTestEnv();
-    ({ env, drop } = testEnv);
-    a = platformFor(env);
-    b = platformFor(env, { CACHE_AUDIT_MS: String(RECHECK_MS) });
-    httpA = supertest(a.api);
-    httpB = supertest(b.api);
-    // Both processes must be listening for announcements before tokens are cached.
-    await httpA.get('/ready').expect(200);
-    await httpB.get('/ready').expect(200);
-  });
-
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await drop?.();
-  });
+  beforeAll(() => ({ env, httpA, httpB } = two.current));
 
   it('refuses a token without an expiry, even one signed with the real secret', async () => {
     const u = await registerUser(httpA);
@@ -114,7 +95,7 @@ describe('user tokens across two api processes', () => {
     await me(httpB, u.token).expect(200);
     // As if the process logging it out died between recording it and announcing it.
     const { jti } = jwt.decode(u.token) as jwt.JwtPayload;
-    await a.redis.set(`revoked-token:${jti}`, '1', 'EX', 600);
+    await two.current.a.redis.set(`revoked-token:${jti}`, '1', 'EX', 600);
     const ms = await answersWithin(httpB, u.token, 401, RECHECK_MS + 1500);
     expect(ms).toBeLessThanOrEqual(RECHECK_MS + 1000);
   });

@@ -1,8 +1,7 @@
 // Each api process caches its chats' audiences (who may post, who hears: audience-cache.ts).
 // A membership change answered by one process must hold in the other on the very next request.
 import supertest from 'supertest';
-import type { Platform } from '../../src/platform';
-import { createTestEnv, platformFor } from '../support/platform';
+import { useTwoPlatforms } from '../support/platform';
 import {
   acceptInvitations,
   bearer,
@@ -17,29 +16,10 @@ import {
 type Http = ReturnType<typeof supertest>;
 
 describe('chat audiences cached in two api processes', () => {
-  let drop: () => Promise<void>;
-  let a: Platform;
-  let b: Platform;
+  const two = useTwoPlatforms();
   let httpA: Http;
   let httpB: Http;
-
-  beforeAll(async () => {
-    const testEnv = await createTestEnv();
-    drop = testEnv.drop;
-    a = platformFor(testEnv.env);
-    b = platformFor(testEnv.env);
-    httpA = supertest(a.api);
-    httpB = supertest(b.api);
-    // Both processes must be listening for changes before anything is cached.
-    await httpA.get('/ready').expect(200);
-    await httpB.get('/ready').expect(200);
-  });
-
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await drop?.();
-  });
+  beforeAll(() => ({ httpA, httpB } = two.current));
 
   async function group(owner: TestUser, people: TestUser[]): Promise<string> {
     const res = await httpA
@@ -120,7 +100,7 @@ describe('chat audiences cached in two api processes', () => {
     const key = Buffer.alloc(32, 9).toString('base64');
     await httpA.put('/api/v1/auth/keys').set(bearer(member)).send({ public_key: key }).expect(200);
     // What B's next send would box to (the sealing itself is test/e2e's).
-    const audience = await b.services.chats.audience(chatId, owner.id);
+    const audience = await two.current.b.services.chats.audience(chatId, owner.id);
     expect(audience.members.find((m) => m.userId === member.id)?.publicKey).toBe(key);
   });
 });

@@ -96,3 +96,36 @@ export function useTestPlatform(overrides: Env = {}): { current: TestPlatform } 
   });
   return ref;
 }
+
+export interface TwoPlatforms {
+  a: Platform;
+  b: Platform;
+  httpA: ReturnType<typeof supertest>;
+  httpB: ReturnType<typeof supertest>;
+  /** What both were built from (B's overrides aside). */
+  env: Env;
+}
+
+/**
+ * Two api processes on one database and Redis prefix (what each caches per process must hold
+ * in the other); both listen for changes before the tests run. Read `.current` inside tests.
+ */
+export function useTwoPlatforms(overridesB: Env = {}): { current: TwoPlatforms } {
+  const ref = {} as { current: TwoPlatforms };
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const testEnv = await createTestEnv();
+    drop = testEnv.drop;
+    const a = platformFor(testEnv.env);
+    const b = platformFor(testEnv.env, overridesB);
+    ref.current = { a, b, httpA: supertest(a.api), httpB: supertest(b.api), env: testEnv.env };
+    await ref.current.httpA.get('/ready').expect(200);
+    await ref.current.httpB.get('/ready').expect(200);
+  });
+  afterAll(async () => {
+    await ref.current?.a.stop();
+    await ref.current?.b.stop();
+    await drop?.();
+  });
+  return ref;
+}
