@@ -22,8 +22,39 @@ function dbUrl(name: string): string {
   return u.toString();
 }
 
+/** `quanta_bench_<unix seconds>_<8 hex>`: a run killed mid-way leaves one behind. */
+const BENCH_DB = /^quanta_bench_(\d{10})_[0-9a-f]{8}$/;
+/** Older than any bench run: left by a killed one (a run in progress is younger). */
+const STALE_AFTER_S = 3600;
+
+/** Drops bench databases that killed runs left behind (a normal exit drops its own). */
+async function sweepStaleBenchDatabases(admin: Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE starts_with(datname, 'quanta_bench_')`,
+  );
+  const now = Date.now() / 1000;
+  for (const { datname } of rows) {
+    const born = BENCH_DB.exec(datname)?.[1];
+    if (born && now - Number(born) > STALE_AFTER_S) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  }
+}
+
+async function withAdmin<T>(fn: (admin: Client) => Promise<T>): Promise<T> {
+  const admin = new Client({ connectionString: dbUrl('postgres') });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 export async function createBenchEnv(extra: Record<string, string> = {}): Promise<BenchEnv> {
-  const name = `quanta_bench_${randomBytes(4).toString('hex')}`;
+  await withAdmin(sweepStaleBenchDatabases);
+  const born = Math.floor(Date.now() / 1000);
+  const name = `quanta_bench_${born}_${randomBytes(4).toString('hex')}`;
   const databaseUrl = dbUrl(name);
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl);
@@ -55,10 +86,7 @@ export async function createBenchEnv(extra: Record<string, string> = {}): Promis
     env,
     databaseUrl,
     async dispose() {
-      const admin = new Client({ connectionString: dbUrl('postgres') });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
+      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
