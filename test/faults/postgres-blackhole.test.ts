@@ -2,51 +2,36 @@
 // TCP proxy holds every byte. Requests that need it answer 503 within a few seconds (the
 // client's query deadline, DATABASE_QUERY_TIMEOUT_MS), and the platform recovers by itself.
 import supertest from 'supertest';
-import { createTestEnv } from '../support/platform';
+import { startBehindPostgresProxy, type ProxiedPlatform } from '../support/postgres-proxy';
 import { bearer, botAuth, userBotChat, type TestBot, type TestUser } from '../support/fixtures';
 import { call, type CallResult } from '../support/http-call';
-import { sleep, startPlatformProcess, type PlatformProcess } from '../support/processes';
-import { TcpProxy } from '../support/tcp-proxy';
+import { sleep, type PlatformProcess } from '../support/processes';
+import type { TcpProxy } from '../support/tcp-proxy';
 
 const QUERY_TIMEOUT_MS = 2000;
 /** A transaction may meet the deadline twice (its statement, then its connection's check-out). */
 const MAX_ANSWER_MS = 2 * QUERY_TIMEOUT_MS + 1500;
 
 describe('PostgreSQL that stops answering', () => {
-  let drop: (() => Promise<void>) | undefined;
-  let proxy: TcpProxy | undefined;
-  let proc: PlatformProcess | undefined;
+  let platform: ProxiedPlatform | undefined;
+  let proxy: TcpProxy;
+  let proc: PlatformProcess;
   let base: string;
   let user: TestUser;
   let bot: TestBot;
   let chatId: string;
 
   beforeAll(async () => {
-    const testEnv = await createTestEnv();
-    drop = testEnv.drop;
-    const direct = new URL(testEnv.env.DATABASE_URL!);
-    proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const proxied = new URL(direct);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    proc = await startPlatformProcess(
-      {
-        ...testEnv.env,
-        DATABASE_URL: proxied.toString(),
-        DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
-        LOG_LEVEL: 'warn',
-      },
+    platform = await startBehindPostgresProxy(
+      { DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS), LOG_LEVEL: 'warn' },
       'api',
     );
+    ({ proxy, proc } = platform);
     base = proc.url;
     ({ user, bot, chatId } = await userBotChat(supertest(base)));
   }, 30000);
 
-  afterAll(async () => {
-    await proc?.stop(3000);
-    await proxy?.close();
-    await drop?.();
-  }, 20000);
+  afterAll(() => platform?.close(), 20000);
 
   const probes: Record<string, () => Promise<CallResult>> = {
     'bot send-message': () =>
@@ -83,7 +68,7 @@ describe('PostgreSQL that stops answering', () => {
     for (const [name, r] of Object.entries(await runProbes())) {
       expect({ name, status: r.status }).toEqual({ name, status: OK[name] });
     }
-    proxy!.blackhole();
+    proxy.blackhole();
     try {
       const results = await runProbes();
       const summary = Object.entries(results).map(([n, r]) => `${n} → ${r.status} in ${r.ms} ms`);
@@ -99,7 +84,7 @@ describe('PostgreSQL that stops answering', () => {
       }
       expect((await call(base, 'GET', '/health')).status).toBe(200);
     } finally {
-      proxy!.forward();
+      proxy.forward();
     }
     const upAt = Date.now();
     let recovered = false;
@@ -110,6 +95,6 @@ describe('PostgreSQL that stops answering', () => {
     }
     console.log(`recovered in ${Date.now() - upAt} ms`);
     expect(recovered).toBe(true);
-    expect(proc!.output()).not.toContain('unhandled error');
+    expect(proc.output()).not.toContain('unhandled error');
   }, 60000);
 });

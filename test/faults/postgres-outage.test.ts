@@ -3,7 +3,7 @@
 // connection and refuses new ones, which is what a real outage looks like from the app, and
 // the machine's shared server is never touched.
 import supertest from 'supertest';
-import { createTestEnv } from '../support/platform';
+import { startBehindPostgresProxy, type ProxiedPlatform } from '../support/postgres-proxy';
 import {
   botAuth,
   bearer,
@@ -14,8 +14,8 @@ import {
   type TestUser,
 } from '../support/fixtures';
 import { call, type CallResult } from '../support/http-call';
-import { sleep, startPlatformProcess, type PlatformProcess } from '../support/processes';
-import { TcpProxy } from '../support/tcp-proxy';
+import { sleep, type PlatformProcess } from '../support/processes';
+import type { TcpProxy } from '../support/tcp-proxy';
 
 const OUTAGE_MS = 4500;
 /** The parked poll's timeout: it ends inside the outage. */
@@ -27,9 +27,9 @@ describe('PostgreSQL outage', () => {
   const log: string[] = [];
   // The figures, also when the test fails half-way.
   afterAll(() => console.log(`postgres outage:\n  ${log.join('\n  ')}`));
-  let drop: (() => Promise<void>) | undefined;
-  let proxy: TcpProxy | undefined;
-  let proc: PlatformProcess | undefined;
+  let platform: ProxiedPlatform | undefined;
+  let proxy: TcpProxy;
+  let proc: PlatformProcess;
   let base: string;
   let user: TestUser;
   let bot: TestBot;
@@ -39,23 +39,12 @@ describe('PostgreSQL outage', () => {
   let quietChatId: string;
 
   beforeAll(async () => {
-    const testEnv = await createTestEnv();
-    drop = testEnv.drop;
-    const direct = new URL(testEnv.env.DATABASE_URL!);
-    proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const proxied = new URL(direct);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    proc = await startPlatformProcess(
-      {
-        ...testEnv.env,
-        DATABASE_URL: proxied.toString(),
-        LOG_LEVEL: 'warn',
-        // The background load below would trip the per-bot limit; it is not under test here.
-        RATE_LIMIT_PER_BOT: '0',
-      },
+    platform = await startBehindPostgresProxy(
+      // The background load below would trip the per-bot limit; it is not under test here.
+      { LOG_LEVEL: 'warn', RATE_LIMIT_PER_BOT: '0' },
       'all',
     );
+    ({ proxy, proc } = platform);
     base = proc.url;
     const http = supertest(base);
     ({ user, bot, chatId } = await userBotChat(http));
@@ -63,11 +52,7 @@ describe('PostgreSQL outage', () => {
     quietChatId = await openChat(http, user, quiet);
   }, 30000);
 
-  afterAll(async () => {
-    await proc?.stop(3000);
-    await proxy?.close();
-    await drop?.();
-  }, 20000);
+  afterAll(() => platform?.close(), 20000);
 
   /** Requests the outage must answer (bot auth, a write, Prisma, readiness), and how. */
   const probes: Record<string, () => Promise<CallResult>> = {
@@ -147,7 +132,7 @@ describe('PostgreSQL outage', () => {
 
     try {
       await sleep(300);
-      await proxy!.down();
+      await proxy.down();
       const downAt = Date.now();
       log.push(`proxy down; ${outcomes.length} requests before`);
 
@@ -187,8 +172,8 @@ describe('PostgreSQL outage', () => {
       expect(p.ms).toBeLessThan(PARKED_POLL_S * 1000 + MAX_OUTAGE_ANSWER_MS);
 
       await sleep(Math.max(0, downAt + OUTAGE_MS - Date.now()));
-      expect(proc!.alive()).toBe(true);
-      await proxy!.up();
+      expect(proc.alive()).toBe(true);
+      await proxy.up();
 
       // Recovery with no restart: every probe succeeds again, within a few seconds.
       const upAt = Date.now();
@@ -210,7 +195,7 @@ describe('PostgreSQL outage', () => {
     } finally {
       loading = false;
       await Promise.all([...load, healthLoop]);
-      await proxy!.up();
+      await proxy.up();
     }
 
     // Nothing but success and 503 JSON under load; no hang (a timeout is status 0).
@@ -223,7 +208,7 @@ describe('PostgreSQL outage', () => {
     );
     if (bad.length) {
       console.log(
-        proc!
+        proc
           .output()
           .split('\n')
           .filter((l) => l.includes('unhandled error'))
@@ -254,7 +239,7 @@ describe('PostgreSQL outage', () => {
     ).toEqual(['after the outage']);
 
     // No request ever reached the generic 500 path.
-    expect(proc!.output()).not.toContain('unhandled error');
-    expect(proc!.alive()).toBe(true);
+    expect(proc.output()).not.toContain('unhandled error');
+    expect(proc.alive()).toBe(true);
   }, 60000);
 });
