@@ -27,6 +27,9 @@ async function startFloor(env: BenchEnv): Promise<{ child: ChildProcess; base: s
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  const reap = () => child.kill('SIGTERM'); // not left running by a bench that dies
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, base: `http://127.0.0.1:${chunk.toString().trim()}` };
 }
@@ -62,26 +65,45 @@ export async function durableFloor(env: BenchEnv, o: { writeSeconds?: number } =
   }
 }
 
-/** `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. */
-export async function wakeFloor(env: BenchEnv, parkedCount: number, samples: number) {
+/**
+ * `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. A
+ * GET the floor answers by its 50 s timeout is parked again, as a bot re-polls; `settleMs`
+ * after parking began the samples start (the platform's wake10k samples after its idle
+ * window: the same wait puts the same re-poll waves before, or on, the floor's samples).
+ */
+export async function wakeFloor(
+  env: BenchEnv,
+  parkedCount: number,
+  samples: number,
+  settleMs = parkedCount > 2000 ? 5000 : 1500,
+) {
   const { child, base } = await startFloor(env);
+  let stopping = false;
+  const repolls: number[] = [];
   try {
     const parked = new Map<number, Promise<number>>();
+    const wait = async (k: number): Promise<number> => {
+      while (!stopping) {
+        const r = await request(`${base}/park/${k}`);
+        if (r.body.includes('"woken":true')) return performance.now();
+        repolls.push(performance.now());
+      }
+      return NaN;
+    };
+    // A poll cut short when the floor stops is no sample.
     const park = (k: number) =>
       parked.set(
         k,
-        // A poll cut short when the floor stops is no sample.
-        request(`${base}/park/${k}`).then(
-          () => performance.now(),
-          () => NaN,
-        ),
+        wait(k).catch(() => NaN),
       );
+    const parking = performance.now();
     for (let i = 0; i < parkedCount; i += 250) {
       for (let k = i; k < Math.min(i + 250, parkedCount); k++) park(k);
       await new Promise((r) => setTimeout(r, 25));
     }
-    await new Promise((r) => setTimeout(r, parkedCount > 2000 ? 5000 : 1500));
+    await new Promise((r) => setTimeout(r, parking + settleMs - performance.now()));
     const latencies: number[] = [];
+    const sampling = performance.now();
     for (let i = 0; i < samples; i++) {
       const k = Math.floor(Math.random() * parkedCount);
       const t0 = performance.now();
@@ -90,8 +112,14 @@ export async function wakeFloor(env: BenchEnv, parkedCount: number, samples: num
       park(k);
       await new Promise((r) => setTimeout(r, 2));
     }
-    return summarize(latencies);
+    const sampled = performance.now();
+    stopping = true;
+    return {
+      ...summarize(latencies),
+      repolls_while_sampling: repolls.filter((t) => t >= sampling && t <= sampled).length,
+    };
   } finally {
+    stopping = true;
     await stop(child);
   }
 }
