@@ -18,14 +18,19 @@ interface Variant {
   env: Record<string, string>;
 }
 
+/** `a=b=c` → [`a`, `b=c`] (split's limit drops the rest). */
+function cut(s: string, sep: string): [string, string | undefined] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
+}
+
 function variant(arg: string): Variant {
-  const [name, rest = '.'] = arg.split('=', 2) as [string, string?];
-  const [root = '.', spec = ''] = rest.split('|', 2);
+  const [name, rest = '.'] = cut(arg, '=');
+  const [root, spec = ''] = cut(rest, '|');
   const words = spec.split(/\s+/).filter(Boolean);
-  const env = Object.fromEntries(
-    words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split('=', 2) as [string, string]),
-  );
-  const flags = words.filter((w) => !/^[A-Z_]+=/.test(w)).join(' ');
+  const isEnv = (w: string) => /^[A-Z_]+=/.test(w);
+  const env = Object.fromEntries(words.filter(isEnv).map((w) => cut(w, '=') as [string, string]));
+  const flags = words.filter((w) => !isEnv(w)).join(' ');
   return { name, root: path.resolve(root), flags, env };
 }
 

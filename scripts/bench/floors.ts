@@ -10,7 +10,7 @@ import type { BenchEnv } from './env';
 import { request } from './http';
 import { closedLoop } from './load';
 import { timedReads } from './read-loop';
-import { summarize } from './stats';
+import { lull, summarize } from './stats';
 
 const SECONDS = 8;
 
@@ -67,9 +67,9 @@ export async function durableFloor(env: BenchEnv, o: { writeSeconds?: number } =
 
 /**
  * `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. A
- * GET the floor answers by its 50 s timeout is parked again, as a bot re-polls; `settleMs`
- * after parking began the samples start (the platform's wake10k samples after its idle
- * window: the same wait puts the same re-poll waves before, or on, the floor's samples).
+ * GET the floor answers by its 50 s timeout is parked again, as a bot re-polls. The samples
+ * start `settleMs` after parking began (as long as the platform's wake10k waited, through
+ * its idle window) and in a lull between re-poll waves, as the platform's do.
  */
 export async function wakeFloor(
   env: BenchEnv,
@@ -102,6 +102,7 @@ export async function wakeFloor(
       await new Promise((r) => setTimeout(r, 25));
     }
     await new Promise((r) => setTimeout(r, parking + settleMs - performance.now()));
+    await lull(repolls);
     const latencies: number[] = [];
     const sampling = performance.now();
     for (let i = 0; i < samples; i++) {

@@ -80,8 +80,8 @@ const benches: Record<string, () => Promise<void>> = {
         }),
       'api',
     );
-    // Sampled as long after parking as ours were (after the idle window): the same re-poll
-    // waves before or on the samples.
+    // Sampled as long after parking as ours were (after the idle window), in a lull between
+    // re-poll waves as ours were.
     const floor = await withEnv((env) => wakeFloor(env, 10_000, 500, r.settle_ms));
     add(
       'wake floor, 10,000 parked (ms)',

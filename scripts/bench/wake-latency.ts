@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { makeFixture, must, type Fixture } from './client';
 import { request, type Answer } from './http';
-import { summarize } from './stats';
+import { lull, summarize } from './stats';
 
 interface Parked {
   promise: Promise<number>;
@@ -95,6 +95,9 @@ export async function wakeLatency(
   const parked = await parkAll(run, base, fx.bots, offsets);
   await new Promise((r) => setTimeout(r, bots > 2000 ? 5000 : 1500)); // every poll reaches its wait
   const idle = await whileIdle();
+  const lulled = performance.now();
+  await lull(run.repolls);
+  const waitedForLull = Math.round(performance.now() - lulled);
   const latencies: number[] = [];
   const accepted: number[] = [];
   const afterAccept: number[] = [];
@@ -131,8 +134,9 @@ export async function wakeLatency(
     after_accept_p99: wake.p99,
     polls_reparked: run.reparked,
     /** From parking to the first sample: the floor waits as long (floors.ts). */
-    settle_ms: Math.round(sampling - parking),
-    // A re-poll wave landing on the samples costs them the server's CPU; the floor has none.
+    settle_ms: Math.round(lulled - parking),
+    waited_for_lull_ms: waitedForLull,
+    // A re-poll wave landing on the samples costs them the server's CPU: 0 after a lull.
     repolls_while_sampling: run.repolls.filter((t) => t >= sampling && t <= sampled).length,
   };
 }
