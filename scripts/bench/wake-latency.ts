@@ -19,6 +19,8 @@ interface Run {
   repolls: number[];
 }
 
+/** Connection failures of a full accept queue (SYN cookies; a connect never answered). */
+const RETRIED = new Set(['ECONNRESET', 'ETIMEDOUT']);
 /** A poll failing this many times in a row ends the run: the server is not coping. */
 const MAX_TRIES = 5;
 
@@ -27,8 +29,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * What a bot does with its poll's answer: reads its updates, or polls again after a timeout.
  * A 503 (the server's pool or cap was full during the 10,000-connection burst: it sends
- * Retry-After) or a connection reset (SYN cookies on a full accept queue) is asked again
- * after a second, as a real client would, and counted.
+ * Retry-After), a connection reset or a connect timed out (a full accept queue) is asked
+ * again after a second, as a real client would, and counted.
  */
 function park(run: Run, base: string, bot: Fixture['bots'][number], offset: number): Parked {
   const url = new URL(`${base}/api/v1/bot/updates?timeout=50&offset=${offset}`);
@@ -38,7 +40,8 @@ function park(run: Run, base: string, bot: Fixture['bots'][number], offset: numb
       try {
         r = await request(url, { headers: { 'x-bot-token': bot.apiKey } });
       } catch (err) {
-        if ((err as { code?: string }).code !== 'ECONNRESET' || ++failed >= MAX_TRIES) throw err;
+        const code = (err as { code?: string }).code ?? '';
+        if (!RETRIED.has(code) || ++failed >= MAX_TRIES) throw err;
         run.reparked++;
         await sleep(1000);
         continue;
