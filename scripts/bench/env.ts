@@ -134,6 +134,10 @@ export async function startServer(
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
+  // A bench that dies (an uncaught error) must not leave its server holding 10,000 sockets.
+  const reap = () => child.kill('SIGTERM');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   const url = `http://127.0.0.1:${port}`;
   if (role !== 'worker') await waitReady(url, child);
   return {

@@ -10,7 +10,7 @@ import type { BenchEnv } from './env';
 import { request } from './http';
 import { closedLoop } from './load';
 import { timedReads } from './read-loop';
-import { summarize } from './stats';
+import { lull, summarize } from './stats';
 
 const SECONDS = 8;
 
@@ -27,6 +27,9 @@ async function startFloor(env: BenchEnv): Promise<{ child: ChildProcess; base: s
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  const reap = () => child.kill('SIGTERM'); // not left running by a bench that dies
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, base: `http://127.0.0.1:${chunk.toString().trim()}` };
 }
@@ -62,26 +65,46 @@ export async function durableFloor(env: BenchEnv, o: { writeSeconds?: number } =
   }
 }
 
-/** `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. */
-export async function wakeFloor(env: BenchEnv, parkedCount: number, samples: number) {
+/**
+ * `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. A
+ * GET the floor answers by its 50 s timeout is parked again, as a bot re-polls. The samples
+ * start `settleMs` after parking began (as long as the platform's wake10k waited, through
+ * its idle window) and in a lull between re-poll waves, as the platform's do.
+ */
+export async function wakeFloor(
+  env: BenchEnv,
+  parkedCount: number,
+  samples: number,
+  settleMs = parkedCount > 2000 ? 5000 : 1500,
+) {
   const { child, base } = await startFloor(env);
+  let stopping = false;
+  const repolls: number[] = [];
   try {
     const parked = new Map<number, Promise<number>>();
+    const wait = async (k: number): Promise<number> => {
+      while (!stopping) {
+        const r = await request(`${base}/park/${k}`);
+        if (r.body.includes('"woken":true')) return performance.now();
+        repolls.push(performance.now());
+      }
+      return NaN;
+    };
+    // A poll cut short when the floor stops is no sample.
     const park = (k: number) =>
       parked.set(
         k,
-        // A poll cut short when the floor stops is no sample.
-        request(`${base}/park/${k}`).then(
-          () => performance.now(),
-          () => NaN,
-        ),
+        wait(k).catch(() => NaN),
       );
+    const parking = performance.now();
     for (let i = 0; i < parkedCount; i += 250) {
       for (let k = i; k < Math.min(i + 250, parkedCount); k++) park(k);
       await new Promise((r) => setTimeout(r, 25));
     }
-    await new Promise((r) => setTimeout(r, parkedCount > 2000 ? 5000 : 1500));
+    await new Promise((r) => setTimeout(r, parking + settleMs - performance.now()));
+    await lull(repolls);
     const latencies: number[] = [];
+    const sampling = performance.now();
     for (let i = 0; i < samples; i++) {
       const k = Math.floor(Math.random() * parkedCount);
       const t0 = performance.now();
@@ -90,8 +113,14 @@ export async function wakeFloor(env: BenchEnv, parkedCount: number, samples: num
       park(k);
       await new Promise((r) => setTimeout(r, 2));
     }
-    return summarize(latencies);
+    const sampled = performance.now();
+    stopping = true;
+    return {
+      ...summarize(latencies),
+      repolls_while_sampling: repolls.filter((t) => t >= sampling && t <= sampled).length,
+    };
   } finally {
+    stopping = true;
     await stop(child);
   }
 }

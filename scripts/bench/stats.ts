@@ -16,3 +16,18 @@ export function summarize(samples: number[]) {
     max: round(s[s.length - 1] ?? NaN),
   };
 }
+
+/**
+ * Resolves once no poll has re-polled for `quietMs` (at most `maxMs` later): samples taken
+ * there are woken among 10,000 parked polls, not queued behind a wave of them re-polling
+ * after their timeouts (parked together, they time out together). `repolls` is appended to.
+ */
+export async function lull(repolls: number[], quietMs = 2000, maxMs = 60_000): Promise<void> {
+  const end = performance.now() + maxMs;
+  while (performance.now() < end) {
+    const last = repolls[repolls.length - 1] ?? -Infinity;
+    const left = last + quietMs - performance.now();
+    if (left <= 0) return;
+    await new Promise((r) => setTimeout(r, left));
+  }
+}

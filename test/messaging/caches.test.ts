@@ -76,6 +76,30 @@ describe('bot key cache', () => {
     expect(statements).toEqual([]);
   });
 
+  it("a cached bot answers with its row's own created_at, also after its row changed", async () => {
+    const { http, platform } = t.current;
+    const bot = await registerBot(http, await registerUser(http));
+    const row = async () =>
+      (
+        await platform.sql.query<{ created_at: Date; updated_at: Date }>(
+          'SELECT created_at, updated_at FROM bots WHERE id = $1::uuid',
+          [bot.id],
+        )
+      ).rows[0]!;
+    const registered = await row();
+    await cacheKey(platform, bot.apiKey);
+    const me = await http.get('/api/v1/bot/me').set(botAuth(bot)).expect(200);
+    expect(me.body.bot.created_at).toBe(registered.created_at.toISOString());
+    // Updated later: its updated_at moves on, and created_at read from the cache must not.
+    await sleep(5);
+    const commands = [{ command: 'start', description: 'Start' }];
+    await http.post('/api/v1/bot/set-commands').set(botAuth(bot)).send({ commands }).expect(200);
+    expect((await row()).updated_at.getTime()).toBeGreaterThan(registered.created_at.getTime());
+    await cacheKey(platform, bot.apiKey);
+    const again = await http.get('/api/v1/bot/me').set(botAuth(bot)).expect(200);
+    expect(again.body.bot.created_at).toBe(registered.created_at.toISOString());
+  });
+
   it('never caches an unknown key: each attempt is looked up and refused', async () => {
     const { http, platform } = t.current;
     const unknown = { apiKey: `bot_${'A'.repeat(43)}` };

@@ -8,6 +8,7 @@ import {
   BOT_COLUMNS,
   USER_COLUMNS,
   botFromRow,
+  sameInstant,
   userFromRow,
   type BotColumns,
   type UserColumns,
@@ -134,6 +135,9 @@ RETURNING u.id`,
  * that way a hidden class of its own, ~0.5 KB per cached bot (docs/performance.md).
  */
 function withUser(bot: Bot, user: User): Bot & { user: User } {
+  // Registered together, the bot and its user share their timestamps' Dates.
+  user.createdAt = sameInstant(user.createdAt, bot.createdAt);
+  user.updatedAt = sameInstant(user.updatedAt, bot.updatedAt);
   const withIt = bot as Bot & { user: User };
   withIt.user = user;
   return withIt;

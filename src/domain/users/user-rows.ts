@@ -54,6 +54,15 @@ export interface BotColumns {
   b_webapp_secret_sealed: Buffer | null;
 }
 
+/**
+ * `d`, or `held` when it is the same instant: a row's timestamps written by one statement
+ * (created, updated; a bot and its user) are held as one Date, not one each (~0.1 KB apiece
+ * in every cached row). Nothing mutates a row's Dates.
+ */
+export function sameInstant(d: Date, held: Date): Date {
+  return d.getTime() === held.getTime() ? held : d;
+}
+
 export function userFromRow(r: UserColumns): User {
   return {
     id: r.u_id,
@@ -62,7 +71,7 @@ export function userFromRow(r: UserColumns): User {
     passwordHash: r.u_password_hash,
     isBot: r.u_is_bot,
     createdAt: r.u_created_at,
-    updatedAt: r.u_updated_at,
+    updatedAt: sameInstant(r.u_updated_at, r.u_created_at),
     tokenVersion: r.u_token_version,
     tgId: BigInt(r.u_tg_id),
     publicKey: r.u_public_key,
@@ -84,7 +93,7 @@ export function botFromRow(r: BotColumns): Bot {
     apiKeyHash: r.b_api_key_hash,
     isActive: r.b_is_active,
     createdAt: r.b_created_at,
-    updatedAt: r.b_updated_at,
+    updatedAt: sameInstant(r.b_updated_at, r.b_created_at),
     keyCustody: r.b_key_custody,
     webappUrl: r.b_webapp_url,
     webappMenuText: r.b_webapp_menu_text,

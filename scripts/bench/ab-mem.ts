@@ -1,0 +1,114 @@
+// wake10k's idle and latency rows for several server variants, alternated round by round on
+// one fixture (registering 10,000 bots once instead of per run), each round also measuring
+// the wake floor sampled as long after parking. A variant is `name=root` (a built tree) and
+// optionally `|flags`: V8 flags and KEY=VALUE environment, space separated.
+// Usage: npx tsx scripts/bench/ab-mem.ts <bots> <samples> <rounds> <variant>…
+//   e.g. 'base=/work/wt-base' 'semi2=.|--max-semi-space-size=2 MALLOC_ARENA_MAX=2'
+import path from 'node:path';
+import { makeFixture } from './client';
+import { createBenchEnv, startServer } from './env';
+import { wakeFloor } from './floors';
+import { idleTransactionsPerSecond, rssMb } from './idle';
+import { wakeLatency } from './wake-latency';
+
+interface Variant {
+  name: string;
+  root: string;
+  flags: string;
+  env: Record<string, string>;
+}
+
+/** `a=b=c` → [`a`, `b=c`] (split's limit drops the rest). */
+function cut(s: string, sep: string): [string, string | undefined] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+function variant(arg: string): Variant {
+  const [name, rest = '.'] = cut(arg, '=');
+  const [root, spec = ''] = cut(rest, '|');
+  const words = spec.split(/\s+/).filter(Boolean);
+  const isEnv = (w: string) => /^[A-Z_]+=/.test(w);
+  const env = Object.fromEntries(words.filter(isEnv).map((w) => cut(w, '=') as [string, string]));
+  const flags = words.filter((w) => !isEnv(w)).join(' ');
+  return { name, root: path.resolve(root), flags, env };
+}
+
+async function main() {
+  const [bots, samples, rounds, ...args] = process.argv.slice(2);
+  const n = Number(bots);
+  const variants = args.map(variant);
+  const env = await createBenchEnv();
+  try {
+    const setup = await startServer(env.env, 'api', variants[0]!.root);
+    const fx = await makeFixture(setup.url, n);
+    await setup.stop();
+    const offsets = new Map(fx.bots.map((b) => [b.id, 1]));
+    for (let round = 0; round < Number(rounds); round++) {
+      for (const v of variants) {
+        process.env.BENCH_NODE_FLAGS = v.flags;
+        const s = await startServer({ ...env.env, ...v.env }, 'api', v.root);
+        const pid = s.child.pid!;
+        const r = await wakeLatency(
+          s.url,
+          n,
+          Number(samples),
+          async () => {
+            const afterBurst = rssMb(pid);
+            const rss: number[] = [];
+            const sampler = setInterval(() => rss.push(rssMb(pid)), 1000);
+            try {
+              const tx = await idleTransactionsPerSecond(env.databaseUrl, 60);
+              rss.sort((a, b) => a - b);
+              return {
+                rss_max: rss[rss.length - 1]!,
+                rss_median: rss[Math.floor(rss.length / 2)]!,
+                rss_min: rss[0]!,
+                after_burst: afterBurst,
+                tx_per_s: tx,
+              };
+            } finally {
+              clearInterval(sampler);
+            }
+          },
+          { fx, offsets },
+        );
+        await s.stop();
+        const floorEnv = await createBenchEnv();
+        const floor = await wakeFloor(floorEnv, n, Number(samples), r.settle_ms).finally(() =>
+          floorEnv.dispose(),
+        );
+        const { rss_max, rss_median, rss_min, after_burst, tx_per_s } = r as typeof r &
+          Record<string, number>;
+        console.log(
+          JSON.stringify({
+            round,
+            variant: v.name,
+            rss_max,
+            rss_median,
+            rss_min,
+            after_burst,
+            tx_per_s,
+            p50: r.p50,
+            p99: r.p99,
+            after_accept_p99: r.after_accept_p99,
+            floor_p50: floor.p50,
+            floor_p99: floor.p99,
+            p99_of_floor: Math.round((r.p99 / floor.p99) * 100) / 100,
+            repolls_while_sampling: r.repolls_while_sampling,
+            floor_repolls_while_sampling: floor.repolls_while_sampling,
+            reparked: r.polls_reparked,
+          }),
+        );
+      }
+    }
+  } finally {
+    await env.dispose();
+  }
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
