@@ -66,6 +66,28 @@ export async function durableFloor(env: BenchEnv, o: { writeSeconds?: number } =
 }
 
 /**
+ * The floor's 100-row read of rows with these bodies (the platform's own updates, so each
+ * row is the size and shape of one): what our read costs beside a floor reading as much.
+ */
+export async function sizedFloorRead(env: BenchEnv, bodies: unknown[]) {
+  const { child, base } = await startFloor(env);
+  try {
+    for (const body of bodies) {
+      await request(`${base}/insert/sized`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    }
+    return await cpuPerRequest(child.pid!, () =>
+      timedReads(`${base}/read100/sized`, {}, (a) => a.rows),
+    );
+  } finally {
+    await stop(child);
+  }
+}
+
+/**
  * `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. A
  * GET the floor answers by its 50 s timeout is parked again, as a bot re-polls. The samples
  * start `settleMs` after parking began (as long as the platform's wake10k waited, through

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/paths';
 import { createBenchEnv, startServer, type BenchEnv, type ServerProcess } from './env';
-import { durableFloor, wakeFloor } from './floors';
+import { durableFloor, sizedFloorRead, wakeFloor } from './floors';
 import { idleTransactionsPerSecond, rssMb } from './idle';
 import { bareHello, read100, sendThroughput } from './throughput';
 import { wakeLatency } from './wake-latency';
@@ -229,6 +229,20 @@ const benches: Record<string, () => Promise<void>> = {
       },
       'p50 ≤ 2× the floor',
       r.p50 <= floor.p50 * 2,
+    );
+    // Informational: the floor's rows above are `{}` (~96 bytes each on the wire), ours ~440.
+    // The same floor reading 100 rows whose bodies are our own updates from this run.
+    const sized = await withEnv((env) => sizedFloorRead(env, r.last));
+    add(
+      'durable floor: read 100 rows like our updates (ms)',
+      {
+        ...pick(sized, 'p50', 'p99'),
+        ...cpuFigures(sized.cpu_ms_per_request),
+        ours_p50_of_it: ratio(r.p50, sized.p50),
+        ours_server_cpu_of_it: ratio(r.cpu_ms_per_request.server, sized.cpu_ms_per_request.server),
+      },
+      'informational',
+      true,
     );
   },
   async webhooks() {

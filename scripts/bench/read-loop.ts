@@ -6,13 +6,17 @@ import { request } from './http';
 import { performance } from 'node:perf_hooks';
 import { summarize } from './stats';
 
-/** 330 reads of `url` (the first 30 warm up); `rows` picks the answer's list, of 100. */
+/**
+ * 330 reads of `url` (the first 30 warm up); `rows` picks the answer's list, of 100. `last`
+ * is the last answer's list (the platform's updates seed the floor's read of rows like them).
+ */
 export async function timedReads(
   url: string,
   headers: Record<string, string>,
   rows: (answer: Record<string, unknown>) => unknown,
 ) {
   const samples: number[] = [];
+  let last: unknown[] = [];
   for (let i = 0; i < 330; i++) {
     const t0 = performance.now();
     const r = await request(url, { headers });
@@ -23,6 +27,7 @@ export async function timedReads(
       throw new Error(`expected 100 rows from ${url}, got ${JSON.stringify(answer).slice(0, 200)}`);
     }
     if (i >= 30) samples.push(performance.now() - t0);
+    last = list;
   }
-  return summarize(samples);
+  return { ...summarize(samples), last };
 }
