@@ -281,6 +281,11 @@ export class WakeupBus {
 
   /** UNSUBSCRIBE channels that have lingered long enough without a listener. */
   private sweep(): void {
+    // Echoes are otherwise forgotten only when their channel hears something.
+    for (const [channel, pending] of this.echoes) {
+      forgetStale(pending);
+      if (pending.length === 0) this.echoes.delete(channel);
+    }
     const before = Date.now() - LINGER_MS;
     const stale: string[] = [];
     for (const [channel, since] of this.lingering) {
@@ -436,13 +441,18 @@ export class WakeupBus {
   }
 }
 
-/**
- * Whether `message` is the oldest own news still expected on its channel (forgetting those
- * waited for too long). Redis sends one publisher's messages on a channel in publish order.
- */
-function isEcho(pending: Echo[], message: string): boolean {
+/** Drops the echoes waited for too long (oldest first: they are in publish order). */
+function forgetStale(pending: Echo[]): void {
   const stale = Date.now() - ECHO_WAIT_MS;
   while (pending.length > 0 && pending[0]!.at < stale) pending.shift();
+}
+
+/**
+ * Whether `message` is the oldest own news still expected on its channel. Redis sends one
+ * publisher's messages on a channel in publish order.
+ */
+function isEcho(pending: Echo[], message: string): boolean {
+  forgetStale(pending);
   if (pending[0]?.message !== message) return false;
   pending.shift();
   return true;
