@@ -41,10 +41,16 @@ async function platformTarget(root: string, bots: number): Promise<Target> {
     cpu0: 0,
     async park(k) {
       const bot = fx.bots[k]!;
-      for (;;) {
+      // A 503 (the pool's queue timed out while 1,000 polls parked at once on a loaded
+      // machine) is retried as a bot library would; before, it made that sample NaN.
+      for (let shed = 0; ;) {
         const r = await request(`${s.url}/api/v1/bot/updates?timeout=50&offset=${offsets[k]}`, {
           headers: { 'x-bot-token': bot.apiKey },
         }).catch(() => ({ status: 0, body: '' }));
+        if (r.status === 503 && ++shed <= 20) {
+          await new Promise((r) => setTimeout(r, 200));
+          continue;
+        }
         if (r.status !== 200) return NaN;
         if ((JSON.parse(r.body) as { updates: unknown[] }).updates.length > 0) {
           offsets[k]!++;

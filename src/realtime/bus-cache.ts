@@ -91,10 +91,9 @@ export class BusCache<T> {
 
   /**
    * Forget entries tagged `tag` in every cache of this process listening on `channel`, at
-   * once; then tell every other process.
+   * once (the bus hears its own news before publishing returns); then in every other process.
    */
   async invalidate(channel: string, tag: string): Promise<void> {
-    this.bus.wakeLocal(channel, tag);
     await this.bus.publish([[channel, tag]]);
   }
 

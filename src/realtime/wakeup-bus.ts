@@ -2,6 +2,7 @@
 // is SUBSCRIBEd while at least one local listener wants it (and a little after, see LINGER_MS),
 // so a parked long-poll costs a Set entry, not a connection or a timer. On a Redis Cluster the
 // bus uses sharded pub/sub (SSUBSCRIBE/SPUBLISH): a channel lives on its slot's master only.
+// News is heard in the publishing process at once, and its echo from Redis is dropped.
 import type { Redis } from '../infra/redis';
 import type { Logger } from '../infra/logger';
 
@@ -19,6 +20,23 @@ const LINGER_MS = 30_000;
 
 /** Wakeups published while Redis was away, kept to publish on reconnect (newest kept). */
 const MAX_DEFERRED = 10_000;
+
+/**
+ * How long an echo of this process's own news is waited for before it is forgotten (and then
+ * heard again, a spurious wake): it takes a round trip, and an expected echo that never comes
+ * must not hide an identical message from another process for long.
+ */
+const ECHO_WAIT_MS = 5_000;
+
+/** Own news on one channel whose echo may be pending at most (oldest forgotten first). */
+const MAX_ECHOES = 1_000;
+
+/** Own news already heard here, expected back from Redis (see `expectEcho`). */
+interface Echo {
+  channel: string;
+  message: string;
+  at: number;
+}
 
 /**
  * Messages starting with `~` announce a listener (e.g. a long-poll taking over) rather than
@@ -80,6 +98,8 @@ export class WakeupBus {
   private readonly lingering = new Map<string, number>();
   /** Keyed by channel and message: a repeat of the same wakeup is sent once. */
   private readonly deferred = new Map<string, [name: string, message: string]>();
+  /** Per channel, in publish order: own news heard here whose echo from Redis is to be dropped. */
+  private readonly echoes = new Map<string, Echo[]>();
   private readonly sweeper: NodeJS.Timeout;
   /** Cluster mode: sharded pub/sub, one channel per command (channels hash to many slots). */
   private readonly sharded: boolean;
@@ -94,16 +114,14 @@ export class WakeupBus {
     private readonly log: Logger,
   ) {
     this.sharded = sub.isCluster;
-    const onMessage = (channel: string, message: string) => this.dispatch(channel, message);
+    const onMessage = (channel: string, message: string) => this.fromRedis(channel, message);
     sub.on(this.sharded ? 'smessage' : 'message', onMessage);
     // Only after a drop: on the first connect, listeners' SUBSCRIBEs are still queued.
     sub.on('ready', () => {
       if (this.gen > 0) this.resume();
     });
     if (this.sharded) this.followShards(sub);
-    sub.on('close', () => {
-      this.gen++;
-    });
+    sub.on('close', () => this.dropped());
     pub.on('ready', () => void this.flushDeferred());
     this.sweeper = setInterval(() => this.sweep(), LINGER_MS / 2).unref();
   }
@@ -115,16 +133,22 @@ export class WakeupBus {
    */
   private followShards(sub: Redis): void {
     const lost = () => {
-      this.gen++;
+      this.dropped();
       this.shardLost = true;
     };
     for (const event of ['-node', '-subscriber', 'nodeError']) sub.on(event, lost);
     sub.on('subscribersReady', () => {
       if (!this.shardLost) return;
       this.shardLost = false;
-      this.gen++;
+      this.dropped();
       this.resume();
     });
+  }
+
+  /** Messages may have been missed: and echoes expected may never come. */
+  private dropped(): void {
+    this.gen++;
+    this.echoes.clear();
   }
 
   /** Changes whenever this process may have missed a message on any channel. */
@@ -179,6 +203,17 @@ export class WakeupBus {
         (err: Error) => this.log.warn({ err: err.message }, 'resubscribe failed'),
       );
     }
+  }
+
+  /** A message from Redis: dropped if it is the echo of own news already heard here. */
+  private fromRedis(channel: string, message: string): void {
+    const pending = this.echoes.get(channel);
+    if (pending) {
+      const echo = isEcho(pending, message);
+      if (pending.length === 0) this.echoes.delete(channel);
+      if (echo) return;
+    }
+    this.dispatch(channel, message);
   }
 
   private dispatch(channel: string, message: string): void {
@@ -246,6 +281,11 @@ export class WakeupBus {
 
   /** UNSUBSCRIBE channels that have lingered long enough without a listener. */
   private sweep(): void {
+    // Echoes are otherwise forgotten only when their channel hears something.
+    for (const [channel, pending] of this.echoes) {
+      forgetStale(pending);
+      if (pending.length === 0) this.echoes.delete(channel);
+    }
     const before = Date.now() - LINGER_MS;
     const stale: string[] = [];
     for (const [channel, since] of this.lingering) {
@@ -254,6 +294,7 @@ export class WakeupBus {
       this.lingering.delete(channel);
       this.confirmed.delete(channel);
       this.versions.delete(channel);
+      this.echoes.delete(channel);
     }
     const step = this.sharded ? 1 : RESUBSCRIBE_BATCH;
     for (let i = 0; i < stale.length; i += step) {
@@ -267,33 +308,92 @@ export class WakeupBus {
 
   /**
    * Publish to many channels in one round trip. Never throws: a lost wakeup only delays.
+   * This process's listeners hear news at once, not a Redis round trip later (the caller
+   * publishes after its COMMIT), and the echo is dropped: a poll woken and parked again is not
+   * woken twice. Presence goes through Redis only, which orders it alike for every process.
    * News published while Redis is away is sent once it is back (presence is dropped).
    */
   async publish(messages: [name: string, message: string][]): Promise<void> {
     if (messages.length === 0) return;
     // Redis known to be away: skip rather than hold the caller (a message POST) for the
     // offline queue's reconnect attempts, ~1-2 s each.
-    if (isOffline(this.pub)) return this.defer(messages);
-    if (this.sharded) return this.publishSharded(messages);
+    if (isOffline(this.pub)) {
+      this.hearHere(messages);
+      return this.defer(messages);
+    }
+    const echoes = messages.map(([name, message]) => this.expectEcho(name, message));
+    const sent = this.sharded
+      ? this.publishSharded(messages, echoes)
+      : this.publishPipeline(messages, echoes);
+    // After the PUBLISHes are written (synchronously): other processes are not held back.
+    this.hearHere(messages);
+    await sent;
+  }
+
+  private async publishPipeline(
+    messages: [name: string, message: string][],
+    echoes: (Echo | undefined)[],
+  ): Promise<void> {
     try {
       const p = this.pub.pipeline();
       for (const [name, message] of messages) p.publish(this.prefix + name, message);
       await p.exec();
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'publish failed');
+      for (const echo of echoes) this.forgetEcho(echo);
       this.defer(messages);
     }
   }
 
+  /**
+   * Own news comes back from Redis only if the channel's SUBSCRIBE was confirmed before the
+   * PUBLISH and the connection does not drop (a drop forgets every expected echo).
+   */
+  private expectEcho(name: string, message: string): Echo | undefined {
+    if (message.startsWith(PRESENCE_PREFIX) || !this.watching(name)) return undefined;
+    const channel = this.prefix + name;
+    const echo = { channel, message, at: Date.now() };
+    const pending = this.echoes.get(channel);
+    if (!pending) this.echoes.set(channel, [echo]);
+    else if (pending.push(echo) > MAX_ECHOES) pending.shift();
+    return echo;
+  }
+
+  /** A PUBLISH that failed: its echo will not come. */
+  private forgetEcho(echo: Echo | undefined): void {
+    const pending = echo && this.echoes.get(echo.channel);
+    const at = pending?.indexOf(echo!) ?? -1;
+    if (at < 0) return;
+    pending!.splice(at, 1);
+    if (pending!.length === 0) this.echoes.delete(echo!.channel);
+  }
+
+  /** News to this process's own listeners (and news versions), as if Redis had sent it. */
+  private hearHere(messages: [name: string, message: string][]): void {
+    for (const [name, message] of messages) {
+      if (message.startsWith(PRESENCE_PREFIX)) continue;
+      try {
+        this.dispatch(this.prefix + name, message);
+      } catch (err) {
+        // A listener's fault must not fail a publish (its caller's write is committed).
+        this.log.error({ err: (err as Error).message }, 'wakeup listener failed');
+      }
+    }
+  }
+
   /** A cluster pipeline must stay in one slot: one SPUBLISH each, sent together. */
-  private async publishSharded(messages: [name: string, message: string][]): Promise<void> {
+  private async publishSharded(
+    messages: [name: string, message: string][],
+    echoes: (Echo | undefined)[],
+  ): Promise<void> {
     const failed: [string, string][] = [];
     let error: string | undefined;
     await Promise.all(
-      messages.map(([name, message]) =>
+      messages.map(([name, message], i) =>
         this.pub.spublish(this.prefix + name, message).catch((err: Error) => {
           error = err.message;
           failed.push([name, message]);
+          this.forgetEcho(echoes[i]);
         }),
       ),
     );
@@ -339,6 +439,23 @@ export class WakeupBus {
     for (const entry of this.listeners.values()) n += typeof entry === 'function' ? 1 : entry.size;
     return n;
   }
+}
+
+/** Drops the echoes waited for too long (oldest first: they are in publish order). */
+function forgetStale(pending: Echo[]): void {
+  const stale = Date.now() - ECHO_WAIT_MS;
+  while (pending.length > 0 && pending[0]!.at < stale) pending.shift();
+}
+
+/**
+ * Whether `message` is the oldest own news still expected on its channel. Redis sends one
+ * publisher's messages on a channel in publish order.
+ */
+function isEcho(pending: Echo[], message: string): boolean {
+  forgetStale(pending);
+  if (pending[0]?.message !== message) return false;
+  pending.shift();
+  return true;
 }
 
 /** Lost after having connected (ioredis is between reconnect attempts, or closed). */

@@ -1,17 +1,20 @@
 // Each api process caches its chats' audiences (who may post, who hears: audience-cache.ts).
 // A membership change answered by one process must hold in the other on the very next request.
 import supertest from 'supertest';
+import type { ChatsRepository } from '../../src/domain/chats/chats.repository';
 import { useTwoPlatforms } from '../support/platform';
 import {
   acceptInvitations,
   bearer,
   botAuth,
+  openChat,
   registerBot,
   registerUser,
   say,
   type TestBot,
   type TestUser,
 } from '../support/fixtures';
+import { sleep, waitFor } from '../support/processes';
 
 type Http = ReturnType<typeof supertest>;
 
@@ -102,5 +105,33 @@ describe('chat audiences cached in two api processes', () => {
     // What B's next send would box to (the sealing itself is test/e2e's).
     const audience = await two.current.b.services.chats.audience(chatId, owner.id);
     expect(audience.members.find((m) => m.userId === member.id)?.publicKey).toBe(key);
+  });
+
+  it("reads a chat's audience when it is opened: its first send reads no members", async () => {
+    const owner = await registerUser(httpA);
+    const bot = await registerBot(httpA, owner, { permissions: ['read_messages'] });
+    const repo = (two.current.a.services.chats as unknown as { repo: ChatsRepository }).repo;
+    const reads = jest.spyOn(repo, 'recipients');
+    try {
+      const chatId = await openChat(httpA, owner, bot);
+      await waitFor(() => reads.mock.calls.length > 0);
+      await reads.mock.results[0]!.value;
+      await say(httpA, owner, chatId, 'first');
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(await heard(bot)).toEqual(['first']);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('a key published through one process after the other opened the chat is in its first send', async () => {
+    const owner = await registerUser(httpA);
+    const bot = await registerBot(httpA, owner, { permissions: ['read_messages'] });
+    const chatId = await openChat(httpA, owner, bot);
+    await sleep(100); // A has read the audience
+    const key = Buffer.alloc(32, 7).toString('base64');
+    await httpB.put('/api/v1/auth/keys').set(bearer(owner)).send({ public_key: key }).expect(200);
+    const audience = await two.current.a.services.chats.audience(chatId, owner.id);
+    expect(audience.members.find((m) => m.userId === owner.id)?.publicKey).toBe(key);
   });
 });

@@ -52,6 +52,31 @@ describe('wakeups that carry their update', () => {
     expect(await platform.services.updates.pendingCount(bot.id)).toBe(1); // 1 acknowledged
   });
 
+  it("lets the bot's next poll park without a read, and still answers what comes next", async () => {
+    const { http: api } = t.current;
+    const { user, bot, chatId } = await userBotChat(api);
+    const first = await parked(bot, 'offset=1');
+    await say(api, user, chatId, 'one');
+    expect(ids((await first.answer).body as Body)).toEqual([1]);
+    jest.restoreAllMocks();
+    // The poll right behind the carried update: nothing was published since, no read.
+    const reads = jest.spyOn(t.current.platform.services.updates, 'read');
+    const next = api
+      .get('/api/v1/bot/updates?timeout=20&offset=2')
+      .set(botAuth(bot))
+      .then((r) => r);
+    await sleep(100);
+    expect(reads).not.toHaveBeenCalled();
+    await say(api, user, chatId, 'two');
+    expect(ids((await next).body as Body)).toEqual([2]);
+    expect(reads).not.toHaveBeenCalled();
+    // News between an answer and the next poll: that poll reads, and finds it.
+    await say(api, user, chatId, 'three');
+    const after = await api.get('/api/v1/bot/updates?timeout=20&offset=3').set(botAuth(bot));
+    expect(ids(after.body as Body)).toEqual([3]);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
   it('reads the log when the wakeup is not the update the poll expects (a lost wakeup)', async () => {
     const { http: api, platform } = t.current;
     const { user, bot, chatId } = await userBotChat(api);

@@ -1,7 +1,8 @@
-// The wakeup bus when only the publishing connection loses Redis (the subscriber, like other
-// processes, still hears it): news published meanwhile is sent once the publisher is back,
-// presence announcements are not. The publisher reaches the shared Redis through a proxy
-// that the test unplugs; nothing else on the machine is touched.
+// The wakeup bus when only the publishing connection loses Redis (other processes, here a
+// second bus, still hear Redis): news published meanwhile is heard in the publishing process
+// at once and sent to the others once the publisher is back, presence announcements are not.
+// The publisher reaches the shared Redis through a proxy that the test unplugs; nothing else
+// on the machine is touched.
 import { randomBytes } from 'node:crypto';
 import { DETAIL, WakeupBus } from '../../src/realtime/wakeup-bus';
 import { createLogger } from '../../src/infra/logger';
@@ -16,6 +17,9 @@ describe('wakeup bus, publisher cut off from Redis', () => {
   let pub: Redis;
   let sub: Redis;
   let bus: WakeupBus;
+  /** Another process's bus: hears only what goes through Redis. */
+  let other: WakeupBus;
+  let otherConns: Redis[];
 
   beforeAll(async () => {
     proxy = await TcpProxy.start({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
@@ -24,18 +28,29 @@ describe('wakeup bus, publisher cut off from Redis', () => {
     for (const c of [pub, sub]) c.on('error', () => undefined); // expected while unplugged
     const prefix = `test:${randomBytes(4).toString('hex')}:`;
     bus = new WakeupBus(sub, pub, prefix, createLogger({ LOG_LEVEL: 'silent' }));
+    otherConns = [createRedis(redisUrl.toString()), createRedis(redisUrl.toString())];
+    other = new WakeupBus(
+      otherConns[0]!,
+      otherConns[1]!,
+      prefix,
+      createLogger({ LOG_LEVEL: 'silent' }),
+    );
   });
 
   afterAll(async () => {
     bus.close();
-    pub.disconnect();
-    sub.disconnect();
+    other.close();
+    for (const c of [pub, sub, ...otherConns]) c.disconnect();
     await proxy.close();
   });
 
   it('sends news published while it was away once it is back, and drops presence', async () => {
+    const here: string[] = [];
     const heard: string[] = [];
-    const stop = await bus.listen('bot:x', (m) => heard.push(m));
+    const stops = [
+      await bus.listen('bot:x', (m) => here.push(m)),
+      await other.listen('bot:x', (m) => heard.push(m)),
+    ];
     try {
       await proxy.down();
       await waitFor(() => pub.status === 'reconnecting');
@@ -44,6 +59,7 @@ describe('wakeup bus, publisher cut off from Redis', () => {
         ['bot:x', '~takeover:someone'],
         ['bot:x', 'update'], // the same wakeup twice is sent once
       ]);
+      expect(here).toEqual(['update', 'update']); // its own process hears news at once
       await sleep(200);
       expect(heard).toEqual([]);
 
@@ -52,13 +68,13 @@ describe('wakeup bus, publisher cut off from Redis', () => {
       await sleep(200);
       expect(heard).toEqual(['update']);
     } finally {
-      stop();
+      stops.forEach((stop) => stop());
     }
   });
 
   it('sends news late without the details it carried (two carried updates: one wakeup)', async () => {
     const heard: string[] = [];
-    const stop = await bus.listen('bot:y', (m) => heard.push(m));
+    const stop = await other.listen('bot:y', (m) => heard.push(m));
     try {
       await proxy.down();
       await waitFor(() => pub.status === 'reconnecting');

@@ -104,7 +104,6 @@ export class BotAuthCache<T> {
    * audiences hold bots too), and tell every other process.
    */
   async invalidate(botId: string): Promise<void> {
-    this.bus.wakeLocal(BOTS_CHANGED, botId);
     await this.bus.publish([[BOTS_CHANGED, botId]]);
   }
 

@@ -196,7 +196,7 @@ export class ChatsService {
       where: { privateKey },
       include: memberInclude,
     });
-    if (existing) return { chat: toChatRecord(existing), created: false };
+    if (existing) return this.opened(existing, false);
     try {
       const chat = await this.db.chat.create({
         data: {
@@ -208,7 +208,7 @@ export class ChatsService {
         },
         include: memberInclude,
       });
-      return { chat: toChatRecord(chat), created: true };
+      return this.opened(chat, true);
     } catch (err) {
       // A concurrent open created it first: return that one.
       if (!isUniqueViolation(err)) throw err;
@@ -216,8 +216,18 @@ export class ChatsService {
         where: { privateKey },
         include: memberInclude,
       });
-      return { chat: toChatRecord(chat), created: false };
+      return this.opened(chat, false);
     }
+  }
+
+  /**
+   * A chat is opened to be written in: its audience is read now, beside this answer (the read
+   * starts after the chat's COMMIT), so that the first send finds it cached. Not awaited; a
+   * failed read is not kept, and the send reads again and answers for itself.
+   */
+  private opened(chat: ChatWithMembers, created: boolean) {
+    this.recipients(chat.id).catch(() => undefined);
+    return { chat: toChatRecord(chat), created };
   }
 
   /** The person's chats, newest first, a page at a time. */

@@ -108,9 +108,18 @@ export class BotPoll implements LongWaitOptions<UpdateRow> {
     return appError(by === 'webhook' ? 'webhook_active' : 'poll_superseded');
   }
 
+  /**
+   * Answering with the carried update also proves the log holds nothing past it as of this
+   * news version: the empty read held nothing at or past the offset, and this wakeup is the
+   * first news since, so any later update announces itself after it. The bot's next poll
+   * (offset one past it) then parks without a read.
+   */
   answerFrom(message: string): UpdateRow[] | undefined {
     const next = nextUpdate(message, this.o);
-    if (next) this.deps.quiet.forget(this.botId);
-    return next && [next];
+    if (!next) return undefined;
+    const id = Number(next.update_id);
+    const version = this.deps.bus.newsVersion(this.channel);
+    this.deps.quiet.remember(this.botId, pollKey(id + 1, this.o.types), id, version);
+    return [next];
   }
 }
