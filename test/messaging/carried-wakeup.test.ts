@@ -11,6 +11,7 @@ import {
 import { updateFromRow, type UpdateRow } from '../../src/domain/updates/update-row';
 import { stamped } from '../../src/realtime/wakeup-bus';
 import { useTestPlatform } from '../support/platform';
+import { parkedPoll } from '../support/parked-poll';
 import { botAuth, say, userBotChat, type TestBot } from '../support/fixtures';
 import { sleep, waitFor } from '../support/processes';
 
@@ -20,18 +21,8 @@ type Body = { updates: { update_id: number; payload: { content: string } }[] };
 const ids = (b: Body) => b.updates.map((u) => u.update_id);
 
 /** Starts a poll and resolves once it has read the log (empty) and parked. */
-async function parked(bot: TestBot, query: string) {
-  const { http: api, platform } = t.current;
-  const reads = jest.spyOn(platform.services.updates, 'read');
-  const answer = api
-    .get(`/api/v1/bot/updates?timeout=20&${query}`)
-    .set(botAuth(bot))
-    .then((r) => r);
-  await waitFor(() => reads.mock.results.length > 0);
-  await reads.mock.results[0]!.value;
-  await sleep(30); // from the empty read to the wait
-  return { answer, reads };
-}
+const parked = (bot: TestBot, query: string) =>
+  parkedPoll(t.current.platform, t.current.http, bot, query);
 
 afterEach(() => jest.restoreAllMocks());
 

@@ -8,8 +8,9 @@ import { botChannel } from '../../src/domain/messages/fanout';
 import { createLogger } from '../../src/infra/logger';
 import { createRedis, type Redis } from '../../src/infra/redis';
 import { PRESENCE_PREFIX, WakeupBus } from '../../src/realtime/wakeup-bus';
-import { createTestEnv, platformFor } from '../support/platform';
-import { bearer, botAuth, registerBot, registerUser, say, type TestBot } from '../support/fixtures';
+import { useTwoPlatforms } from '../support/platform';
+import { parkedPoll } from '../support/parked-poll';
+import { bearer, registerBot, registerUser, say } from '../support/fixtures';
 import { sleep, waitFor } from '../support/processes';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -97,43 +98,14 @@ describe('own news on the wakeup bus', () => {
 });
 
 describe("a user's send and parked polls in two api processes", () => {
-  let drop: () => Promise<void>;
+  const two = useTwoPlatforms();
   let a: Platform;
   let b: Platform;
   let httpA: ReturnType<typeof supertest>;
   let httpB: ReturnType<typeof supertest>;
-
-  beforeAll(async () => {
-    const testEnv = await createTestEnv();
-    drop = testEnv.drop;
-    a = platformFor(testEnv.env);
-    b = platformFor(testEnv.env);
-    httpA = supertest(a.api);
-    httpB = supertest(b.api);
-    await httpA.get('/ready').expect(200);
-    await httpB.get('/ready').expect(200);
-  });
-
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await drop?.();
-  });
+  beforeAll(() => ({ a, b, httpA, httpB } = two.current));
 
   afterEach(() => jest.restoreAllMocks());
-
-  /** Starts a poll through `platform` and resolves once it has read the log (empty). */
-  async function parked(platform: Platform, http: typeof httpA, bot: TestBot) {
-    const reads = jest.spyOn(platform.services.updates, 'read');
-    const answer = http
-      .get('/api/v1/bot/updates?timeout=20&offset=1')
-      .set(botAuth(bot))
-      .then((r) => r);
-    await waitFor(() => reads.mock.results.length > 0);
-    await reads.mock.results[0]!.value;
-    await sleep(30); // from the empty read to the wait
-    return { answer, reads };
-  }
 
   it('wakes a poll in the sending process once, and one in the other process', async () => {
     const owner = await registerUser(httpA);
@@ -158,8 +130,8 @@ describe("a user's send and parked polls in two api processes", () => {
     const stop = await a.bus.listen(botChannel(near.id), (m) => {
       if (!m.startsWith(PRESENCE_PREFIX)) delivered.push(m); // news only, not polls' takeovers
     });
-    const nearPoll = await parked(a, httpA, near);
-    const farPoll = await parked(b, httpB, far);
+    const nearPoll = await parkedPoll(a, httpA, near, 'offset=1');
+    const farPoll = await parkedPoll(b, httpB, far, 'offset=1');
 
     await say(httpA, owner, chatId, 'hello both');
     const [nearRes, farRes] = await Promise.all([nearPoll.answer, farPoll.answer]);
