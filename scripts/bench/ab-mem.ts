@@ -4,35 +4,12 @@
 // optionally `|flags`: V8 flags and KEY=VALUE environment, space separated.
 // Usage: npx tsx scripts/bench/ab-mem.ts <bots> <samples> <rounds> <variant>…
 //   e.g. 'base=/work/wt-base' 'semi2=.|--max-semi-space-size=2 MALLOC_ARENA_MAX=2'
-import path from 'node:path';
 import { makeFixture } from './client';
 import { createBenchEnv, startServer } from './env';
 import { wakeFloor } from './floors';
 import { idleTransactionsPerSecond, rssMb } from './idle';
+import { variant } from './variants';
 import { wakeLatency } from './wake-latency';
-
-interface Variant {
-  name: string;
-  root: string;
-  flags: string;
-  env: Record<string, string>;
-}
-
-/** `a=b=c` → [`a`, `b=c`] (split's limit drops the rest). */
-function cut(s: string, sep: string): [string, string | undefined] {
-  const i = s.indexOf(sep);
-  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
-}
-
-function variant(arg: string): Variant {
-  const [name, rest = '.'] = cut(arg, '=');
-  const [root, spec = ''] = cut(rest, '|');
-  const words = spec.split(/\s+/).filter(Boolean);
-  const isEnv = (w: string) => /^[A-Z_]+=/.test(w);
-  const env = Object.fromEntries(words.filter(isEnv).map((w) => cut(w, '=') as [string, string]));
-  const flags = words.filter((w) => !isEnv(w)).join(' ');
-  return { name, root: path.resolve(root), flags, env };
-}
 
 async function main() {
   const [bots, samples, rounds, ...args] = process.argv.slice(2);

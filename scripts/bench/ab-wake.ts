@@ -1,7 +1,8 @@
 // Wake latency of several built trees (each a checkout after `npm run build`) and the wake
 // floor, interleaved sample by sample, so that the load of a shared machine drifts alike for
 // all of them: a before/after pair measured this way needs no quiet machine.
-// Usage: npx tsx scripts/bench/ab-wake.ts <bots> <samples> <built tree>...
+// Usage: npx tsx scripts/bench/ab-wake.ts <bots> <samples> <variant>..., a variant being a built
+// tree, or `name=tree|flags` as for ab-mem.ts (e.g. 'generic=.|PGOPTIONS=-c…').
 // Server CPU per send counts the send and the woken poll's re-poll (the floor's likewise).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,6 +13,7 @@ import { cpuSeconds } from './cpu';
 import { createBenchEnv, startServer } from './env';
 import { request } from './http';
 import { summarize } from './stats';
+import { variant, type Variant } from './variants';
 
 interface Target {
   name: string;
@@ -26,14 +28,15 @@ interface Target {
   cpu0: number;
 }
 
-async function platformTarget(root: string, bots: number): Promise<Target> {
+async function platformTarget(v: Variant, bots: number): Promise<Target> {
   const env = await createBenchEnv();
-  const s = await startServer(env.env, 'all', root);
+  process.env.BENCH_NODE_FLAGS = v.flags;
+  const s = await startServer({ ...env.env, ...v.env }, 'all', v.root);
   const fx: Fixture = await makeFixture(s.url, bots);
   const auth = { authorization: `Bearer ${fx.user.token}`, 'content-type': 'application/json' };
   const offsets = fx.bots.map(() => 1);
   return {
-    name: path.basename(root),
+    name: v.name,
     pid: s.child.pid!,
     keys: bots,
     lat: [],
@@ -114,7 +117,7 @@ async function main() {
   const [bots, samples, ...roots] = process.argv.slice(2);
   const n = Number(bots);
   const targets = [await floorTarget(n)];
-  for (const r of roots) targets.push(await platformTarget(r, n));
+  for (const r of roots) targets.push(await platformTarget(variant(r), n));
   const parked = targets.map((t) => Array.from({ length: n }, (_, k) => t.park(k)));
   await new Promise((r) => setTimeout(r, 2000));
   for (const t of targets) t.cpu0 = cpuSeconds(t.pid);

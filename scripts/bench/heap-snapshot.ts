@@ -1,7 +1,7 @@
 // What a parked poll holds: parks N bot polls (default 2,000) on one api process, takes a V8
 // heap snapshot of it (SIGUSR2), and prints the heap's bytes per parked poll by constructor,
 // largest first. `tsx scripts/bench/heap-snapshot.ts [polls]` after `npm run build`.
-import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
@@ -79,7 +79,10 @@ async function main() {
       await new Promise((r) => setTimeout(r, 25));
     }
     await new Promise((r) => setTimeout(r, 15_000)); // every poll reaches its wait
-    const after = tally(await snapshot(server.child.pid!, dir));
+    const afterFile = await snapshot(server.child.pid!, dir);
+    const after = tally(afterFile);
+    // HEAP_KEEP=<path> keeps the parked snapshot for a closer look (retainers, string values).
+    if (process.env.HEAP_KEEP) copyFileSync(afterFile, process.env.HEAP_KEEP);
     // Per poll parked when the snapshot was taken: one response object each.
     const parked =
       (after.get('object:AppResponse')?.count ?? 0) -

@@ -23,6 +23,18 @@ export function isLargeBody(req: IncomingMessage, bytes: number): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
+/** Where a parked poll's slot goes back: set on its response, read by `releasePoll`. */
+const POLL_SLOT = Symbol('pollSlot');
+type Slotted = Response & { [POLL_SLOT]?: { limits: EdgeLimits; userId: string | undefined } };
+
+/** The one 'close' listener of every admitted poll (`this`): no closure or once-wrapper each. */
+function releasePoll(this: Slotted): void {
+  const slot = this[POLL_SLOT];
+  if (!slot) return;
+  this[POLL_SLOT] = undefined;
+  slot.limits.release(slot.userId);
+}
+
 export class EdgeLimits {
   private largeBodies = 0;
   private parked = 0;
@@ -64,13 +76,17 @@ export class EdgeLimits {
     }
     this.parked++;
     if (userId !== undefined) this.feedPolls.set(userId, mine + 1);
-    res.once('close', () => {
-      this.parked--;
-      if (userId === undefined) return;
-      const left = (this.feedPolls.get(userId) ?? 1) - 1;
-      if (left > 0) this.feedPolls.set(userId, left);
-      else this.feedPolls.delete(userId);
-    });
+    (res as Slotted)[POLL_SLOT] = { limits: this, userId };
+    res.on('close', releasePoll);
+  }
+
+  /** An admitted poll's response closed: its slots are free (called by `releasePoll`). */
+  release(userId: string | undefined): void {
+    this.parked--;
+    if (userId === undefined) return;
+    const left = (this.feedPolls.get(userId) ?? 1) - 1;
+    if (left > 0) this.feedPolls.set(userId, left);
+    else this.feedPolls.delete(userId);
   }
 
   /** A route's poll gate, after its auth step; unauthenticated requests pass to their 401. */

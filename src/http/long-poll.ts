@@ -84,22 +84,52 @@ export function pollSignal(res: Response, shutdown: AbortSignal): WaitSignal {
   return signal;
 }
 
+/** What a parked request keeps of its headers: nothing, or the request log's id. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_RAW_HEADERS: readonly string[] = Object.freeze([]);
+
 /**
- * Runs a long-poll's async work without Express holding its routing closures while the poll
- * is parked (docs/performance.md). Errors go straight to `onError`, the app's error handler,
- * which ends the response itself.
+ * Drops what routing left on a request that is about to park: nothing reads it again, and a
+ * parked poll would hold it for up to 50 s (~0.7 KB; docs/performance.md). Express's `next`
+ * and parsed URL (parsed again should a later step ask for req.path), `params` and
+ * `res.locals` (dictionary-mode objects), and the request headers, all but `x-request-id`,
+ * which the request log writes when the poll answers.
  */
-export function detached(
+function forgetRouting(req: Request, res: Response): void {
+  const id = req.headers['x-request-id'];
+  // Fields Express and Node declare as always set: these are never read again.
+  const r = req as unknown as Record<string, unknown>;
+  r.next = undefined;
+  r._parsedUrl = undefined;
+  r.params = undefined;
+  r.headers = typeof id === 'string' ? { 'x-request-id': id } : NO_HEADERS;
+  r.rawHeaders = NO_RAW_HEADERS;
+  (res as unknown as Record<string, unknown>).locals = undefined;
+}
+
+/**
+ * Runs a long-poll without Express holding its routing state while the poll is parked
+ * (docs/performance.md): `answer` gets what `polled` resolves to; a rejection, or an error
+ * `answer` throws or rejects with, goes straight to `onError`, the app's error handler, which
+ * ends the response itself. One reaction on `polled`, no promise chain per poll.
+ */
+export function detached<T>(
   req: Request,
   res: Response,
-  work: Promise<void>,
+  polled: Promise<T>,
+  answer: (value: T) => void | Promise<void>,
   onError: ErrorRequestHandler,
 ): void {
-  req.next = undefined;
-  // Routing is over: the parsed URL (~0.4 KB with its strings) is parsed again should a
-  // later step ask for req.path.
-  (req as Request & { _parsedUrl?: unknown })._parsedUrl = undefined;
-  work.catch((err: unknown) => onError(err, req, res, noNext));
+  forgetRouting(req, res);
+  const fail = (err: unknown) => onError(err, req, res, noNext);
+  polled.then((value) => {
+    try {
+      const done = answer(value);
+      if (done) done.catch(fail);
+    } catch (err) {
+      fail(err);
+    }
+  }, fail);
 }
 
 // The error handler answers (or, after headers went out, leaves the response as it is) and

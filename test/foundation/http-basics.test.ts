@@ -118,6 +118,42 @@ describe('secrets', () => {
     }
   });
 
+  it("logs a parked poll's line with the client's x-request-id once it answers", async () => {
+    // A parked poll drops its request headers (docs/performance.md) but the id it was given.
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const log = pino({ level: 'info', redact: REDACT_PATHS }, sink);
+    const p = createPlatform(loadConfig(t.current.env), { log });
+    try {
+      const http = supertest(p.api);
+      const bot = await registerBot(http, await registerUser(http));
+      const quanta = await http
+        .get('/api/v1/bot/updates?timeout=1')
+        .set('x-bot-token', bot.apiKey)
+        .set('x-request-id', 'parked-quanta-1')
+        .expect(200);
+      expect(quanta.body).toEqual({ updates: [] });
+      const gateway = await supertest(p.gateway)
+        .get(`/bot${bot.telegramToken}/getUpdates?timeout=1`)
+        .set('x-request-id', 'parked-gateway-1')
+        .expect(200);
+      expect(gateway.body).toEqual({ ok: true, result: [] });
+      const logged = (id: string) =>
+        lines
+          .map((l) => JSON.parse(l) as { req?: { id?: string }; res?: { statusCode?: number } })
+          .find((l) => l.req?.id === id);
+      expect(logged('parked-quanta-1')?.res?.statusCode).toBe(200);
+      expect(logged('parked-gateway-1')?.res?.statusCode).toBe(200);
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('never writes tokens or passwords to the request log', async () => {
     const lines: string[] = [];
     const sink = new Writable({

@@ -19,6 +19,7 @@ import {
 } from '../pagination';
 import { canRead } from '../messages/bot-reading';
 import { requireMember } from './membership';
+import { sharedPermissions } from '../bots/permission-lists';
 import {
   audienceBytes,
   audienceTags,
@@ -329,7 +330,7 @@ function audienceOf(rows: RecipientRow[]): ChatAudience {
       isBot: r.is_bot,
       publicKey: r.public_key,
       botId: r.bot_id,
-      botPermissions: r.permissions ?? [],
+      botPermissions: sharedPermissions(r.permissions),
     })),
   };
 }

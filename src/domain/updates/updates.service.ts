@@ -78,19 +78,18 @@ export class UpdatesService {
    * Long-poll: at once when updates wait, else park until a wakeup, the timeout or abort
    * (BotPoll holds the steps).
    */
-  async pollRows(bot: Bot, o: PollOptions, signal: WaitSignal): Promise<UpdateRow[]> {
+  pollRows(bot: Bot, o: PollOptions, signal: WaitSignal): Promise<UpdateRow[]> {
+    // Thrown, not rejected: the Quanta route calls this synchronously, inside Express.
     requirePermission(bot, 'read_messages');
     const poll = new BotPoll(this.pollDeps, bot.id, o, signal);
     (poll.quietAtStart ? cache.quietInbox.hit : cache.quietInbox.miss).inc();
-    // Not awaited: a parked poll then holds no suspended frame of this function, only the
-    // reaction below (~0.3 KB less; docs/performance.md).
-    return longWait(poll).then(async (batch) => {
-      if (signal.aborted && batch.length > 0 && o.offset === undefined) {
-        await this.unconsume(bot.id, batch);
-        return [];
-      }
-      return batch;
-    });
+    // Not async, and longWait's promise not awaited: a parked poll holds no suspended frame
+    // and no promise wrapping this one, only the reaction below (docs/performance.md).
+    return longWait(poll).then((batch) =>
+      signal.aborted && batch.length > 0 && o.offset === undefined
+        ? this.unconsume(bot.id, batch).then(() => [])
+        : batch,
+    );
   }
 
   /** The batch is pending again: news for any poll of this bot, here or elsewhere. */

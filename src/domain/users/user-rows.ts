@@ -1,5 +1,6 @@
 // Raw-row mapping for the hot auth lookups that bypass Prisma (see infra/db/prisma.ts).
 import type { Bot, User } from '../../generated/prisma/client';
+import { sharedPermissions } from '../bots/permission-lists';
 
 export const USER_COLUMNS = `u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
   u.password_hash AS u_password_hash, u.is_bot AS u_is_bot, u.created_at AS u_created_at,
@@ -89,7 +90,7 @@ export function botFromRow(r: BotColumns): Bot {
     avatarUrl: r.b_avatar_url,
     avatarSha256: r.b_avatar_sha256,
     commands: r.b_commands,
-    permissions: r.b_permissions ?? [],
+    permissions: sharedPermissions(r.b_permissions),
     apiKeyHash: r.b_api_key_hash,
     isActive: r.b_is_active,
     createdAt: r.b_created_at,

@@ -83,8 +83,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const called = method({ bot, token, params, services: d.services, signal, style, ids });
     // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express
     // routing state and no frame of this handler (docs/performance.md).
-    const answer = called.then((result) => sendJson(res, { ok: true, result }));
-    detached(req, res, answer, onError);
+    detached(req, res, called, (result) => sendJson(res, { ok: true, result }), onError);
   });
   r.use(onError);
   return r;

@@ -107,10 +107,15 @@ export function messengerRoutes(
       { after: q.after, timeoutS: q.timeout },
       pollSignal(res, shutdown),
     );
-    const answer = polled.then((feed) => {
-      res.json({ events: feed.events.map(toMessengerEvent), cursor: feed.cursor });
-    });
-    detached(req, res, answer, onError);
+    detached(
+      req,
+      res,
+      polled,
+      (feed) => {
+        res.json({ events: feed.events.map(toMessengerEvent), cursor: feed.cursor });
+      },
+      onError,
+    );
   });
   return r;
 }

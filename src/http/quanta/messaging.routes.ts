@@ -30,10 +30,15 @@ export function messagingRoutes(
     const opts = pollOptions(parse(pollQuery, req.query), 30);
     const polled = s.updates.pollRows(bot, opts, pollSignal(res, shutdown));
     // A managed bot reads its boxes opened: on the fly, here, never stored.
-    const answer = polled.then(async (rows) => {
-      sendJson(res, { updates: await quantaUpdates(s.boxes, bot, rows) });
-    });
-    detached(req, res, answer, onError);
+    detached(
+      req,
+      res,
+      polled,
+      async (rows) => {
+        sendJson(res, { updates: await quantaUpdates(s.boxes, bot, rows) });
+      },
+      onError,
+    );
   });
   r.post('/send-message', async (req, res) => {
     const bot = botOf(req);
