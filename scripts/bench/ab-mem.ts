@@ -7,7 +7,7 @@
 import { makeFixture } from './client';
 import { createBenchEnv, startServer } from './env';
 import { wakeFloor } from './floors';
-import { idleTransactionsPerSecond, rssMb } from './idle';
+import { idleWindow } from './idle';
 import { variant } from './variants';
 import { wakeLatency } from './wake-latency';
 
@@ -25,29 +25,11 @@ async function main() {
       for (const v of variants) {
         process.env.BENCH_NODE_FLAGS = v.flags;
         const s = await startServer({ ...env.env, ...v.env }, 'api', v.root);
-        const pid = s.child.pid!;
         const r = await wakeLatency(
           s.url,
           n,
           Number(samples),
-          async () => {
-            const afterBurst = rssMb(pid);
-            const rss: number[] = [];
-            const sampler = setInterval(() => rss.push(rssMb(pid)), 1000);
-            try {
-              const tx = await idleTransactionsPerSecond(env.databaseUrl, 60);
-              rss.sort((a, b) => a - b);
-              return {
-                rss_max: rss[rss.length - 1]!,
-                rss_median: rss[Math.floor(rss.length / 2)]!,
-                rss_min: rss[0]!,
-                after_burst: afterBurst,
-                tx_per_s: tx,
-              };
-            } finally {
-              clearInterval(sampler);
-            }
-          },
+          () => idleWindow(s.child.pid!, env.databaseUrl, 60),
           { fx, offsets },
         );
         await s.stop();
@@ -55,17 +37,15 @@ async function main() {
         const floor = await wakeFloor(floorEnv, n, Number(samples), r.settle_ms).finally(() =>
           floorEnv.dispose(),
         );
-        const { rss_max, rss_median, rss_min, after_burst, tx_per_s } = r as typeof r &
-          Record<string, number>;
         console.log(
           JSON.stringify({
             round,
             variant: v.name,
-            rss_max,
-            rss_median,
-            rss_min,
-            after_burst,
-            tx_per_s,
+            rss_max: r.rss_mb,
+            rss_median: r.rss_mb_median,
+            rss_min: r.rss_mb_min,
+            after_burst: r.rss_mb_after_burst,
+            tx_per_s: r.idle_tx_per_s,
             p50: r.p50,
             p99: r.p99,
             after_accept_p99: r.after_accept_p99,

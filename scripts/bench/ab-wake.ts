@@ -4,13 +4,12 @@
 // Usage: npx tsx scripts/bench/ab-wake.ts <bots> <samples> <variant>..., a variant being a built
 // tree, or `name=tree|flags` as for ab-mem.ts (e.g. 'generic=.|PGOPTIONS=-c…').
 // Server CPU per send counts the send and the woken poll's re-poll (the floor's likewise).
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { makeFixture, type Fixture } from './client';
 import { cpuSeconds } from './cpu';
 import { createBenchEnv, startServer } from './env';
+import { startFloor } from './floors';
 import { request } from './http';
 import { summarize } from './stats';
 import { variant, type Variant } from './variants';
@@ -78,20 +77,7 @@ async function platformTarget(v: Variant, bots: number): Promise<Target> {
 
 async function floorTarget(keys: number): Promise<Target> {
   const env = await createBenchEnv();
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(__dirname, 'floor-server.ts'),
-      env.databaseUrl,
-      env.env.REDIS_URL!,
-      env.env.REDIS_PREFIX!,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  const base = `http://127.0.0.1:${chunk.toString().trim()}`;
+  const { child, base } = await startFloor(env);
   return {
     name: 'floor',
     pid: child.pid!,

@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
-import { Client } from 'pg';
-import { ensureDatabase, migrate } from '../../src/infra/db/migrator';
+import type { Client } from 'pg';
+import { ensureDatabase, migrate, withAdminClient } from '../../src/infra/db/migrator';
 import { PROJECT_ROOT } from '../../src/infra/paths';
 
 const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quanta';
@@ -41,18 +41,8 @@ async function sweepStaleBenchDatabases(admin: Client): Promise<void> {
   }
 }
 
-async function withAdmin<T>(fn: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: dbUrl('postgres') });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
 export async function createBenchEnv(extra: Record<string, string> = {}): Promise<BenchEnv> {
-  await withAdmin(sweepStaleBenchDatabases);
+  await withAdminClient(BASE_URL, sweepStaleBenchDatabases);
   const born = Math.floor(Date.now() / 1000);
   const name = `quanta_bench_${born}_${randomBytes(4).toString('hex')}`;
   const databaseUrl = dbUrl(name);
@@ -86,7 +76,9 @@ export async function createBenchEnv(extra: Record<string, string> = {}): Promis
     env,
     databaseUrl,
     async dispose() {
-      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withAdminClient(BASE_URL, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }
@@ -108,6 +100,13 @@ let nextPort = 18100 + Math.floor(Math.random() * 500) * 2;
 
 /** BENCH_NODE_FLAGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (Node refuses those in NODE_OPTIONS). */
 const profilingFlags = () => process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+
+/** `child` is sent SIGTERM should this process exit first (a bench that dies): not left running. */
+export function reapOnExit(child: ChildProcess): void {
+  const reap = () => child.kill('SIGTERM');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
+}
 
 /** Start `node dist/src/main.js` of `root` (a built tree) with the given role, once ready. */
 export async function startServer(
@@ -135,9 +134,7 @@ export async function startServer(
     },
   );
   // A bench that dies (an uncaught error) must not leave its server holding 10,000 sockets.
-  const reap = () => child.kill('SIGTERM');
-  process.once('exit', reap);
-  child.once('exit', () => process.off('exit', reap));
+  reapOnExit(child);
   const url = `http://127.0.0.1:${port}`;
   if (role !== 'worker') await waitReady(url, child);
   return {

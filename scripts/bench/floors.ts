@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../../src/infra/paths';
 import { cpuPerRequest } from './cpu';
-import type { BenchEnv } from './env';
+import { reapOnExit, type BenchEnv } from './env';
 import { request } from './http';
 import { closedLoop } from './load';
 import { timedReads } from './read-loop';
@@ -14,7 +14,8 @@ import { lull, summarize } from './stats';
 
 const SECONDS = 8;
 
-async function startFloor(env: BenchEnv): Promise<{ child: ChildProcess; base: string }> {
+/** The floor server on `env`'s database and Redis prefix, once it listens. */
+export async function startFloor(env: BenchEnv): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
     [
@@ -27,9 +28,7 @@ async function startFloor(env: BenchEnv): Promise<{ child: ChildProcess; base: s
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const reap = () => child.kill('SIGTERM'); // not left running by a bench that dies
-  process.once('exit', reap);
-  child.once('exit', () => process.off('exit', reap));
+  reapOnExit(child);
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, base: `http://127.0.0.1:${chunk.toString().trim()}` };
 }

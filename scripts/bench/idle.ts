@@ -1,7 +1,8 @@
 // What parked long-polls cost while nothing happens: the api process's resident memory, and
 // database transactions per second in its database (which should be none at all).
 import { readFileSync } from 'node:fs';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withAdminClient } from '../../src/infra/db/migrator';
 
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -22,12 +23,8 @@ export async function idleTransactionsPerSecond(
   databaseUrl: string,
   seconds: number,
 ): Promise<number> {
-  const url = new URL(databaseUrl);
-  const db = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
+  const db = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  return withAdminClient(databaseUrl, async (admin) => {
     // Parking 10,000 polls takes a while (each reads the log once before it waits), and a
     // poll that parked before its channel's subscription was confirmed reads once more when
     // it re-polls (50 s later). A backend publishes its counters when it goes idle at most
@@ -46,7 +43,29 @@ export async function idleTransactionsPerSecond(
     await new Promise((r) => setTimeout(r, 11000));
     const after = await commits(admin, db);
     return Math.round(((after - before) / seconds) * 100) / 100;
+  });
+}
+
+/**
+ * An idle window of `seconds` with every poll parked: the api's RSS right away (the burst's
+ * garbage not yet collected) and sampled each second, and the transactions per second in its
+ * database (idleTransactionsPerSecond, which also waits for the counters to settle).
+ */
+export async function idleWindow(pid: number, databaseUrl: string, seconds: number) {
+  const afterBurst = rssMb(pid);
+  const samples: number[] = [];
+  const sampler = setInterval(() => samples.push(rssMb(pid)), 1000);
+  try {
+    const tx = await idleTransactionsPerSecond(databaseUrl, seconds);
+    samples.sort((a, b) => a - b);
+    return {
+      rss_mb_after_burst: afterBurst,
+      rss_mb_min: samples[0]!,
+      rss_mb_median: samples[Math.floor(samples.length / 2)]!,
+      rss_mb: samples[samples.length - 1]!,
+      idle_tx_per_s: tx,
+    };
   } finally {
-    await admin.end();
+    clearInterval(sampler);
   }
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/paths';
 import { createBenchEnv, startServer, type BenchEnv, type ServerProcess } from './env';
 import { durableFloor, sizedFloorRead, wakeFloor } from './floors';
-import { idleTransactionsPerSecond, rssMb } from './idle';
+import { idleWindow } from './idle';
 import { bareHello, read100, sendThroughput } from './throughput';
 import { wakeLatency } from './wake-latency';
 import { webhookBench } from './webhooks';
@@ -60,24 +60,7 @@ const benches: Record<string, () => Promise<void>> = {
         // RSS right after 10,000 connections arrived (their garbage not yet collected), then
         // sampled each second through a 60 s idle window in which every poll re-polls once
         // (timeout=50): V8 grows the heap as each wave lands and compacts it when idle.
-        wakeLatency(s.url, 10_000, 500, async () => {
-          const afterBurst = rssMb(s.child.pid!);
-          const samples: number[] = [];
-          const sampler = setInterval(() => samples.push(rssMb(s.child.pid!)), 1000);
-          try {
-            const tx = await idleTransactionsPerSecond(db, 60);
-            const sorted = samples.sort((a, b) => a - b);
-            return {
-              rss_mb_after_burst: afterBurst,
-              rss_mb_min: sorted[0]!,
-              rss_mb_median: sorted[Math.floor(sorted.length / 2)]!,
-              rss_mb: sorted[sorted.length - 1]!,
-              idle_tx_per_s: tx,
-            };
-          } finally {
-            clearInterval(sampler);
-          }
-        }),
+        wakeLatency(s.url, 10_000, 500, () => idleWindow(s.child.pid!, db, 60)),
       'api',
     );
     // Sampled as long after parking as ours were (after the idle window), in a lull between

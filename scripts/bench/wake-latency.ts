@@ -81,12 +81,12 @@ async function parkAll(
   return parked;
 }
 
-export async function wakeLatency(
+export async function wakeLatency<Idle extends object = object>(
   base: string,
   bots: number,
   samples: number,
   /** Runs while every poll is parked and nothing else happens (idle-cost measurements). */
-  whileIdle: () => Promise<Record<string, number>> = () => Promise.resolve({}),
+  whileIdle: () => Promise<Idle> = () => Promise.resolve({} as Idle),
   /** Bots registered before (ab-mem.ts: one fixture, several servers), with their offsets. */
   given?: { fx: Fixture; offsets: Map<string, number> },
 ) {

@@ -1,8 +1,8 @@
 // Template-database-per-run, database-per-test-file: the migrated template is built once
 // (global setup) and each test file gets a cheap `CREATE DATABASE ... TEMPLATE` copy.
 import { createHash, randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { readMigrations } from '../../src/infra/db/migrator';
+import type { Client } from 'pg';
+import { readMigrations, withAdminClient } from '../../src/infra/db/migrator';
 
 export const BASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quanta';
 
@@ -49,15 +49,8 @@ export function templateName(): string {
   return `${TEMPLATE_PREFIX}${h.digest('hex').slice(0, 16)}`;
 }
 
-export async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: urlFor('postgres') });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+export const withAdmin = <T>(fn: (c: Client) => Promise<T>): Promise<T> =>
+  withAdminClient(BASE_URL, fn);
 
 /** A fresh, migrated database for one test file. */
 export async function createTestDatabase(): Promise<{ name: string; url: string }> {

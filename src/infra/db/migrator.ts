@@ -59,15 +59,30 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-/** Create the database named in the URL when it does not exist yet. */
-export async function ensureDatabase(databaseUrl: string, template?: string): Promise<boolean> {
+/**
+ * `fn` with a client on the `postgres` database of `databaseUrl`'s server: where databases
+ * are created, dropped and watched from. The client is closed when `fn` settles.
+ */
+export async function withAdminClient<T>(
+  databaseUrl: string,
+  fn: (admin: Client) => Promise<T>,
+): Promise<T> {
   const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  if (!/^[\w-]+$/.test(name)) throw new Error(`unsupported database name "${name}"`);
   url.pathname = '/postgres';
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
   try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Create the database named in the URL when it does not exist yet. */
+export async function ensureDatabase(databaseUrl: string, template?: string): Promise<boolean> {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  if (!/^[\w-]+$/.test(name)) throw new Error(`unsupported database name "${name}"`);
+  return withAdminClient(databaseUrl, async (admin) => {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount) return false;
     const from = template ? ` TEMPLATE "${template}"` : '';
@@ -79,9 +94,7 @@ export async function ensureDatabase(databaseUrl: string, template?: string): Pr
       return false;
     }
     return true;
-  } finally {
-    await admin.end();
-  }
+  });
 }
 
 async function appliedRows(client: Client): Promise<Map<string, AppliedRow>> {
