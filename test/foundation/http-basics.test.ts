@@ -10,6 +10,18 @@ import { registerBot, registerUser } from '../support/fixtures';
 
 const t = useTestPlatform();
 
+/** The platform's logger (with its redaction) writing into `lines`, one JSON line each. */
+function capturedLog(level: string) {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { lines, log: pino({ level, redact: REDACT_PATHS }, sink) };
+}
+
 describe('HTTP basics', () => {
   it('answers malformed JSON with 400 in the Quanta envelope', async () => {
     const res = await t.current.http
@@ -120,14 +132,7 @@ describe('secrets', () => {
 
   it("logs a parked poll's line with the client's x-request-id once it answers", async () => {
     // A parked poll drops its request headers (docs/performance.md) but the id it was given.
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        lines.push(String(chunk));
-        cb();
-      },
-    });
-    const log = pino({ level: 'info', redact: REDACT_PATHS }, sink);
+    const { lines, log } = capturedLog('info');
     const p = createPlatform(loadConfig(t.current.env), { log });
     try {
       const http = supertest(p.api);
@@ -155,15 +160,8 @@ describe('secrets', () => {
   });
 
   it('never writes tokens or passwords to the request log', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        lines.push(String(chunk));
-        cb();
-      },
-    });
     const config = loadConfig({ ...t.current.env, LOG_LEVEL: 'trace' });
-    const log = pino({ level: 'trace', redact: REDACT_PATHS }, sink);
+    const { lines, log } = capturedLog('trace');
     const p = createPlatform(config, { log });
     try {
       const http = supertest(p.api);
