@@ -2,30 +2,49 @@
 // way the platform's own figures are, so every figure can be read as a ratio of the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import ts from 'typescript';
 import { PROJECT_ROOT } from '../../src/infra/paths';
 import { cpuPerRequest } from './cpu';
 import { reapOnExit, type BenchEnv } from './env';
 import { request } from './http';
+import { rssMb } from './idle';
 import { closedLoop } from './load';
 import { timedReads } from './read-loop';
 import { lull, summarize } from './stats';
 
 const SECONDS = 8;
 
+let compiled: string | undefined;
+
+/**
+ * floor-server.ts as plain JavaScript, beside node_modules so its imports resolve: run under
+ * tsx, its loader thread (a second V8 isolate) would add ~38 MB to the floor's RSS.
+ */
+function floorScript(): string {
+  if (compiled) return compiled;
+  const source = readFileSync(path.join(PROJECT_ROOT, 'scripts/bench/floor-server.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+  });
+  const dir = path.join(PROJECT_ROOT, 'node_modules/.cache/quanta-bench');
+  mkdirSync(dir, { recursive: true });
+  compiled = path.join(dir, 'floor-server.cjs');
+  writeFileSync(compiled, outputText);
+  return compiled;
+}
+
 /** The floor server on `env`'s database and Redis prefix, once it listens. */
 export async function startFloor(env: BenchEnv): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(PROJECT_ROOT, 'scripts/bench/floor-server.ts'),
-      env.databaseUrl,
-      env.env.REDIS_URL!,
-      env.env.REDIS_PREFIX!,
-    ],
+    [floorScript(), env.databaseUrl, env.env.REDIS_URL!, env.env.REDIS_PREFIX!],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   reapOnExit(child);
@@ -122,8 +141,14 @@ export async function wakeFloor(
       for (let k = i; k < Math.min(i + 250, parkedCount); k++) park(k);
       await new Promise((r) => setTimeout(r, 25));
     }
+    // Its RSS each second until the samples start: as long a window as the platform's idle
+    // one, with the same re-poll wave in it.
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(rssMb(child.pid!)), 1000);
     await new Promise((r) => setTimeout(r, parking + settleMs - performance.now()));
     await lull(repolls);
+    clearInterval(sampler);
+    rss.sort((a, b) => a - b);
     const latencies: number[] = [];
     const sampling = performance.now();
     for (let i = 0; i < samples; i++) {
@@ -139,6 +164,8 @@ export async function wakeFloor(
     return {
       ...summarize(latencies),
       repolls_while_sampling: repolls.filter((t) => t >= sampling && t <= sampled).length,
+      rss_mb: rss[rss.length - 1] ?? NaN,
+      rss_mb_median: rss[Math.floor(rss.length / 2)] ?? NaN,
     };
   } finally {
     stopping = true;
