@@ -92,9 +92,9 @@ export interface ServerProcess {
 }
 
 /** Keep in step with the `start` script in package.json (see README, "Benchmarks"). */
-const START_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
+export const START_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
 /** The environment `npm start` sets (glibc's malloc; docs/performance.md). */
-const START_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+export const START_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
 let nextPort = 18100 + Math.floor(Math.random() * 500) * 2;
 
