@@ -7,7 +7,8 @@ import type { Platform } from '../../src/platform';
 import { platformFor, useTestPlatform } from '../support/platform';
 import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
 import { sleep, waitFor } from '../support/processes';
-import { cachedBots } from '../support/internals';
+import { hashApiKey, newApiKey } from '../../src/domain/bots/api-key';
+import { botCacheStats, cachedBots } from '../support/internals';
 
 const t = useTestPlatform();
 
@@ -145,6 +146,34 @@ describe('bot key cache', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('a bot cached under an old and a new key loses both when it changes', async () => {
+    const { http, platform } = t.current;
+    const bot = await registerBot(http, await registerUser(http));
+    await cacheKey(platform, bot.apiKey);
+    const others = botCacheStats(platform).entries - 1; // earlier tests' bots
+    // Rotated behind this process's back (no invalidation): the old key stays cached, and
+    // the new one is cached beside it for the same bot.
+    const newKey = newApiKey();
+    await platform.sql.query('UPDATE bots SET api_key_hash = $2 WHERE id = $1::uuid', [
+      bot.id,
+      hashApiKey(newKey),
+    ]);
+    await http.get('/api/v1/bot/me').set('x-bot-token', newKey).expect(200);
+    await http.get('/api/v1/bot/me').set('x-bot-token', bot.apiKey).expect(200);
+    expect(botCacheStats(platform).entries).toBe(others + 2);
+    // Any change to the bot is announced and drops both: the old key is refused at once.
+    const commands = [{ command: 'start', description: 'Start' }];
+    await http
+      .post('/api/v1/bot/set-commands')
+      .set('x-bot-token', newKey)
+      .send({ commands })
+      .expect(200);
+    await waitFor(() => botCacheStats(platform).entries === others, 1000);
+    await http.get('/api/v1/bot/me').set('x-bot-token', bot.apiKey).expect(401);
+    const me = await http.get('/api/v1/bot/me').set('x-bot-token', newKey).expect(200);
+    expect(me.body.bot.commands).toEqual(commands);
   });
 
   it('the audit drops a key whose bot changed without an invalidation reaching it', async () => {
