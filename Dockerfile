@@ -31,4 +31,4 @@ USER node
 EXPOSE 8080 8090 9464
 # `node dist/scripts/migrate.js` applies migrations (compose runs it once before the app);
 # `node dist/scripts/rotate-signing-key.js` rotates the webhook signing key.
-CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "--no-allocation-site-pretenuring", "dist/src/main.js"]

@@ -101,7 +101,7 @@ export function createServices(infra: Infra): Services {
   const { config, log, db, sql, redis, bus, deliveryScheduler } = infra;
   const fanout = new Fanout(sql, bus, deliveryScheduler, log);
   const updates = new UpdatesService(sql, bus);
-  const chats = new ChatsService(db, sql, audienceCache(bus, config.CACHE_AUDIT_MS));
+  const chats = new ChatsService(db, sql, audienceCache(bus));
   const media = new MediaService(db, sql, config.MEDIA_MAX_BYTES);
   const boxes = new BotBoxes(db, config.GATEWAY_KEY);
   const edits = new MessageEditsService(db, chats, fanout, boxes, config.WEBAPP_ALLOW_HTTP);

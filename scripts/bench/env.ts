@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
 import { ensureDatabase, migrate, withAdminClient } from '../../src/infra/db/migrator';
@@ -91,10 +92,26 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Keep in step with the `start` script in package.json (see README, "Benchmarks"). */
-const START_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
-/** The environment `npm start` sets (glibc's malloc; docs/performance.md). */
-const START_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+/**
+ * What `npm start` gives the server, read from package.json's `start` script (`KEY=VALUE …
+ * node <flags> dist/src/main.js`): the V8 flags and the environment (glibc's malloc).
+ */
+function startScript(): { flags: string[]; env: Record<string, string> } {
+  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/).filter(Boolean);
+  const node = words.indexOf('node');
+  const main = words.indexOf('dist/src/main.js');
+  if (node < 0 || main < node)
+    throw new Error('package.json start: expected `node … dist/src/main.js`');
+  const env = Object.fromEntries(words.slice(0, node).map((w) => w.split('=') as [string, string]));
+  return { flags: words.slice(node + 1, main), env };
+}
+
+const started = startScript();
+export const START_FLAGS = started.flags;
+export const START_ENV = started.env;
 
 let nextPort = 18100 + Math.floor(Math.random() * 500) * 2;
 

@@ -2,31 +2,65 @@
 // way the platform's own figures are, so every figure can be read as a ratio of the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import ts from 'typescript';
 import { PROJECT_ROOT } from '../../src/infra/paths';
 import { cpuPerRequest } from './cpu';
-import { reapOnExit, type BenchEnv } from './env';
+import { reapOnExit, START_ENV, START_FLAGS, type BenchEnv } from './env';
 import { request } from './http';
+import { rssMb } from './idle';
 import { closedLoop } from './load';
 import { timedReads } from './read-loop';
 import { lull, summarize } from './stats';
 
 const SECONDS = 8;
 
-/** The floor server on `env`'s database and Redis prefix, once it listens. */
-export async function startFloor(env: BenchEnv): Promise<{ child: ChildProcess; base: string }> {
+let compiled: string | undefined;
+
+/**
+ * floor-server.ts as plain JavaScript, beside node_modules so its imports resolve: run under
+ * tsx, its loader thread (a second V8 isolate) would add ~38 MB to the floor's RSS.
+ */
+function floorScript(): string {
+  if (compiled) return compiled;
+  const source = readFileSync(path.join(PROJECT_ROOT, 'scripts/bench/floor-server.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+  });
+  const dir = path.join(PROJECT_ROOT, 'node_modules/.cache/quanta-bench');
+  mkdirSync(dir, { recursive: true });
+  compiled = path.join(dir, 'floor-server.cjs');
+  writeFileSync(compiled, outputText);
+  return compiled;
+}
+
+/**
+ * The floor server on `env`'s database and Redis prefix, once it listens; `asStarted`: with
+ * the V8 flags and malloc setting `npm start` gives the platform.
+ */
+export async function startFloor(
+  env: BenchEnv,
+  o: { asStarted?: boolean } = {},
+): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      path.join(PROJECT_ROOT, 'scripts/bench/floor-server.ts'),
+      ...(o.asStarted ? START_FLAGS : []),
+      floorScript(),
       env.databaseUrl,
       env.env.REDIS_URL!,
       env.env.REDIS_PREFIX!,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...(o.asStarted && START_ENV), ...process.env },
+    },
   );
   reapOnExit(child);
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
@@ -87,10 +121,43 @@ export async function sizedFloorRead(env: BenchEnv, bodies: unknown[]) {
 }
 
 /**
- * `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. A
- * GET the floor answers by its 50 s timeout is parked again, as a bot re-polls. The samples
- * start `settleMs` after parking began (as long as the platform's wake10k waited, through
- * its idle window) and in a lull between re-poll waves, as the platform's do.
+ * GETs parked on the floor, each parked again when the floor answers it by its 50 s timeout
+ * (as a bot re-polls): `parked` holds when each was woken (NaN if cut short by the stop).
+ */
+function floorPolls(base: string) {
+  const polls = {
+    stopping: false,
+    parked: new Map<number, Promise<number>>(),
+    /** When each GET answered by its timeout was sent again (the re-poll waves). */
+    repolls: [] as number[],
+    park(k: number): void {
+      polls.parked.set(
+        k,
+        wait(k).catch(() => NaN),
+      );
+    },
+    async parkAll(count: number): Promise<void> {
+      for (let i = 0; i < count; i += 250) {
+        for (let k = i; k < Math.min(i + 250, count); k++) polls.park(k);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+  };
+  const wait = async (k: number): Promise<number> => {
+    while (!polls.stopping) {
+      const r = await request(`${base}/park/${k}`);
+      if (r.body.includes('"woken":true')) return performance.now();
+      polls.repolls.push(performance.now());
+    }
+    return NaN;
+  };
+  return polls;
+}
+
+/**
+ * `parkedCount` GETs parked; each sample wakes one with a committed INSERT and a PUBLISH. The
+ * samples start `settleMs` after parking began (as long as the platform's wake10k waited,
+ * through its idle window) and in a lull between re-poll waves, as the platform's do.
  */
 export async function wakeFloor(
   env: BenchEnv,
@@ -99,49 +166,57 @@ export async function wakeFloor(
   settleMs = parkedCount > 2000 ? 5000 : 1500,
 ) {
   const { child, base } = await startFloor(env);
-  let stopping = false;
-  const repolls: number[] = [];
+  const polls = floorPolls(base);
   try {
-    const parked = new Map<number, Promise<number>>();
-    const wait = async (k: number): Promise<number> => {
-      while (!stopping) {
-        const r = await request(`${base}/park/${k}`);
-        if (r.body.includes('"woken":true')) return performance.now();
-        repolls.push(performance.now());
-      }
-      return NaN;
-    };
-    // A poll cut short when the floor stops is no sample.
-    const park = (k: number) =>
-      parked.set(
-        k,
-        wait(k).catch(() => NaN),
-      );
     const parking = performance.now();
-    for (let i = 0; i < parkedCount; i += 250) {
-      for (let k = i; k < Math.min(i + 250, parkedCount); k++) park(k);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await polls.parkAll(parkedCount);
     await new Promise((r) => setTimeout(r, parking + settleMs - performance.now()));
-    await lull(repolls);
+    await lull(polls.repolls);
     const latencies: number[] = [];
     const sampling = performance.now();
     for (let i = 0; i < samples; i++) {
       const k = Math.floor(Math.random() * parkedCount);
       const t0 = performance.now();
       await request(`${base}/wake/${k}`, { method: 'POST' });
-      latencies.push((await parked.get(k)!) - t0);
-      park(k);
+      latencies.push((await polls.parked.get(k)!) - t0);
+      polls.park(k);
       await new Promise((r) => setTimeout(r, 2));
     }
     const sampled = performance.now();
-    stopping = true;
     return {
       ...summarize(latencies),
-      repolls_while_sampling: repolls.filter((t) => t >= sampling && t <= sampled).length,
+      repolls_while_sampling: polls.repolls.filter((t) => t >= sampling && t <= sampled).length,
     };
   } finally {
-    stopping = true;
+    polls.stopping = true;
+    await stop(child);
+  }
+}
+
+/**
+ * The floor's RSS with `parkedCount` GETs parked, sampled each second for `seconds` once they
+ * are (a window with their 50 s re-poll wave in it): what Node, Express, pg and ioredis hold
+ * for as many parked requests as the platform's idle row, before any platform code. Started
+ * with `npm start`'s V8 flags and malloc setting, as the platform is.
+ */
+export async function parkedFloorRss(env: BenchEnv, parkedCount: number, seconds: number) {
+  const { child, base } = await startFloor(env, { asStarted: true });
+  const polls = floorPolls(base);
+  try {
+    await polls.parkAll(parkedCount);
+    const rss: number[] = [];
+    for (let i = 0; i < seconds; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      rss.push(rssMb(child.pid!));
+    }
+    rss.sort((a, b) => a - b);
+    return {
+      rss_mb: rss[rss.length - 1]!,
+      rss_mb_median: rss[Math.floor(rss.length / 2)]!,
+      repolls: polls.repolls.length,
+    };
+  } finally {
+    polls.stopping = true;
     await stop(child);
   }
 }

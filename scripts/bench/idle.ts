@@ -63,6 +63,8 @@ export async function idleWindow(pid: number, databaseUrl: string, seconds: numb
       rss_mb_min: samples[0]!,
       rss_mb_median: samples[Math.floor(samples.length / 2)]!,
       rss_mb: samples[samples.length - 1]!,
+      /** How long RSS was sampled (the parked floor's RSS is sampled as long). */
+      rss_window_s: samples.length,
       idle_tx_per_s: tx,
     };
   } finally {

@@ -1,17 +1,21 @@
-// Api processes keep two caches that Redis invalidates (bot keys, quiet inboxes). Should an
-// invalidation be lost, this bounds how long it matters: every CACHE_AUDIT_MS, one statement
-// per cache checks every entry against Postgres.
+// Api processes keep caches that Redis invalidates (bot keys, chat audiences, quiet inboxes).
+// Should an invalidation be lost, this bounds how long it matters: every CACHE_AUDIT_MS, one
+// statement per cache checks every entry against Postgres.
 import type { Logger } from '../infra/logger';
 import type { Services } from '../services';
 
 export function startCacheAudit(
-  services: Pick<Services, 'bots' | 'updates'>,
+  services: Pick<Services, 'bots' | 'chats' | 'updates'>,
   log: Logger,
   everyMs: number,
 ): () => Promise<void> {
   let running: Promise<void> | undefined;
   const audit = async () => {
-    await Promise.all([services.bots.auditCache(), services.updates.auditQuiet()]);
+    await Promise.all([
+      services.bots.auditCache(),
+      services.chats.auditAudiences(),
+      services.updates.auditQuiet(),
+    ]);
   };
   const timer = setInterval(() => {
     running ??= audit()

@@ -9,13 +9,18 @@ export interface BusCacheLimits {
   maxEntries: number;
   /** Bytes as the caller estimates them, so that large values cannot pile up. */
   maxBytes: number;
-  /** Longest an entry is served: the bound on staleness should a message be lost outright. */
-  ttlMs: number;
+  /**
+   * Longest an entry is served: the bound on staleness should a message be lost outright.
+   * None for a cache whose entries carry fingerprints that an audit checks instead.
+   */
+  ttlMs?: number;
 }
 
 interface Entry<T> {
   value: T;
   tags: string[];
+  /** What the row(s) read looked like, for an audit to compare (see fingerprints()). */
+  fingerprint: string | undefined;
   generation: number;
   size: number;
 }
@@ -34,7 +39,8 @@ export interface CacheCounters {
 
 export class BusCache<T> {
   private readonly entries: LRUCache<string, Entry<T>>;
-  private readonly keysByTag = new Map<string, Set<string>>();
+  /** A tag's keys: most tags name one entry, kept as itself (a Set costs ~0.15 KB). */
+  private readonly keysByTag = new Map<string, string | Set<string>>();
   /** Bumped by every message: a read that spans one cannot be cached. */
   private changes = 0;
 
@@ -48,7 +54,7 @@ export class BusCache<T> {
     // (megabytes held by an idle process); put() keeps the count bound instead.
     this.entries = new LRUCache<string, Entry<T>>({
       maxSize: limits.maxBytes,
-      ttl: limits.ttlMs,
+      ...(limits.ttlMs !== undefined && { ttl: limits.ttlMs }),
       sizeCalculation: (e) => e.size,
       // Evicted, expired, replaced or deleted: the tag index must not keep the key.
       dispose: (e, key) => this.unindex(key, e.tags),
@@ -74,19 +80,41 @@ export class BusCache<T> {
   }
 
   /** Keeps `value` unless a message arrived (or the bus dropped) since `before`. */
-  put(key: string, tags: string[], value: T, bytes: number, before: ReadStamp): void {
+  put(
+    key: string,
+    tags: string[],
+    value: T,
+    bytes: number,
+    before: ReadStamp,
+    fingerprint?: string,
+  ): void {
     const current = before.changes === this.changes && before.generation === this.bus.generation;
     if (!before.trusted || !current) return;
     // Key, tags and the index's entries, beside the value itself.
     const size = Math.max(1, bytes + 256 + tags.length * 128);
     if (this.entries.size >= this.limits.maxEntries && !this.entries.has(key)) this.entries.pop();
-    this.entries.set(key, { value, tags, generation: before.generation, size });
+    this.entries.set(key, { value, tags, fingerprint, generation: before.generation, size });
     if (!this.entries.has(key)) return; // above the byte cap
     for (const tag of tags) {
-      let keys = this.keysByTag.get(tag);
-      if (!keys) this.keysByTag.set(tag, (keys = new Set()));
-      keys.add(key);
+      const keys = this.keysByTag.get(tag);
+      if (keys === undefined || keys === key) this.keysByTag.set(tag, key);
+      else if (typeof keys === 'string') this.keysByTag.set(tag, new Set([keys, key]));
+      else keys.add(key);
     }
+  }
+
+  /** Entries cached with a fingerprint, by key (for the audit). */
+  fingerprints(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [key, e] of this.entries.entries()) {
+      if (e.fingerprint !== undefined) out.set(key, e.fingerprint);
+    }
+    return out;
+  }
+
+  /** Drop `key` unless it was re-cached as `current` (the audit saw it stale or gone). */
+  evictIfStale(key: string, current: string | undefined): void {
+    if (this.entries.peek(key)?.fingerprint !== current) this.entries.delete(key);
   }
 
   /**
@@ -110,14 +138,19 @@ export class BusCache<T> {
     this.changes++;
     // `reconnected`: the bus resubscribed after a drop, anything may have been missed.
     if (msg === 'reconnected') return this.clear();
-    for (const key of [...(this.keysByTag.get(msg) ?? [])]) this.entries.delete(key);
+    const keys = this.keysByTag.get(msg);
+    if (typeof keys === 'string') this.entries.delete(keys);
+    else if (keys) for (const key of [...keys]) this.entries.delete(key);
   }
 
   private unindex(key: string, tags: string[]): void {
     for (const tag of tags) {
       const keys = this.keysByTag.get(tag);
-      keys?.delete(key);
-      if (keys?.size === 0) this.keysByTag.delete(tag);
+      if (keys === key) this.keysByTag.delete(tag);
+      else if (typeof keys === 'object') {
+        keys.delete(key);
+        if (keys.size === 1) this.keysByTag.set(tag, keys.values().next().value!);
+      }
     }
   }
 

@@ -3,11 +3,13 @@
 // serve something stale for longer than an invalidation takes to arrive or the audit to run.
 import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
+import type { ChatsRepository } from '../../src/domain/chats/chats.repository';
 import type { Platform } from '../../src/platform';
 import { platformFor, useTestPlatform } from '../support/platform';
 import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
 import { sleep, waitFor } from '../support/processes';
-import { cachedBots } from '../support/internals';
+import { hashApiKey, newApiKey } from '../../src/domain/bots/api-key';
+import { botCacheStats, cachedBots } from '../support/internals';
 
 const t = useTestPlatform();
 
@@ -147,6 +149,34 @@ describe('bot key cache', () => {
     }
   });
 
+  it('a bot cached under an old and a new key loses both when it changes', async () => {
+    const { http, platform } = t.current;
+    const bot = await registerBot(http, await registerUser(http));
+    await cacheKey(platform, bot.apiKey);
+    const others = botCacheStats(platform).entries - 1; // earlier tests' bots
+    // Rotated behind this process's back (no invalidation): the old key stays cached, and
+    // the new one is cached beside it for the same bot.
+    const newKey = newApiKey();
+    await platform.sql.query('UPDATE bots SET api_key_hash = $2 WHERE id = $1::uuid', [
+      bot.id,
+      hashApiKey(newKey),
+    ]);
+    await http.get('/api/v1/bot/me').set('x-bot-token', newKey).expect(200);
+    await http.get('/api/v1/bot/me').set('x-bot-token', bot.apiKey).expect(200);
+    expect(botCacheStats(platform).entries).toBe(others + 2);
+    // Any change to the bot is announced and drops both: the old key is refused at once.
+    const commands = [{ command: 'start', description: 'Start' }];
+    await http
+      .post('/api/v1/bot/set-commands')
+      .set('x-bot-token', newKey)
+      .send({ commands })
+      .expect(200);
+    await waitFor(() => botCacheStats(platform).entries === others, 1000);
+    await http.get('/api/v1/bot/me').set('x-bot-token', bot.apiKey).expect(401);
+    const me = await http.get('/api/v1/bot/me').set('x-bot-token', newKey).expect(200);
+    expect(me.body.bot.commands).toEqual(commands);
+  });
+
   it('the audit drops a key whose bot changed without an invalidation reaching it', async () => {
     const { http, env } = t.current;
     const bot = await registerBot(http, await registerUser(http));
@@ -165,6 +195,62 @@ describe('bot key cache', () => {
     } finally {
       await audited.stop();
     }
+  });
+});
+
+describe('chat audiences', () => {
+  /** Its own platform with a fast audit timer, started as in production, around `fn`. */
+  async function withAudited(fn: (audited: Platform) => Promise<void>): Promise<void> {
+    const audited = platformFor(t.current.env, {
+      CACHE_AUDIT_MS: '200',
+      PORT: '0',
+      GATEWAY_PORT: '0',
+    });
+    try {
+      await audited.start();
+      await fn(audited);
+    } finally {
+      await audited.stop();
+    }
+  }
+
+  const repoOf = (p: Platform) => (p.services.chats as unknown as { repo: ChatsRepository }).repo;
+
+  it('a chat quiet for several audits still sends without reading its members', async () => {
+    await withAudited(async (audited) => {
+      const api = supertest(audited.api);
+      const reads = jest.spyOn(repoOf(audited), 'recipients');
+      try {
+        const { user, bot, chatId } = await userBotChat(api, { permissions: ['read_messages'] });
+        await waitFor(() => reads.mock.calls.length > 0); // read when the chat is opened
+        await reads.mock.results[0]!.value;
+        await sleep(1000); // five audits, and five times what an entry's age limit was
+        await say(api, user, chatId, 'after a quiet spell');
+        expect(reads).toHaveBeenCalledTimes(1);
+        const res = await api.get('/api/v1/bot/updates?timeout=0').set(botAuth(bot)).expect(200);
+        expect(res.body.updates[0].payload.content).toBe('after a quiet spell');
+      } finally {
+        reads.mockRestore();
+      }
+    });
+  });
+
+  it('the audit drops an audience whose member changed without an invalidation reaching it', async () => {
+    await withAudited(async (audited) => {
+      const api = supertest(audited.api);
+      const { user, chatId } = await userBotChat(api);
+      await audited.services.chats.audience(chatId, user.id); // cached
+      // A new key behind the platform's back: no invalidation is published.
+      const key = Buffer.alloc(32, 9).toString('base64');
+      await audited.sql.query('UPDATE users SET public_key = $2 WHERE id = $1::uuid', [
+        user.id,
+        key,
+      ]);
+      await waitFor(async () => {
+        const audience = await audited.services.chats.audience(chatId, user.id);
+        return audience.members.find((m) => m.userId === user.id)?.publicKey === key;
+      }, 2000);
+    });
   });
 });
 

@@ -135,9 +135,11 @@ RETURNING u.id`,
  * that way a hidden class of its own, ~0.5 KB per cached bot (docs/performance.md).
  */
 function withUser(bot: Bot, user: User): Bot & { user: User } {
-  // Registered together, the bot and its user share their timestamps' Dates.
+  // Registered together, the bot and its user share their timestamps' Dates; the bot's
+  // userId is its user's id, one string instead of two equal ones.
   user.createdAt = sameInstant(user.createdAt, bot.createdAt);
   user.updatedAt = sameInstant(user.updatedAt, bot.updatedAt);
+  if (bot.userId === user.id) bot.userId = user.id;
   const withIt = bot as Bot & { user: User };
   withIt.user = user;
   return withIt;
@@ -152,6 +154,8 @@ export class BotsRepository {
   ): Promise<{ bot: Bot & { user: User }; fingerprint: string } | undefined> {
     const row = await byKeyDigest.first(this.sql, { digest });
     if (!row) return undefined;
+    // The column equals the digest looked up, which the auth cache keeps as its key anyway.
+    if (row.b_api_key_hash === digest) row.b_api_key_hash = digest;
     return { bot: withUser(botFromRow(row), userFromRow(row)), fingerprint: row.fingerprint };
   }
 

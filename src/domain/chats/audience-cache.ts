@@ -17,11 +17,16 @@ export const AUDIENCE_LIMITS = { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 
 
 export type AudienceCache = BusCache<Readonly<ChatAudience>>;
 
-export function audienceCache(bus: WakeupBus, ttlMs: number): AudienceCache {
+/**
+ * No age limit: entries carry their chat's fingerprint and the cache audit drops any whose
+ * chat changed without the message reaching this process, so a chat quiet for a while still
+ * costs its next send no members read.
+ */
+export function audienceCache(bus: WakeupBus): AudienceCache {
   return new BusCache(
     bus,
     [CHATS_CHANGED, USERS_CHANGED, BOTS_CHANGED],
-    { ...AUDIENCE_LIMITS, ttlMs },
+    AUDIENCE_LIMITS,
     cache.chatAudience,
   );
 }

@@ -19,18 +19,36 @@ export interface RecipientRow {
   public_key: string | null;
   bot_id: string | null;
   permissions: string[] | null;
+  /** The chat's fingerprint (the same on each of its rows); see FINGERPRINT. */
+  fingerprint: string;
 }
+
+const MEMBERS = `
+  FROM chats c
+  JOIN chat_members cm ON cm.chat_id = c.id
+  JOIN users u ON u.id = cm.user_id
+  LEFT JOIN bots b ON b.user_id = u.id AND b.is_active
+ WHERE c.id = ANY(:chat_ids::uuid[])`;
+
+/**
+ * Changes with any column an audience is built from, over the chat's member rows in any
+ * order (a sum of row hashes): what the cache audit compares.
+ */
+const FINGERPRINT = `sum(hashtextextended(row(c.type, c.tg_id, c.title, u.id, u.username,
+  u.display_name, u.is_bot, u.public_key, b.id, b.permissions)::text, 0))`;
 
 const recipients = statement<{ chat_ids: string[] }, RecipientRow>(
   'recipients',
   `
 SELECT c.id::text AS chat_id, c.type::text AS chat_type, c.tg_id AS chat_tg_id, c.title AS chat_title,
-       u.id AS user_id, u.username, u.display_name, u.is_bot, u.public_key, b.id AS bot_id, b.permissions
-  FROM chats c
-  JOIN chat_members cm ON cm.chat_id = c.id
-  JOIN users u ON u.id = cm.user_id
-  LEFT JOIN bots b ON b.user_id = u.id AND b.is_active
- WHERE c.id = ANY(:chat_ids::uuid[])`,
+       u.id AS user_id, u.username, u.display_name, u.is_bot, u.public_key, b.id AS bot_id, b.permissions,
+       (${FINGERPRINT} OVER (PARTITION BY c.id))::text AS fingerprint
+${MEMBERS}`,
+);
+
+const fingerprints = statement<{ chat_ids: string[] }, { chat_id: string; fingerprint: string }>(
+  'recipients-audit',
+  `SELECT c.id::text AS chat_id, (${FINGERPRINT})::text AS fingerprint ${MEMBERS} GROUP BY c.id`,
 );
 
 // The gateway's chat_id as a Telegram client writes it: a person's id is the private chat with
@@ -87,6 +105,12 @@ export class ChatsRepository {
         : await privateChatByTgId.first(this.sql, { tg_id: String(tgId), bot_user_id: botUserId });
     if (row) this.byTgId.set(key, row.id);
     return row?.id;
+  }
+
+  /** The current fingerprint of each of these chats that still has members. */
+  async fingerprints(chatIds: string[]): Promise<Map<string, string>> {
+    const rows = await fingerprints.run(this.sql, { chat_ids: chatIds });
+    return new Map(rows.map((r) => [r.chat_id, r.fingerprint]));
   }
 
   private async readMany(chatIds: string[]): Promise<Outcome<RecipientRow[]>[]> {

@@ -303,8 +303,23 @@ export class ChatsService {
     // An unknown chat is not cached: it may be created at any time.
     if (rows.length === 0) throw appError('chat_not_found');
     const audience = frozen(audienceOf(rows));
-    this.audiences.put(key, audienceTags(key, audience), audience, audienceBytes(audience), before);
+    const { fingerprint } = rows[0]!;
+    const tags = audienceTags(key, audience);
+    this.audiences.put(key, tags, audience, audienceBytes(audience), before, fingerprint);
     return audience;
+  }
+
+  /**
+   * One statement for every cached audience: drop those whose chat changed (or went away)
+   * without the message reaching this process.
+   */
+  async auditAudiences(): Promise<void> {
+    const cached = this.audiences.fingerprints();
+    if (cached.size === 0) return;
+    const now = await this.repo.fingerprints([...cached.keys()]);
+    for (const [chatId, fingerprint] of cached) {
+      if (now.get(chatId) !== fingerprint) this.audiences.evictIfStale(chatId, now.get(chatId));
+    }
   }
 
   /** The chat's type and members, for someone acting in it: 403 unless they are a member. */
