@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../../src/infra/paths';
 import { cpuPerRequest } from './cpu';
 import { reapOnExit, START_ENV, START_FLAGS, type BenchEnv } from './env';
 import { request } from './http';
-import { rssMb } from './idle';
+import { rssFigures, rssMb } from './idle';
 import { closedLoop } from './load';
 import { timedReads } from './read-loop';
 import { lull, summarize } from './stats';
@@ -209,12 +209,7 @@ export async function parkedFloorRss(env: BenchEnv, parkedCount: number, seconds
       await new Promise((r) => setTimeout(r, 1000));
       rss.push(rssMb(child.pid!));
     }
-    rss.sort((a, b) => a - b);
-    return {
-      rss_mb: rss[rss.length - 1]!,
-      rss_mb_median: rss[Math.floor(rss.length / 2)]!,
-      repolls: polls.repolls.length,
-    };
+    return { ...rssFigures(rss), repolls: polls.repolls.length };
   } finally {
     polls.stopping = true;
     await stop(child);

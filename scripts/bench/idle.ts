@@ -46,6 +46,16 @@ export async function idleTransactionsPerSecond(
   });
 }
 
+/** Maximum (`rss_mb`), median and minimum of RSS samples taken each second. */
+export function rssFigures(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    rss_mb: sorted[sorted.length - 1]!,
+    rss_mb_median: sorted[Math.floor(sorted.length / 2)]!,
+    rss_mb_min: sorted[0]!,
+  };
+}
+
 /**
  * An idle window of `seconds` with every poll parked: the api's RSS right away (the burst's
  * garbage not yet collected) and sampled each second, and the transactions per second in its
@@ -57,12 +67,9 @@ export async function idleWindow(pid: number, databaseUrl: string, seconds: numb
   const sampler = setInterval(() => samples.push(rssMb(pid)), 1000);
   try {
     const tx = await idleTransactionsPerSecond(databaseUrl, seconds);
-    samples.sort((a, b) => a - b);
     return {
       rss_mb_after_burst: afterBurst,
-      rss_mb_min: samples[0]!,
-      rss_mb_median: samples[Math.floor(samples.length / 2)]!,
-      rss_mb: samples[samples.length - 1]!,
+      ...rssFigures(samples),
       /** How long RSS was sampled (the parked floor's RSS is sampled as long). */
       rss_window_s: samples.length,
       idle_tx_per_s: tx,

@@ -3,6 +3,7 @@
 // drops every entry so tagged. Trusted only while the bus is known to deliver every message
 // to this process (BotAuthCache's invariant, for entries keyed by more than one id).
 import { LRUCache } from 'lru-cache';
+import { KeyIndex } from './key-index';
 import type { WakeupBus } from './wakeup-bus';
 
 export interface BusCacheLimits {
@@ -39,8 +40,7 @@ export interface CacheCounters {
 
 export class BusCache<T> {
   private readonly entries: LRUCache<string, Entry<T>>;
-  /** A tag's keys: most tags name one entry, kept as itself (a Set costs ~0.15 KB). */
-  private readonly keysByTag = new Map<string, string | Set<string>>();
+  private readonly keysByTag = new KeyIndex();
   /** Bumped by every message: a read that spans one cannot be cached. */
   private changes = 0;
 
@@ -95,12 +95,7 @@ export class BusCache<T> {
     if (this.entries.size >= this.limits.maxEntries && !this.entries.has(key)) this.entries.pop();
     this.entries.set(key, { value, tags, fingerprint, generation: before.generation, size });
     if (!this.entries.has(key)) return; // above the byte cap
-    for (const tag of tags) {
-      const keys = this.keysByTag.get(tag);
-      if (keys === undefined || keys === key) this.keysByTag.set(tag, key);
-      else if (typeof keys === 'string') this.keysByTag.set(tag, new Set([keys, key]));
-      else keys.add(key);
-    }
+    for (const tag of tags) this.keysByTag.add(tag, key);
   }
 
   /** Entries cached with a fingerprint, by key (for the audit). */
@@ -138,20 +133,11 @@ export class BusCache<T> {
     this.changes++;
     // `reconnected`: the bus resubscribed after a drop, anything may have been missed.
     if (msg === 'reconnected') return this.clear();
-    const keys = this.keysByTag.get(msg);
-    if (typeof keys === 'string') this.entries.delete(keys);
-    else if (keys) for (const key of [...keys]) this.entries.delete(key);
+    for (const key of this.keysByTag.keysOf(msg)) this.entries.delete(key);
   }
 
   private unindex(key: string, tags: string[]): void {
-    for (const tag of tags) {
-      const keys = this.keysByTag.get(tag);
-      if (keys === key) this.keysByTag.delete(tag);
-      else if (typeof keys === 'object') {
-        keys.delete(key);
-        if (keys.size === 1) this.keysByTag.set(tag, keys.values().next().value!);
-      }
-    }
+    for (const tag of tags) this.keysByTag.remove(tag, key);
   }
 
   private clear(): void {

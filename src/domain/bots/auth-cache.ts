@@ -1,6 +1,7 @@
 // Bot API keys → bots, cached in process so a request costs no Postgres round trip for its
 // token. Trusted only while Redis is known to deliver every invalidation to this process.
 import { LRUCache } from 'lru-cache';
+import { KeyIndex } from '../../realtime/key-index';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { cache } from '../../infra/metrics';
 
@@ -37,8 +38,7 @@ export interface StateBeforeRead {
  */
 export class BotAuthCache<T> {
   private readonly byDigest: LRUCache<string, Entry<T>>;
-  /** A bot's digests: almost always one, kept as itself (a Set costs ~0.15 KB per bot). */
-  private readonly digestsByBot = new Map<string, string | Set<string>>();
+  private readonly digestsByBot = new KeyIndex();
   private changes = 0;
 
   constructor(
@@ -95,17 +95,7 @@ export class BotAuthCache<T> {
     }
     this.byDigest.set(digest, { value, botId, fingerprint, generation: before.generation, size });
     if (!this.byDigest.has(digest)) return;
-    const digests = this.digestsByBot.get(botId);
-    if (digests === undefined || digests === digest) this.digestsByBot.set(botId, digest);
-    else if (typeof digests === 'string') this.digestsByBot.set(botId, new Set([digests, digest]));
-    else digests.add(digest);
-  }
-
-  /** The digests cached for a bot (a copy: evicting one changes the index). */
-  private digestsOf(botId: string): string[] {
-    const digests = this.digestsByBot.get(botId);
-    if (digests === undefined) return [];
-    return typeof digests === 'string' ? [digests] : [...digests];
+    this.digestsByBot.add(botId, digest);
   }
 
   /**
@@ -125,7 +115,7 @@ export class BotAuthCache<T> {
 
   /** Drop a bot unless it was re-cached after `fingerprint` (the audit saw a stale one). */
   evictIfStale(botId: string, current: string | undefined): void {
-    for (const digest of this.digestsOf(botId)) {
+    for (const digest of this.digestsByBot.keysOf(botId)) {
       if (this.byDigest.peek(digest)?.fingerprint !== current) this.evictDigest(digest);
     }
   }
@@ -134,7 +124,7 @@ export class BotAuthCache<T> {
     this.changes++;
     // `reconnected`: the bus resubscribed after a drop, anything may have been missed.
     if (msg === 'reconnected') return this.clear();
-    for (const digest of this.digestsOf(msg)) this.evictDigest(digest);
+    for (const digest of this.digestsByBot.keysOf(msg)) this.evictDigest(digest);
   }
 
   /** Entries and their estimated bytes (for tests and the audit's log). */
@@ -147,12 +137,7 @@ export class BotAuthCache<T> {
   }
 
   private unindex(botId: string, digest: string): void {
-    const digests = this.digestsByBot.get(botId);
-    if (digests === digest) this.digestsByBot.delete(botId);
-    else if (typeof digests === 'object') {
-      digests.delete(digest);
-      if (digests.size === 1) this.digestsByBot.set(botId, digests.values().next().value!);
-    }
+    this.digestsByBot.remove(botId, digest);
   }
 
   private clear(): void {

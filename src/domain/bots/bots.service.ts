@@ -21,6 +21,7 @@ import { requireWebAppScheme } from '../webapps/webapp-url';
 import { hashApiKey, newApiKey, parseBotToken, tokensFor, type BotTokens } from './api-key';
 import { BotAuthCache } from './auth-cache';
 import { avatarInput } from './avatar';
+import { dropStale } from '../fingerprint-audit';
 import { BotsRepository } from './bots.repository';
 import {
   PERMISSIONS,
@@ -336,13 +337,8 @@ export class BotsService {
    * One statement for every cached bot: drop those whose rows changed or went away without
    * the invalidation reaching this process.
    */
-  async auditCache(): Promise<void> {
-    const cached = this.cache.fingerprints();
-    if (cached.size === 0) return;
-    const now = await this.repo.fingerprints([...cached.keys()]);
-    for (const [botId, fingerprint] of cached) {
-      if (now.get(botId) !== fingerprint) this.cache.evictIfStale(botId, now.get(botId));
-    }
+  auditCache(): Promise<void> {
+    return dropStale(this.cache, (botIds) => this.repo.fingerprints(botIds));
   }
 
   /** An active bot by id (a webhook reply's method runs as it), or 401. */

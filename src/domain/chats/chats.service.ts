@@ -20,6 +20,7 @@ import {
 import { canRead } from '../messages/bot-reading';
 import { requireMember } from './membership';
 import { sharedPermissions } from '../bots/permission-lists';
+import { dropStale } from '../fingerprint-audit';
 import {
   audienceBytes,
   audienceTags,
@@ -313,13 +314,8 @@ export class ChatsService {
    * One statement for every cached audience: drop those whose chat changed (or went away)
    * without the message reaching this process.
    */
-  async auditAudiences(): Promise<void> {
-    const cached = this.audiences.fingerprints();
-    if (cached.size === 0) return;
-    const now = await this.repo.fingerprints([...cached.keys()]);
-    for (const [chatId, fingerprint] of cached) {
-      if (now.get(chatId) !== fingerprint) this.audiences.evictIfStale(chatId, now.get(chatId));
-    }
+  auditAudiences(): Promise<void> {
+    return dropStale(this.audiences, (chatIds) => this.repo.fingerprints(chatIds));
   }
 
   /** The chat's type and members, for someone acting in it: 403 unless they are a member. */
