@@ -113,11 +113,11 @@ export class BusCache<T> {
   }
 
   /**
-   * Forget entries tagged `tag` in every cache of this process listening on `channel`, at
-   * once (the bus hears its own news before publishing returns); then in every other process.
+   * Forget entries tagged `tag` in every cache listening on `channel`: in this process at
+   * once, and in every other one before this resolves (WakeupBus.announce).
    */
   async invalidate(channel: string, tag: string): Promise<void> {
-    await this.bus.publish([[channel, tag]]);
+    await this.bus.announce([[channel, tag]]);
   }
 
   /** Entries and their estimated bytes (for tests). */

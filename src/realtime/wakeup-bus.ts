@@ -28,6 +28,9 @@ const MAX_DEFERRED = 10_000;
  */
 const ECHO_WAIT_MS = 5_000;
 
+/** Longest `announce` holds its caller past the PUBLISH for Redis's word that it went out. */
+const ANNOUNCE_WAIT_MS = 250;
+
 /** Own news on one channel whose echo may be pending at most (oldest forgotten first). */
 const MAX_ECHOES = 1_000;
 
@@ -328,6 +331,25 @@ export class WakeupBus {
     // After the PUBLISHes are written (synchronously): other processes are not held back.
     this.hearHere(messages);
     await sent;
+  }
+
+  /**
+   * Publish news that must hold everywhere once its caller answers (a logout, a membership or
+   * key change), and resolve once Redis has written it to every subscriber's connection. Redis
+   * answers the PUBLISH before writing the subscribers' copies, and a later command on the same
+   * connection only after; one more turn of the event loop lets other connections of this
+   * process read theirs (epoll may report the connection that just answered first).
+   */
+  async announce(messages: [name: string, message: string][]): Promise<void> {
+    const offline = isOffline(this.pub);
+    await this.publish(messages);
+    if (offline || messages.length === 0) return;
+    // The key of the channel's name: on a cluster, the node its SPUBLISH went to.
+    const written = this.pub.exists(this.prefix + messages[messages.length - 1]![0]).then(
+      () => new Promise<void>((resolve) => setImmediate(resolve)),
+      () => undefined, // Redis lost meanwhile: the news waits in `deferred`
+    );
+    await withTimeout(written, ANNOUNCE_WAIT_MS);
   }
 
   private async publishPipeline(

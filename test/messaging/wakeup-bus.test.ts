@@ -72,6 +72,28 @@ describe('wakeup bus, publisher cut off from Redis', () => {
     }
   });
 
+  it('announces without waiting for Redis while it is away, and sends the news once back', async () => {
+    const here: string[] = [];
+    const heard: string[] = [];
+    const stops = [
+      await bus.listen('users:changed', (m) => here.push(m)),
+      await other.listen('users:changed', (m) => heard.push(m)),
+    ];
+    try {
+      await proxy.down();
+      await waitFor(() => pub.status === 'reconnecting');
+      const t0 = Date.now();
+      await bus.announce([['users:changed', 'someone']]);
+      expect(Date.now() - t0).toBeLessThan(200);
+      expect(here).toEqual(['someone']);
+      await proxy.up();
+      await waitFor(() => heard.length > 0, 5000);
+      expect(heard).toEqual(['someone']);
+    } finally {
+      stops.forEach((stop) => stop());
+    }
+  });
+
   it('sends news late without the details it carried (two carried updates: one wakeup)', async () => {
     const heard: string[] = [];
     const stop = await other.listen('bot:y', (m) => heard.push(m));

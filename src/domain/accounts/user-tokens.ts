@@ -122,7 +122,7 @@ export class UserTokens {
       throw appError('unavailable');
     }
     this.put(token, { claims, revoked: true, checkedAt: Date.now(), generation: 0 });
-    await this.bus.publish([[TOKENS_REVOKED, claims.tokenId]]);
+    await this.bus.announce([[TOKENS_REVOKED, claims.tokenId]]);
   }
 
   /** Cached tokens (for tests). */

@@ -99,11 +99,11 @@ export class BotAuthCache<T> {
   }
 
   /**
-   * Forget a bot here at once (in every cache of this process listening on BOTS_CHANGED: chat
-   * audiences hold bots too), and tell every other process.
+   * Forget a bot in every cache listening on BOTS_CHANGED (chat audiences hold bots too): in
+   * this process at once, and in every other one before this resolves (WakeupBus.announce).
    */
   async invalidate(botId: string): Promise<void> {
-    await this.bus.publish([[BOTS_CHANGED, botId]]);
+    await this.bus.announce([[BOTS_CHANGED, botId]]);
   }
 
   /** Cached bots with the fingerprint each was cached with (for the audit). */
