@@ -1,7 +1,10 @@
 // Login and registration limits, in process (TRUST_PROXY=1: each request names its address
 // in X-Forwarded-For). The flood and its latency figures, against real processes, are in
 // login-flood.test.ts.
+import { randomBytes } from 'node:crypto';
 import type supertest from 'supertest';
+import { SignInLimits } from '../../src/domain/accounts/sign-in-limits';
+import { createRedis } from '../../src/infra/redis';
 import { useTestPlatform } from '../support/platform';
 import { registerUser, uniqueName, type TestUser } from '../support/fixtures';
 import { sleep } from '../support/processes';
@@ -80,6 +83,33 @@ describe('consecutive wrong passwords (per username and address)', () => {
     // The 5th, spelled differently, is the same username.
     await login(http, B, u.username.toUpperCase(), 'wrong-guess-1').expect(401);
     expectRetryAfter(await login(http, B, u.username, 'wrong-guess-1'));
+  });
+});
+
+describe('the back-off wait', () => {
+  it('runs from when the failure is answered, however long its hash took', async () => {
+    const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      keyPrefix: `test:${randomBytes(4).toString('hex')}:`,
+    });
+    try {
+      await redis.ping(); // the limiters refuse to count on a connection not yet ready
+      const limits = new SignInLimits(redis, {
+        attemptsPerIpPerMinute: 0,
+        failuresPerIpPerDay: 0,
+        failuresBeforeBackoff: 2,
+        registrationsPerIpPerHour: 0,
+      });
+      await (await limits.beginLogin('198.51.100.70', 'slow')).end('failed');
+      const second = await limits.beginLogin('198.51.100.70', 'slow'); // starts a 1 s wait
+      await sleep(1200); // a hash on a busy machine
+      await second.end('failed');
+      await expect(limits.beginLogin('198.51.100.70', 'slow')).rejects.toMatchObject({
+        reason: 'rate_limited',
+        retryAfter: 1,
+      });
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

@@ -115,6 +115,8 @@ export class SignInLimits {
     const byUser = this.s.failuresBeforeBackoff > 0;
     if (!byIp && !byUser) return NO_ATTEMPT;
     const pair = JSON.stringify([client, username]);
+    /** The wait this attempt starts should it fail (0: none). */
+    let wait = 0;
 
     if (byIp) await consume(this.failuresByIp, client);
     if (byUser) {
@@ -124,7 +126,8 @@ export class SignInLimits {
         // The attempt that reaches the free count starts the first wait; each later one
         // must come after the previous wait and starts a wait twice as long.
         if (beyondFree >= 1) {
-          await this.pace.consume(pair, 1, { customDuration: backoffSeconds(beyondFree) });
+          wait = backoffSeconds(beyondFree);
+          await this.pace.consume(pair, 1, { customDuration: wait });
         }
       } catch (err) {
         // Refused attempts are not attempts: they cost nothing and count for nothing.
@@ -138,6 +141,9 @@ export class SignInLimits {
 
     return {
       end: async (outcome) => {
+        // Counted again from the answer: a slow hash (a busy machine) must not use up the
+        // wait the person is told about.
+        if (outcome === 'failed' && wait > 0) await this.pace.block(pair, wait);
         if (outcome === 'failed') return;
         const refunds: Promise<unknown>[] = [];
         if (byIp) refunds.push(this.failuresByIp.reward(client));
