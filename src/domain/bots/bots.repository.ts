@@ -1,6 +1,6 @@
 // The hot bot-key lookup and the cache audit's fingerprints (see auth-cache.ts); creating a
 // bot under its owner's cap, and deleting one so that its username is free again.
-import type { Bot, User } from '../../generated/prisma/client';
+import type { User } from '../../generated/prisma/client';
 import type { Sql } from '../../infra/db/prisma';
 import { statement, withTransaction } from '../../infra/db/statement';
 import type { AvatarImage } from './avatar';
@@ -11,6 +11,7 @@ import {
   sameInstant,
   userFromRow,
   type BotColumns,
+  type BotRow,
   type UserColumns,
 } from '../users/user-rows';
 
@@ -134,13 +135,13 @@ RETURNING u.id`,
  * The bot with its user, as one object. Not `{ ...bot, user }`: V8 gives each object spread
  * that way a hidden class of its own, ~0.5 KB per cached bot (docs/performance.md).
  */
-function withUser(bot: Bot, user: User): Bot & { user: User } {
+function withUser(bot: BotRow, user: User): BotRow & { user: User } {
   // Registered together, the bot and its user share their timestamps' Dates; the bot's
   // userId is its user's id, one string instead of two equal ones.
   user.createdAt = sameInstant(user.createdAt, bot.createdAt);
   user.updatedAt = sameInstant(user.updatedAt, bot.updatedAt);
   if (bot.userId === user.id) bot.userId = user.id;
-  const withIt = bot as Bot & { user: User };
+  const withIt = bot as BotRow & { user: User };
   withIt.user = user;
   return withIt;
 }
@@ -151,7 +152,7 @@ export class BotsRepository {
   /** The bot (with its user) whose API key hashes to `digest`, and its fingerprint. */
   async byKeyDigest(
     digest: string,
-  ): Promise<{ bot: Bot & { user: User }; fingerprint: string } | undefined> {
+  ): Promise<{ bot: BotRow & { user: User }; fingerprint: string } | undefined> {
     const row = await byKeyDigest.first(this.sql, { digest });
     if (!row) return undefined;
     // The column equals the digest looked up, which the auth cache keeps as its key anyway.
@@ -163,7 +164,7 @@ export class BotsRepository {
    * Creates the bot unless its owner already has `max` (then undefined), under a lock on the
    * owner's row so that concurrent registrations cannot pass the cap together.
    */
-  async create(row: NewBotRow, max: number): Promise<(Bot & { user: User }) | undefined> {
+  async create(row: NewBotRow, max: number): Promise<(BotRow & { user: User }) | undefined> {
     return withTransaction(this.sql, async (client) => {
       await lockOwner.run(client, { owner_id: row.ownerId });
       const [owned] = await countOwned.run(client, { owner_id: row.ownerId });

@@ -15,6 +15,7 @@ import {
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import type { MediaFile } from '../media/media.service';
 import { newTgId } from '../users/tg-id';
+import type { BotRow } from '../users/user-rows';
 import { openSecret, sealSecret } from '../crypto/secret-box';
 import { webAppSecret } from '../webapps/init-data';
 import { requireWebAppScheme } from '../webapps/webapp-url';
@@ -32,7 +33,7 @@ import {
 } from './bots.schemas';
 import { newManagedIdentity } from '../e2e/managed-keys';
 
-export type BotWithUser = Bot & { user: User };
+export type BotWithUser = BotRow & { user: User };
 
 export interface BotProfileChange {
   name?: string;
@@ -64,7 +65,7 @@ export interface BotsOptions {
 }
 
 /** The bot's command menu; the column is only ever written from the `commands` schema. */
-export const commandsOf = (bot: Bot): BotCommand[] => bot.commands as BotCommand[];
+export const commandsOf = (bot: BotRow): BotCommand[] => bot.commands as BotCommand[];
 
 /** "My Cool Bot" → "my_cool_3f9a1c_bot": unique enough; retried on the rare collision. */
 function derivedUsername(name: string): string {
@@ -292,7 +293,7 @@ export class BotsService {
   }
 
   /** The key the bot's init data is signed with; undefined for a bot that never had one. */
-  webAppSecretOf(bot: Bot): Buffer | undefined {
+  webAppSecretOf(bot: Pick<Bot, 'webappSecretSealed'>): Buffer | undefined {
     return bot.webappSecretSealed
       ? openSecret(this.opts.masterKey, bot.webappSecretSealed)
       : undefined;
@@ -439,7 +440,7 @@ function approxBytes(bot: BotWithUser): number {
   return json.length * 2;
 }
 
-export function requirePermission(bot: Bot, permission: Permission): void {
+export function requirePermission(bot: BotRow, permission: Permission): void {
   if (!bot.permissions.includes(permission)) {
     throw appError('missing_permission', { detail: permission });
   }

@@ -1,6 +1,6 @@
 // What a bot may read of messages. Without `read_messages` a bot sends but does not read:
 // it gets no message updates, so no other path may hand it someone else's text either.
-import type { Bot } from '../../generated/prisma/client';
+import type { BotRow as Bot } from '../users/user-rows';
 import type { MessageRecord } from './message';
 
 export const canRead = (bot: Bot) => bot.permissions.includes('read_messages');

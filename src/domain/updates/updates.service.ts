@@ -5,7 +5,7 @@ import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait, type WaitSignal } from '../../realtime/long-wait';
 import { cache } from '../../infra/metrics';
-import type { Bot } from '../../generated/prisma/client';
+import type { BotRow as Bot } from '../users/user-rows';
 import { requirePermission } from '../bots/bots.service';
 import { botChannel } from '../messages/fanout';
 import { BotPoll, type PollDeps } from './bot-poll';

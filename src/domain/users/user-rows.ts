@@ -7,6 +7,12 @@ export const USER_COLUMNS = `u.id AS u_id, u.username AS u_username, u.display_n
   u.updated_at AS u_updated_at, u.token_version AS u_token_version, u.tg_id AS u_tg_id,
   u.public_key AS u_public_key`;
 
+/**
+ * A bot as requests see it: without its sealed mini-app secret, which only opening an app
+ * reads (from its own row), so the auth cache does not hold one per bot (~0.3 KB).
+ */
+export type BotRow = Omit<Bot, 'webappSecretSealed'>;
+
 export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS b_user_id,
   b.name AS b_name, b.description AS b_description,
   b.short_description AS b_short_description, b.avatar_url AS b_avatar_url,
@@ -14,9 +20,7 @@ export const BOT_COLUMNS = `b.id AS b_id, b.owner_id AS b_owner_id, b.user_id AS
   b.commands AS b_commands, b.permissions AS b_permissions, b.api_key_hash AS b_api_key_hash,
   b.is_active AS b_is_active, b.created_at AS b_created_at, b.updated_at AS b_updated_at,
   b.key_custody AS b_key_custody,
-
-  b.webapp_url AS b_webapp_url, b.webapp_menu_text AS b_webapp_menu_text,
-  b.webapp_secret_sealed AS b_webapp_secret_sealed`;
+  b.webapp_url AS b_webapp_url, b.webapp_menu_text AS b_webapp_menu_text`;
 
 /** What USER_COLUMNS selects. */
 export interface UserColumns {
@@ -52,7 +56,6 @@ export interface BotColumns {
   b_key_custody: string | null;
   b_webapp_url: string | null;
   b_webapp_menu_text: string | null;
-  b_webapp_secret_sealed: Buffer | null;
 }
 
 /**
@@ -79,7 +82,7 @@ export function userFromRow(r: UserColumns): User {
   };
 }
 
-export function botFromRow(r: BotColumns): Bot {
+export function botFromRow(r: BotColumns): BotRow {
   return {
     id: r.b_id,
     ownerId: r.b_owner_id,
@@ -98,6 +101,5 @@ export function botFromRow(r: BotColumns): Bot {
     keyCustody: r.b_key_custody,
     webappUrl: r.b_webapp_url,
     webappMenuText: r.b_webapp_menu_text,
-    webappSecretSealed: r.b_webapp_secret_sealed && new Uint8Array(r.b_webapp_secret_sealed),
   };
 }

@@ -1,10 +1,10 @@
 // Opening a mini app (signed init data for the person, in the chat, for the bot) and what it
 // sends back (sendData → an ordinary incoming message for that bot, once per opening).
 import { createHmac, randomBytes } from 'node:crypto';
-import type { User } from '../../generated/prisma/client';
+import type { Bot, User } from '../../generated/prisma/client';
 import type { Db } from '../../infra/db/prisma';
 import type { Redis } from '../../infra/redis';
-import type { BotsService, BotWithUser } from '../bots/bots.service';
+import type { BotsService } from '../bots/bots.service';
 import type { ChatsService, Recipient } from '../chats/chats.service';
 import { appError, invalid } from '../errors';
 import { isUuid } from '../ids';
@@ -88,7 +88,8 @@ export class WebAppsService {
     return { bot, url: bot.webappUrl };
   }
 
-  private async botById(botId: string): Promise<BotWithUser> {
+  /** The bot's own row: with the sealed secret that request-scoped bots leave out. */
+  private async botById(botId: string): Promise<Bot & { user: User }> {
     const bot = await this.db.bot.findUnique({ where: { id: botId }, include: { user: true } });
     if (!bot || !bot.isActive) throw appError('bot_not_found');
     return bot;
