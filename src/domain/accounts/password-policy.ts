@@ -4,8 +4,11 @@
 // Library choice: zxcvbn-ts (maintained TypeScript port of Dropbox's zxcvbn, one small
 // dependency, no install scripts). `language-common` ships the breached-password and
 // diceware lists and the keyboard graphs; scoring does not depend on a UI language.
+import path from 'node:path';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+
+const WORD_LISTS = '@zxcvbn-ts/language-common';
+type WordLists = typeof import('@zxcvbn-ts/language-common');
 
 /**
  * zxcvbn's scale: 3 is "safely unguessable: moderate protection from an offline slow-hash
@@ -27,16 +30,21 @@ let estimator: ZxcvbnFactory | undefined;
 let release: NodeJS.Timeout | undefined;
 
 /**
- * Built on first use (~30 ms) and dropped a minute after the last: its ranked dictionaries
- * hold ~3.5 MB of heap that an api process serving bots would keep for nothing
- * (docs/performance.md).
+ * Built on first use (~30 ms) and dropped a minute after the last, word lists and all: the
+ * lists take ~4.8 MB of heap once loaded and the ranked dictionaries ~3.5 MB more, which an
+ * api process serving bots would keep for nothing (docs/performance.md).
  */
 function strength(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({
-    dictionary,
-    graphs: adjacencyGraphs,
-    maxLength: SCORED_LENGTH,
-  });
+  if (!estimator) {
+    // A require, not an import: what a module imports stays loaded for the process's life.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { adjacencyGraphs, dictionary } = require(WORD_LISTS) as WordLists;
+    estimator = new ZxcvbnFactory({
+      dictionary,
+      graphs: adjacencyGraphs,
+      maxLength: SCORED_LENGTH,
+    });
+  }
   if (release) release.refresh();
   else release = setTimeout(dropEstimator, KEEP_MS).unref();
   return estimator;
@@ -45,6 +53,12 @@ function strength(): ZxcvbnFactory {
 function dropEstimator(): void {
   estimator = undefined;
   release = undefined;
+  // Node's module cache, and this module's list of the modules it loaded, would keep them.
+  const dir = path.dirname(require.resolve(WORD_LISTS));
+  for (const id of Object.keys(require.cache)) {
+    if (id.startsWith(dir)) delete require.cache[id];
+  }
+  module.children = module.children.filter((m) => !m.id.startsWith(dir));
 }
 
 /**
