@@ -345,10 +345,10 @@ export class WakeupBus {
     await this.publish(messages);
     if (offline || messages.length === 0) return;
     // The key of the channel's name: on a cluster, the node its SPUBLISH went to.
-    const written = this.pub.exists(this.prefix + messages[messages.length - 1]![0]).then(
-      () => new Promise<void>((resolve) => setImmediate(resolve)),
-      () => undefined, // Redis lost meanwhile: the news waits in `deferred`
-    );
+    // Redis lost meanwhile: the news waits in `deferred` (withTimeout takes the rejection).
+    const written = this.pub
+      .exists(this.prefix + messages[messages.length - 1]![0])
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)));
     await withTimeout(written, ANNOUNCE_WAIT_MS);
   }
 
@@ -485,12 +485,14 @@ function isOffline(conn: Redis): boolean {
   return conn.status === 'reconnecting' || conn.status === 'close' || conn.status === 'end';
 }
 
+/** Resolves when `p` settles either way, or after `ms`: never rejects. */
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    void p.finally(() => {
+    const done = () => {
       clearTimeout(t);
       resolve();
-    });
+    };
+    p.then(done, done);
   });
 }
