@@ -5,7 +5,7 @@ import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { longWait, type WaitSignal } from '../../realtime/long-wait';
 import { cache } from '../../infra/metrics';
-import type { BotRow as Bot } from '../users/user-rows';
+import type { BotRow } from '../users/user-rows';
 import { requirePermission } from '../bots/bots.service';
 import { botChannel } from '../messages/fanout';
 import { BotPoll, type PollDeps } from './bot-poll';
@@ -70,7 +70,7 @@ export class UpdatesService {
   }
 
   /** poll(), as domain records. */
-  async poll(bot: Bot, o: PollOptions, signal: WaitSignal): Promise<Update[]> {
+  async poll(bot: BotRow, o: PollOptions, signal: WaitSignal): Promise<Update[]> {
     return (await this.pollRows(bot, o, signal)).map(updateFromRow);
   }
 
@@ -78,7 +78,7 @@ export class UpdatesService {
    * Long-poll: at once when updates wait, else park until a wakeup, the timeout or abort
    * (BotPoll holds the steps).
    */
-  pollRows(bot: Bot, o: PollOptions, signal: WaitSignal): Promise<UpdateRow[]> {
+  pollRows(bot: BotRow, o: PollOptions, signal: WaitSignal): Promise<UpdateRow[]> {
     // Thrown, not rejected: the Quanta route calls this synchronously, inside Express.
     requirePermission(bot, 'read_messages');
     const poll = new BotPoll(this.pollDeps, bot.id, o, signal);
