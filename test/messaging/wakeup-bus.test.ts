@@ -44,16 +44,26 @@ describe('wakeup bus, publisher cut off from Redis', () => {
     await proxy.close();
   });
 
-  it('sends news published while it was away once it is back, and drops presence', async () => {
+  /** What this process's bus and the other's hear on `name`, until `stop`. */
+  async function hearOnBoth(name: string) {
     const here: string[] = [];
     const heard: string[] = [];
     const stops = [
-      await bus.listen('bot:x', (m) => here.push(m)),
-      await other.listen('bot:x', (m) => heard.push(m)),
+      await bus.listen(name, (m) => here.push(m)),
+      await other.listen(name, (m) => heard.push(m)),
     ];
+    return { here, heard, stop: () => stops.forEach((stop) => stop()) };
+  }
+
+  async function unplugPublisher(): Promise<void> {
+    await proxy.down();
+    await waitFor(() => pub.status === 'reconnecting');
+  }
+
+  it('sends news published while it was away once it is back, and drops presence', async () => {
+    const { here, heard, stop } = await hearOnBoth('bot:x');
     try {
-      await proxy.down();
-      await waitFor(() => pub.status === 'reconnecting');
+      await unplugPublisher();
       await bus.publish([
         ['bot:x', 'update'],
         ['bot:x', '~takeover:someone'],
@@ -68,20 +78,14 @@ describe('wakeup bus, publisher cut off from Redis', () => {
       await sleep(200);
       expect(heard).toEqual(['update']);
     } finally {
-      stops.forEach((stop) => stop());
+      stop();
     }
   });
 
   it('announces without waiting for Redis while it is away, and sends the news once back', async () => {
-    const here: string[] = [];
-    const heard: string[] = [];
-    const stops = [
-      await bus.listen('users:changed', (m) => here.push(m)),
-      await other.listen('users:changed', (m) => heard.push(m)),
-    ];
+    const { here, heard, stop } = await hearOnBoth('users:changed');
     try {
-      await proxy.down();
-      await waitFor(() => pub.status === 'reconnecting');
+      await unplugPublisher();
       const t0 = Date.now();
       await bus.announce([['users:changed', 'someone']]);
       expect(Date.now() - t0).toBeLessThan(200);
@@ -90,7 +94,7 @@ describe('wakeup bus, publisher cut off from Redis', () => {
       await waitFor(() => heard.length > 0, 5000);
       expect(heard).toEqual(['someone']);
     } finally {
-      stops.forEach((stop) => stop());
+      stop();
     }
   });
 
@@ -98,8 +102,7 @@ describe('wakeup bus, publisher cut off from Redis', () => {
     const heard: string[] = [];
     const stop = await other.listen('bot:y', (m) => heard.push(m));
     try {
-      await proxy.down();
-      await waitFor(() => pub.status === 'reconnecting');
+      await unplugPublisher();
       await bus.publish([
         ['bot:y', `update${DETAIL}first${DETAIL}{"a":"x@1"}@1700000000000`],
         ['bot:y', `update${DETAIL}second${DETAIL}{}@1700000000001`],
