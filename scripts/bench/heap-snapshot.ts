@@ -1,11 +1,12 @@
 // What a parked poll holds: parks N bot polls (default 2,000) on one api process, takes a V8
 // heap snapshot of it (SIGUSR2), and prints the heap's bytes per parked poll by constructor,
-// largest first. `tsx scripts/bench/heap-snapshot.ts [polls]` after `npm run build`.
+// largest first. `tsx scripts/bench/heap-snapshot.ts [polls] [quanta|gateway|feed]` after
+// `npm run build`: Quanta's /updates, the gateway's getUpdates, or the messenger's event feed.
 import { copyFileSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { makeFixture } from './client';
+import { makeFixture, type Fixture } from './client';
 import { createBenchEnv, startServer } from './env';
 
 interface Snapshot {
@@ -16,12 +17,16 @@ interface Snapshot {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-function park(base: string, apiKey: string): void {
-  const req = http.get(
-    `${base}/api/v1/bot/updates?timeout=50&offset=1`,
-    { agent, headers: { 'x-bot-token': apiKey } },
-    (res) => res.resume(),
-  );
+type Route = 'quanta' | 'gateway' | 'feed';
+
+function park(base: string, route: Route, bot: Fixture['bots'][number], fx: Fixture): void {
+  const [url, headers]: [string, Record<string, string>] =
+    route === 'gateway'
+      ? [`${base}/gateway/bot${bot.telegramToken}/getUpdates?timeout=50&offset=1`, {}]
+      : route === 'feed'
+        ? [`${base}/api/v1/events?timeout=50`, { authorization: `Bearer ${fx.user.token}` }]
+        : [`${base}/api/v1/bot/updates?timeout=50&offset=1`, { 'x-bot-token': bot.apiKey }];
+  const req = http.get(url, { agent, headers }, (res) => res.resume());
   req.on('error', () => undefined); // cut short when the server stops
 }
 
@@ -65,9 +70,12 @@ async function snapshot(pid: number, dir: string): Promise<string> {
 
 async function main() {
   const polls = Number(process.argv[2] ?? 2000);
+  const route = (process.argv[3] ?? 'quanta') as Route;
   const dir = mkdtempSync(path.join(tmpdir(), 'heap-'));
   process.env.BENCH_NODE_FLAGS = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
   const env = await createBenchEnv();
+  // One user holds every feed poll: as many as the per-user bound allows at most.
+  if (route === 'feed') env.env.FEED_POLLS_PER_USER = String(Math.min(polls, 1000));
   const server = await startServer(env.env, 'api');
   try {
     const fx = await makeFixture(server.url, polls);
@@ -75,7 +83,7 @@ async function main() {
     const before = tally(base);
     rmSync(base);
     for (let i = 0; i < fx.bots.length; i += 250) {
-      for (const b of fx.bots.slice(i, i + 250)) park(server.url, b.apiKey);
+      for (const b of fx.bots.slice(i, i + 250)) park(server.url, route, b, fx);
       await new Promise((r) => setTimeout(r, 25));
     }
     await new Promise((r) => setTimeout(r, 15_000)); // every poll reaches its wait

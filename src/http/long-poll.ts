@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
-import type { AbortListener, WaitSignal } from '../realtime/long-wait';
+import type { AbortListener, Settle, WaitSignal } from '../realtime/long-wait';
 
 /**
  * A parked poll's abort signal: aborted when its client goes away or the process shuts
@@ -108,28 +108,47 @@ function forgetRouting(req: Request, res: Response): void {
 }
 
 /**
- * Runs a long-poll without Express holding its routing state while the poll is parked
- * (docs/performance.md): `answer` gets what `polled` resolves to; a rejection, or an error
- * `answer` throws or rejects with, goes straight to `onError`, the app's error handler, which
- * ends the response itself. One reaction on `polled`, no promise chain per poll.
+ * A parked request's outcome, as an object the wait calls: its answer, or the app's error
+ * handler. No promise, reaction or closure per poll beyond `answer` (docs/performance.md).
  */
-export function detached<T>(
+class Detached<V> implements Settle<V> {
+  constructor(
+    private readonly req: Request,
+    private readonly res: Response,
+    private readonly answer: (value: V) => void | Promise<void>,
+    private readonly onError: ErrorRequestHandler,
+  ) {}
+
+  resolve(value: V): void {
+    try {
+      const done = this.answer(value);
+      if (done) done.catch((err: unknown) => this.reject(err));
+    } catch (err) {
+      this.reject(err);
+    }
+  }
+
+  reject(err: unknown): void {
+    this.onError(err, this.req, this.res, noNext);
+  }
+}
+
+/**
+ * Runs a long-poll without Express holding its routing state while the poll is parked
+ * (docs/performance.md): `start` begins the wait with the sink to settle; what it throws
+ * goes through Express as usual (routing state still whole). `answer` gets the outcome; a
+ * failure, or an error `answer` throws or rejects with, goes straight to `onError`, the
+ * app's error handler, which ends the response itself.
+ */
+export function detached<V>(
   req: Request,
   res: Response,
-  polled: Promise<T>,
-  answer: (value: T) => void | Promise<void>,
+  start: (sink: Settle<V>) => void,
+  answer: (value: V) => void | Promise<void>,
   onError: ErrorRequestHandler,
 ): void {
+  start(new Detached(req, res, answer, onError));
   forgetRouting(req, res);
-  const fail = (err: unknown) => onError(err, req, res, noNext);
-  polled.then((value) => {
-    try {
-      const done = answer(value);
-      if (done) done.catch(fail);
-    } catch (err) {
-      fail(err);
-    }
-  }, fail);
 }
 
 // The error handler answers (or, after headers went out, leaves the response as it is) and

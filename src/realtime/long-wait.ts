@@ -51,8 +51,25 @@ export interface LongWaitOptions<T> {
   answerFrom?: (message: string) => T[] | undefined;
 }
 
+/**
+ * Where an outcome goes: an object with methods, so that a parked poll holds no promise,
+ * resolve/reject closures or reactions (docs/performance.md).
+ */
+export interface Settle<V> {
+  resolve(value: V): void;
+  reject(err: unknown): void;
+}
+
+/** Where a wait's batch goes. */
+export type WaitSink<T> = Settle<T[]>;
+
+/** Waits as `longWait` does, and hands the outcome to `sink`. */
+export function startWait<T>(o: LongWaitOptions<T>, sink: WaitSink<T>): void {
+  new Waiter(o, sink).start();
+}
+
 export function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
-  return new Promise<T[]>((resolve, reject) => new Waiter(o, resolve, reject).start());
+  return new Promise<T[]>((resolve, reject) => startWait(o, { resolve, reject }));
 }
 
 /**
@@ -85,25 +102,27 @@ class Waiter<T> {
 
   constructor(
     private readonly o: LongWaitOptions<T>,
-    private readonly resolve: (batch: T[]) => void,
-    private readonly reject: (err: unknown) => void,
+    private readonly sink: WaitSink<T>,
   ) {}
 
   start(): void {
     const o = this.o;
-    o.bus.listen(o.channel, this.listener).then((stop) => {
-      this.stop = stop;
-      try {
-        this.skipRead = o.logStillEmpty?.() === true;
-        o.signal.addEventListener('abort', this);
-        // Not awaited: the order of takeovers is the order Redis echoes them (onMessage).
-        if (o.exclusiveId) void o.bus.publish([[o.channel, this.ownTakeover()]]);
-        this.deadline = Date.now() + o.timeoutMs;
-        this.loop();
-      } catch (err) {
-        this.end(undefined, err);
-      }
-    }, this.reject);
+    o.bus.listen(o.channel, this.listener).then(
+      (stop) => {
+        this.stop = stop;
+        try {
+          this.skipRead = o.logStillEmpty?.() === true;
+          o.signal.addEventListener('abort', this);
+          // Not awaited: the order of takeovers is the order Redis echoes them (onMessage).
+          if (o.exclusiveId) void o.bus.publish([[o.channel, this.ownTakeover()]]);
+          this.deadline = Date.now() + o.timeoutMs;
+          this.loop();
+        } catch (err) {
+          this.end(undefined, err);
+        }
+      },
+      (err: unknown) => this.sink.reject(err),
+    );
   }
 
   /** The loop's head: read (or skip the read), then `afterRead`. */
@@ -178,8 +197,8 @@ class Waiter<T> {
     this.o.signal.removeEventListener('abort', this);
     this.wake();
     this.stop?.();
-    if (batch === undefined) this.reject(err);
-    else this.resolve(batch);
+    if (batch === undefined) this.sink.reject(err);
+    else this.sink.resolve(batch);
   }
 
   private onMessage(msg: string): void {

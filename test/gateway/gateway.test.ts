@@ -366,7 +366,7 @@ describe('gateway: getUpdates', () => {
   it('holds 25 s by default the Koto way, and answers at once by default the Telegram way', async () => {
     const { http, platform } = t.current;
     const { user, bot, chatId } = await userBotChat(http);
-    const poll = jest.spyOn(platform.services.updates, 'poll');
+    const poll = jest.spyOn(platform.services.updates, 'park');
     const quick = Date.now();
     await gw().get(`/bot${bot.telegramToken}/getUpdates`).expect(200);
     expect(Date.now() - quick).toBeLessThan(1000);

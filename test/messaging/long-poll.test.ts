@@ -5,6 +5,15 @@ import { platformFor, useTestPlatform } from '../support/platform';
 import { bearer, botAuth, registerBot, registerUser, say, userBotChat } from '../support/fixtures';
 import { sleep, waitFor } from '../support/processes';
 import { parkedPolls } from '../../src/infra/metrics';
+import { Client } from 'pg';
+
+/** How many sessions wait on a lock `holder`'s session holds. */
+async function lockWaiters(holder: Client): Promise<number> {
+  const { rows } = await holder.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))',
+  );
+  return rows[0]!.n;
+}
 
 const t = useTestPlatform();
 
@@ -135,6 +144,43 @@ describe('long-poll /updates', () => {
       req.destroy();
       await waitFor(() => platform.bus.size === before, 1000);
     } finally {
+      server.close();
+    }
+  });
+
+  it('hands a batch out again when its client went away while the batch was being read', async () => {
+    const { http: api, platform, env } = t.current;
+    const { user, bot, chatId } = await userBotChat(api);
+    await say(api, user, chatId, 'not lost');
+    const server = http.createServer(platform.api).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    // Holding the bot's inbox row makes the poll's consuming read wait until we let go.
+    const holder = new Client({ connectionString: env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM bot_inboxes WHERE bot_id = $1 FOR UPDATE', [bot.id]);
+      const { port } = server.address() as AddressInfo;
+      const req = http.get({
+        port,
+        host: '127.0.0.1',
+        path: '/api/v1/bot/updates?timeout=5',
+        headers: botAuth(bot),
+      });
+      req.on('error', () => {});
+      await waitFor(async () => (await lockWaiters(holder)) > 0);
+      req.destroy();
+      await sleep(100); // the server sees the client gone before the read returns
+      await holder.query('COMMIT');
+      // The read consumed the message for a client that was gone: it is handed out again
+      // (and announced, so a poll parked meanwhile wakes for it).
+      const res = await api.get('/api/v1/bot/updates?timeout=3').set(botAuth(bot)).expect(200);
+      const contents = res.body.updates.map(
+        (u: { payload: { content: string } }) => u.payload.content,
+      );
+      expect(contents).toEqual(['not lost']);
+    } finally {
+      await holder.end();
       server.close();
     }
   });

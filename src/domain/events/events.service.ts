@@ -2,7 +2,7 @@
 // with a cursor (the user's event sequence number).
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
-import { longWait, type WaitSignal } from '../../realtime/long-wait';
+import { startWait, type WaitSignal, type WaitSink } from '../../realtime/long-wait';
 import { reviveDates } from '../stored-json';
 import { userChannel } from '../messages/fanout';
 import { EventsRepository, type EventRow } from './events.repository';
@@ -24,21 +24,26 @@ export class EventsService {
     this.repo = new EventsRepository(sql);
   }
 
-  async poll(
-    userId: string,
-    q: FeedQuery,
-    signal: WaitSignal,
-  ): Promise<{ events: FeedEvent[]; cursor: string }> {
-    const after = BigInt(q.after ?? '0');
+  /**
+   * Long-polls the user's feed for events after `q.after`; the rows go to `sink` (see
+   * `feed`). No promise: a parked feed holds no suspended frame (docs/performance.md).
+   */
+  park(userId: string, q: FeedQuery, signal: WaitSignal, sink: WaitSink<EventRow>): void {
+    const after = cursorOf(q);
     const timeoutS = Math.min(Math.max(q.timeoutS ?? 30, 0), 50);
-    const rows = await longWait<EventRow>({
+    const wait = {
       bus: this.bus,
       channel: userChannel(userId),
-      read: () => this.repo.after(userId, after.toString()),
+      read: () => this.repo.after(userId, after),
       timeoutMs: timeoutS * 1000,
       signal,
-    });
-    const cursor = rows.length ? rows[rows.length - 1]!.seq : after.toString();
+    };
+    startWait(wait, sink);
+  }
+
+  /** The rows a wait got, as the feed: its events, and the cursor to read after next. */
+  feed(rows: EventRow[], q: FeedQuery): { events: FeedEvent[]; cursor: string } {
+    const cursor = rows.length ? rows[rows.length - 1]!.seq : cursorOf(q);
     return {
       events: rows.map(
         (r): FeedEvent =>
@@ -53,3 +58,6 @@ export class EventsService {
     };
   }
 }
+
+/** The query's cursor, normalized (absent: 0). */
+const cursorOf = (q: FeedQuery) => BigInt(q.after ?? '0').toString();

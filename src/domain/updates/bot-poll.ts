@@ -1,9 +1,9 @@
-// One bot's long-poll as longWait's options: its state in fields, its steps as methods, so a
-// parked poll holds one object instead of an options object, four closures and their
-// contexts (docs/performance.md).
+// One bot's long-poll as longWait's options and sink: its state in fields, its steps as
+// methods, so a parked poll holds one object instead of an options object, closures, their
+// contexts and promises (docs/performance.md).
 import { randomBytes } from 'node:crypto';
 import { parkedPolls, wakeLatency } from '../../infra/metrics';
-import type { LongWaitOptions, WaitSignal } from '../../realtime/long-wait';
+import type { LongWaitOptions, WaitSignal, WaitSink } from '../../realtime/long-wait';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
 import { appError } from '../errors';
 import { botChannel } from '../messages/fanout';
@@ -18,6 +18,8 @@ export interface PollDeps {
   quiet: QuietInboxes;
   read(botId: string, o: PollOptions): Promise<UpdateRow[]>;
   hasWebhook(botId: string): Promise<boolean>;
+  /** Hands a consumed batch back to the log (its poll's client went away). */
+  unconsume(botId: string, batch: UpdateRow[]): Promise<void>;
 }
 
 /** A parked poll answered because of a wakeup published at `publishedAt` (epoch ms). */
@@ -51,7 +53,7 @@ function nextUpdate(message: string, o: PollOptions): UpdateRow | undefined {
  * A bot whose last poll found nothing, with nothing published for it since, parks without a
  * query (see QuietInboxes); a webhook set meanwhile was published too.
  */
-export class BotPoll implements LongWaitOptions<UpdateRow> {
+export class BotPoll implements LongWaitOptions<UpdateRow>, WaitSink<UpdateRow> {
   readonly channel: string;
   readonly timeoutMs: number;
   readonly exclusiveId = waiterId();
@@ -71,6 +73,7 @@ export class BotPoll implements LongWaitOptions<UpdateRow> {
     private readonly botId: string,
     private readonly o: PollOptions,
     readonly signal: WaitSignal,
+    private readonly sink: WaitSink<UpdateRow>,
   ) {
     this.channel = botChannel(botId);
     this.timeoutMs = o.timeoutS * 1000;
@@ -102,6 +105,25 @@ export class BotPoll implements LongWaitOptions<UpdateRow> {
     if (rows.length > 0) deps.quiet.forget(botId);
     else deps.quiet.remember(botId, this.key, Math.max((o.offset ?? 1) - 1, 0), version);
     return rows;
+  }
+
+  /**
+   * A consumed batch whose client went away before the answer is handed back to the log, and
+   * the poll answers nothing.
+   */
+  resolve(batch: UpdateRow[]): void {
+    const { deps, sink } = this;
+    if (!this.signal.aborted || batch.length === 0 || this.o.offset !== undefined) {
+      return sink.resolve(batch);
+    }
+    deps.unconsume(this.botId, batch).then(
+      () => sink.resolve([]),
+      (err: unknown) => sink.reject(err),
+    );
+  }
+
+  reject(err: unknown): void {
+    this.sink.reject(err);
   }
 
   onTakenOver(by: string): Error {

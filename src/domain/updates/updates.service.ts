@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
-import { longWait, type WaitSignal } from '../../realtime/long-wait';
+import { startWait, type WaitSignal, type WaitSink } from '../../realtime/long-wait';
 import { cache } from '../../infra/metrics';
 import type { BotRow } from '../users/user-rows';
 import { requirePermission } from '../bots/bots.service';
@@ -59,6 +59,7 @@ export class UpdatesService {
       quiet: this.quiet,
       read: (botId, o) => this.read(botId, o),
       hasWebhook: (botId) => this.repo.hasWebhook(botId),
+      unconsume: (botId, batch) => this.unconsume(botId, batch),
     };
   }
 
@@ -69,31 +70,28 @@ export class UpdatesService {
       : this.repo.ackAndRead(botId, o.offset, o.limit, o.types ?? null);
   }
 
-  /** poll(), as domain records. */
-  async poll(bot: BotRow, o: PollOptions, signal: WaitSignal): Promise<Update[]> {
-    return (await this.pollRows(bot, o, signal)).map(updateFromRow);
+  /** park(), as domain records. */
+  poll(bot: BotRow, o: PollOptions, signal: WaitSignal): Promise<Update[]> {
+    return new Promise<UpdateRow[]>((resolve, reject) =>
+      this.park(bot, o, signal, { resolve, reject }),
+    ).then((rows) => rows.map(updateFromRow));
   }
 
   /**
-   * Long-poll: at once when updates wait, else park until a wakeup, the timeout or abort
-   * (BotPoll holds the steps).
+   * Long-poll: at once when updates wait, else park until a wakeup, the timeout or abort;
+   * the rows go to `sink` (BotPoll holds the steps). No promise: a parked poll holds no
+   * suspended frame and no reaction (docs/performance.md).
    */
-  pollRows(bot: BotRow, o: PollOptions, signal: WaitSignal): Promise<UpdateRow[]> {
-    // Thrown, not rejected: the Quanta route calls this synchronously, inside Express.
+  park(bot: BotRow, o: PollOptions, signal: WaitSignal, sink: WaitSink<UpdateRow>): void {
+    // Thrown, not handed to the sink: the routes call this synchronously, inside Express.
     requirePermission(bot, 'read_messages');
-    const poll = new BotPoll(this.pollDeps, bot.id, o, signal);
+    const poll = new BotPoll(this.pollDeps, bot.id, o, signal, sink);
     (poll.quietAtStart ? cache.quietInbox.hit : cache.quietInbox.miss).inc();
-    // Not async, and longWait's promise not awaited: a parked poll holds no suspended frame
-    // and no promise wrapping this one, only the reaction below (docs/performance.md).
-    return longWait(poll).then((batch) =>
-      signal.aborted && batch.length > 0 && o.offset === undefined
-        ? this.unconsume(bot.id, batch).then(() => [])
-        : batch,
-    );
+    startWait(poll, poll);
   }
 
   /** The batch is pending again: news for any poll of this bot, here or elsewhere. */
-  private async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
+  async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
     const first = batch[0]!.update_id;
     const last = batch[batch.length - 1]!.update_id;
     await this.repo.unconsume(botId, first, last);

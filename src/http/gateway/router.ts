@@ -14,6 +14,9 @@ import { gatewayErrorHandler, noteMethod } from './envelope';
 import { fileRoutes } from './files';
 import { idShapes, withInternalIds } from './ids';
 import { METHOD_NAMES, METHODS } from './methods';
+import { parkUpdates, tgUpdates } from './methods/updates';
+import type { MethodContext } from './methods/types';
+import type { UpdateRow } from '../../domain/updates/update-row';
 import { routeAs } from '../request-log';
 import { bodyParsers, isJson, readParams, sizeToBytes } from './params';
 
@@ -79,11 +82,25 @@ export function gatewayRouter(d: GatewayDeps): Router {
     const params = await withInternalIds(d.services, bot, style, await readParams(req, limitBytes));
     // Only getUpdates waits: the other methods need no per-request controller and listener.
     const signal = method === getUpdates ? pollSignal(res, d.shutdown) : d.shutdown;
-    const ids = idShapes(style);
-    const called = method({ bot, token, params, services: d.services, signal, style, ids });
+    const c: MethodContext = {
+      bot,
+      token,
+      params,
+      services: d.services,
+      signal,
+      style,
+      ids: idShapes(style),
+    };
+    if (method !== getUpdates) return sendJson(res, { ok: true, result: await method(c) });
     // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express
-    // routing state and no frame of this handler (docs/performance.md).
-    detached(req, res, called, (result) => sendJson(res, { ok: true, result }), onError);
+    // routing state, no frame of this handler and no promise (docs/performance.md).
+    detached(
+      req,
+      res,
+      (sink) => parkUpdates(c, sink),
+      async (rows: UpdateRow[]) => sendJson(res, { ok: true, result: await tgUpdates(c, rows) }),
+      onError,
+    );
   });
   r.use(onError);
   return r;

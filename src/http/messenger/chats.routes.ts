@@ -1,6 +1,7 @@
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Services } from '../../services';
 import { openChatBody, readBody } from '../../domain/chats/chats.schemas';
+import type { EventRow } from '../../domain/events/events.repository';
 import { feedQuery } from '../../domain/events/events.schemas';
 import { appError } from '../../domain/errors';
 import { userMediaDraft } from '../../domain/media/media.schemas';
@@ -102,16 +103,14 @@ export function messengerRoutes(
     const user = userOf(req);
     // Synchronous: what throws here reaches the error handler through Express as usual.
     const q = parse(feedQuery, req.query);
-    const polled = s.events.poll(
-      user.id,
-      { after: q.after, timeoutS: q.timeout },
-      pollSignal(res, shutdown),
-    );
+    const query = { after: q.after, timeoutS: q.timeout };
+    const signal = pollSignal(res, shutdown);
     detached(
       req,
       res,
-      polled,
-      (feed) => {
+      (sink) => s.events.park(user.id, query, signal, sink),
+      (rows: EventRow[]) => {
+        const feed = s.events.feed(rows, query);
         res.json({ events: feed.events.map(toMessengerEvent), cursor: feed.cursor });
       },
       onError,

@@ -2,6 +2,7 @@ import { Router, type ErrorRequestHandler } from 'express';
 import type { Services } from '../../services';
 import { appError } from '../../domain/errors';
 import { answerCallbackBody, botMessageBody } from '../../domain/messages/messages.schemas';
+import type { UpdateRow } from '../../domain/updates/update-row';
 import { pollOptions, pollQuery } from '../../domain/updates/updates.service';
 import { parse } from '../../domain/validation';
 import { botOf } from '../context';
@@ -28,13 +29,13 @@ export function messagingRoutes(
     const bot = botOf(req);
     // Synchronous: what throws here reaches the error handler through Express as usual.
     const opts = pollOptions(parse(pollQuery, req.query), 30);
-    const polled = s.updates.pollRows(bot, opts, pollSignal(res, shutdown));
+    const signal = pollSignal(res, shutdown);
     // A managed bot reads its boxes opened: on the fly, here, never stored.
     detached(
       req,
       res,
-      polled,
-      async (rows) => {
+      (sink) => s.updates.park(bot, opts, signal, sink),
+      async (rows: UpdateRow[]) => {
         sendJson(res, { updates: await quantaUpdates(s.boxes, bot, rows) });
       },
       onError,

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { WaitSink } from '../../../realtime/long-wait';
+import { updateFromRow, type UpdateRow } from '../../../domain/updates/update-row';
 import { pollOptions } from '../../../domain/updates/updates.service';
 import { parse } from '../../../domain/validation';
 import { tgUpdate, UPDATE_KINDS } from '../shapes';
-import type { Method } from './types';
+import type { Method, MethodContext } from './types';
 import { int } from './args';
 
 /**
@@ -24,17 +26,28 @@ export const getUpdatesArgs = z.object({
  * consumed), limit is clamped to 1–100 and timeout to 0–50 s. allowed_updates filters per
  * call (it is not remembered between calls); an empty or absent list means every type.
  */
-export const getUpdates: Method = async ({ ids, bot, params, services, signal, style }) => {
-  const a = parse(getUpdatesArgs, params);
+export function parkUpdates(c: MethodContext, sink: WaitSink<UpdateRow>): void {
+  const a = parse(getUpdatesArgs, c.params);
   const opts = pollOptions(
     { offset: a.offset ?? 0, limit: a.limit, timeout: a.timeout },
-    DEFAULT_TIMEOUT_S[style],
+    DEFAULT_TIMEOUT_S[c.style],
   );
   opts.types = logKinds(a.allowed_updates);
-  const updates = await services.updates.poll(bot, opts, signal);
+  c.services.updates.park(c.bot, opts, c.signal, sink);
+}
+
+/** The rows a getUpdates call got, as Telegram updates. */
+export async function tgUpdates({ bot, ids, services }: MethodContext, rows: UpdateRow[]) {
   // A managed bot reads its boxes opened: on the fly, here, never stored.
-  return (await services.boxes.reveal(bot, updates)).map((u) => tgUpdate(ids, u));
-};
+  const updates = await services.boxes.reveal(bot, rows.map(updateFromRow));
+  return updates.map((u) => tgUpdate(ids, u));
+}
+
+/** parkUpdates and tgUpdates as one call (the router parks getUpdates itself, detached). */
+export const getUpdates: Method = (c) =>
+  new Promise<UpdateRow[]>((resolve, reject) => parkUpdates(c, { resolve, reject })).then((rows) =>
+    tgUpdates(c, rows),
+  );
 
 /** Telegram update names → update-log kinds; names this platform never produces drop out. */
 function logKinds(allowed: string[] | undefined): string[] {
