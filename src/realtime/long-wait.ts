@@ -68,8 +68,13 @@ export function startWait<T>(o: LongWaitOptions<T>, sink: WaitSink<T>): void {
   new Waiter(o, sink).start();
 }
 
+/** A promise of what `start` settles its sink with: for callers that do not park a request. */
+export function settled<V>(start: (sink: Settle<V>) => void): Promise<V> {
+  return new Promise<V>((resolve, reject) => start({ resolve, reject }));
+}
+
 export function longWait<T>(o: LongWaitOptions<T>): Promise<T[]> {
-  return new Promise<T[]>((resolve, reject) => startWait(o, { resolve, reject }));
+  return settled((sink) => startWait(o, sink));
 }
 
 /**

@@ -17,6 +17,19 @@ async function lockWaiters(holder: Client): Promise<number> {
 
 const t = useTestPlatform();
 
+/** The api on a port of its own, for GETs a test can cut off mid-request. */
+async function listening(app: http.RequestListener) {
+  const server = http.createServer(app).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  const get = (path: string, headers: Record<string, string>) => {
+    const req = http.get({ port, host: '127.0.0.1', path, headers });
+    req.on('error', () => {});
+    return req;
+  };
+  return { server, get };
+}
+
 describe('long-poll /updates', () => {
   it('parks until a message arrives, then returns at once', async () => {
     const { http: api, platform } = t.current;
@@ -128,18 +141,10 @@ describe('long-poll /updates', () => {
   it('frees the waiter at once when the client disconnects', async () => {
     const { platform } = t.current;
     const { bot } = await userBotChat(t.current.http);
-    const server = http.createServer(platform.api).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
+    const { server, get } = await listening(platform.api);
     try {
-      const { port } = server.address() as AddressInfo;
       const before = platform.bus.size;
-      const req = http.get({
-        port,
-        host: '127.0.0.1',
-        path: '/api/v1/bot/updates?timeout=30',
-        headers: botAuth(bot),
-      });
-      req.on('error', () => {});
+      const req = get('/api/v1/bot/updates?timeout=30', botAuth(bot));
       await waitFor(() => platform.bus.size === before + 1);
       req.destroy();
       await waitFor(() => platform.bus.size === before, 1000);
@@ -152,22 +157,14 @@ describe('long-poll /updates', () => {
     const { http: api, platform, env } = t.current;
     const { user, bot, chatId } = await userBotChat(api);
     await say(api, user, chatId, 'not lost');
-    const server = http.createServer(platform.api).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
+    const { server, get } = await listening(platform.api);
     // Holding the bot's inbox row makes the poll's consuming read wait until we let go.
     const holder = new Client({ connectionString: env.DATABASE_URL });
     await holder.connect();
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM bot_inboxes WHERE bot_id = $1 FOR UPDATE', [bot.id]);
-      const { port } = server.address() as AddressInfo;
-      const req = http.get({
-        port,
-        host: '127.0.0.1',
-        path: '/api/v1/bot/updates?timeout=5',
-        headers: botAuth(bot),
-      });
-      req.on('error', () => {});
+      const req = get('/api/v1/bot/updates?timeout=5', botAuth(bot));
       await waitFor(async () => (await lockWaiters(holder)) > 0);
       req.destroy();
       await sleep(100); // the server sees the client gone before the read returns

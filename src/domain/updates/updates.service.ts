@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Sql } from '../../infra/db/prisma';
 import type { WakeupBus } from '../../realtime/wakeup-bus';
-import { startWait, type WaitSignal, type WaitSink } from '../../realtime/long-wait';
+import { settled, startWait, type WaitSignal, type WaitSink } from '../../realtime/long-wait';
 import { cache } from '../../infra/metrics';
 import type { BotRow } from '../users/user-rows';
 import { requirePermission } from '../bots/bots.service';
@@ -72,9 +72,9 @@ export class UpdatesService {
 
   /** park(), as domain records. */
   poll(bot: BotRow, o: PollOptions, signal: WaitSignal): Promise<Update[]> {
-    return new Promise<UpdateRow[]>((resolve, reject) =>
-      this.park(bot, o, signal, { resolve, reject }),
-    ).then((rows) => rows.map(updateFromRow));
+    return settled<UpdateRow[]>((sink) => this.park(bot, o, signal, sink)).then((rows) =>
+      rows.map(updateFromRow),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WaitSink } from '../../../realtime/long-wait';
+import { settled, type WaitSink } from '../../../realtime/long-wait';
 import { updateFromRow, type UpdateRow } from '../../../domain/updates/update-row';
 import { pollOptions } from '../../../domain/updates/updates.service';
 import { parse } from '../../../domain/validation';
@@ -45,9 +45,7 @@ export async function tgUpdates({ bot, ids, services }: MethodContext, rows: Upd
 
 /** parkUpdates and tgUpdates as one call (the router parks getUpdates itself, detached). */
 export const getUpdates: Method = (c) =>
-  new Promise<UpdateRow[]>((resolve, reject) => parkUpdates(c, { resolve, reject })).then((rows) =>
-    tgUpdates(c, rows),
-  );
+  settled<UpdateRow[]>((sink) => parkUpdates(c, sink)).then((rows) => tgUpdates(c, rows));
 
 /** Telegram update names → update-log kinds; names this platform never produces drop out. */
 function logKinds(allowed: string[] | undefined): string[] {
