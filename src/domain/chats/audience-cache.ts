@@ -38,7 +38,8 @@ export function audienceTags(chatId: string, a: ChatAudience): string[] {
     tags.push(m.userId);
     if (m.botId) tags.push(m.botId);
   }
-  return tags;
+  // Kept as long as the entry: an exact-size copy (grown by push, 4 tags hold 17 slots).
+  return tags.slice();
 }
 
 /** Its strings, two bytes a character, and the fixed part of each member. */
