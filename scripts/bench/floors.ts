@@ -42,16 +42,17 @@ function floorScript(): string {
 
 /**
  * The floor server on `env`'s database and Redis prefix, once it listens; `asStarted`: with
- * the V8 flags and malloc setting `npm start` gives the platform.
+ * the V8 flags and malloc setting `npm start` gives the platform; `flags`: more V8 flags.
  */
 export async function startFloor(
   env: BenchEnv,
-  o: { asStarted?: boolean } = {},
+  o: { asStarted?: boolean; flags?: string[] } = {},
 ): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(
     process.execPath,
     [
       ...(o.asStarted ? START_FLAGS : []),
+      ...(o.flags ?? []),
       floorScript(),
       env.databaseUrl,
       env.env.REDIS_URL!,

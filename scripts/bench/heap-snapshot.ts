@@ -1,13 +1,16 @@
 // What a parked poll holds: parks N bot polls (default 2,000) on one api process, takes a V8
 // heap snapshot of it (SIGUSR2), and prints the heap's bytes per parked poll by constructor,
-// largest first. `tsx scripts/bench/heap-snapshot.ts [polls] [quanta|gateway|feed]` after
-// `npm run build`: Quanta's /updates, the gateway's getUpdates, or the messenger's event feed.
+// largest first. `tsx scripts/bench/heap-snapshot.ts [polls] [quanta|gateway|feed|floor]` after
+// `npm run build`: Quanta's /updates, the gateway's getUpdates, the messenger's event feed, or
+// the wake floor's parked GET (floor-server.ts with npm start's flags), the same tally for both.
 import { copyFileSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import { once } from 'node:events';
 import { makeFixture, type Fixture } from './client';
-import { createBenchEnv, startServer } from './env';
+import { createBenchEnv, startServer, type BenchEnv } from './env';
+import { startFloor } from './floors';
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
@@ -17,15 +20,17 @@ interface Snapshot {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-type Route = 'quanta' | 'gateway' | 'feed';
+type Route = 'quanta' | 'gateway' | 'feed' | 'floor';
 
 function park(base: string, route: Route, bot: Fixture['bots'][number], fx: Fixture): void {
   const [url, headers]: [string, Record<string, string>] =
-    route === 'gateway'
-      ? [`${base}/gateway/bot${bot.telegramToken}/getUpdates?timeout=50&offset=1`, {}]
-      : route === 'feed'
-        ? [`${base}/api/v1/events?timeout=50`, { authorization: `Bearer ${fx.user.token}` }]
-        : [`${base}/api/v1/bot/updates?timeout=50&offset=1`, { 'x-bot-token': bot.apiKey }];
+    route === 'floor'
+      ? [`${base}/park/${bot.id}`, {}]
+      : route === 'gateway'
+        ? [`${base}/gateway/bot${bot.telegramToken}/getUpdates?timeout=50&offset=1`, {}]
+        : route === 'feed'
+          ? [`${base}/api/v1/events?timeout=50`, { authorization: `Bearer ${fx.user.token}` }]
+          : [`${base}/api/v1/bot/updates?timeout=50&offset=1`, { 'x-bot-token': bot.apiKey }];
   const req = http.get(url, { agent, headers }, (res) => res.resume());
   req.on('error', () => undefined); // cut short when the server stops
 }
@@ -68,33 +73,69 @@ async function snapshot(pid: number, dir: string): Promise<string> {
   throw new Error('no heap snapshot written');
 }
 
+/** The process whose heap is measured, and how one poll is parked on it. */
+interface Target {
+  pid: number;
+  /** The response class, one per parked poll. */
+  response: string;
+  park(i: number): void;
+  stop(): Promise<void>;
+}
+
+async function platform(env: BenchEnv, route: Route, polls: number): Promise<Target> {
+  const server = await startServer(env.env, 'api');
+  const fx = await makeFixture(server.url, polls);
+  return {
+    pid: server.child.pid!,
+    response: 'object:AppResponse',
+    park: (i) => park(server.url, route, fx.bots[i]!, fx),
+    stop: () => server.stop(),
+  };
+}
+
+async function floor(env: BenchEnv, flags: string[]): Promise<Target> {
+  const { child, base } = await startFloor(env, { asStarted: true, flags });
+  return {
+    pid: child.pid!,
+    response: 'object:ServerResponse',
+    park: (i) => {
+      const req = http.get(`${base}/park/${i}`, { agent }, (res) => res.resume());
+      req.on('error', () => undefined); // cut short when the server stops
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
 async function main() {
   const polls = Number(process.argv[2] ?? 2000);
   const route = (process.argv[3] ?? 'quanta') as Route;
   const dir = mkdtempSync(path.join(tmpdir(), 'heap-'));
-  process.env.BENCH_NODE_FLAGS = `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
+  const flags = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`];
+  process.env.BENCH_NODE_FLAGS = flags.join(' ');
   const env = await createBenchEnv();
   // One user holds every feed poll: as many as the per-user bound allows at most.
   if (route === 'feed') env.env.FEED_POLLS_PER_USER = String(Math.min(polls, 1000));
-  const server = await startServer(env.env, 'api');
+  const target = route === 'floor' ? await floor(env, flags) : await platform(env, route, polls);
   try {
-    const fx = await makeFixture(server.url, polls);
-    const base = await snapshot(server.child.pid!, dir);
+    const base = await snapshot(target.pid, dir);
     const before = tally(base);
+    // HEAP_KEEP=<path> keeps the parked snapshot (and <path>.before) for a closer look.
+    if (process.env.HEAP_KEEP) copyFileSync(base, `${process.env.HEAP_KEEP}.before`);
     rmSync(base);
-    for (let i = 0; i < fx.bots.length; i += 250) {
-      for (const b of fx.bots.slice(i, i + 250)) park(server.url, route, b, fx);
+    for (let i = 0; i < polls; i += 250) {
+      for (let k = i; k < Math.min(i + 250, polls); k++) target.park(k);
       await new Promise((r) => setTimeout(r, 25));
     }
     await new Promise((r) => setTimeout(r, 15_000)); // every poll reaches its wait
-    const afterFile = await snapshot(server.child.pid!, dir);
+    const afterFile = await snapshot(target.pid, dir);
     const after = tally(afterFile);
-    // HEAP_KEEP=<path> keeps the parked snapshot for a closer look (retainers, string values).
     if (process.env.HEAP_KEEP) copyFileSync(afterFile, process.env.HEAP_KEEP);
     // Per poll parked when the snapshot was taken: one response object each.
     const parked =
-      (after.get('object:AppResponse')?.count ?? 0) -
-      (before.get('object:AppResponse')?.count ?? 0);
+      (after.get(target.response)?.count ?? 0) - (before.get(target.response)?.count ?? 0);
     const rows = [...after.entries()]
       .map(([k, v]) => {
         const b = before.get(k) ?? { bytes: 0, count: 0 };
@@ -107,7 +148,7 @@ async function main() {
       console.log(`${r.bytes.toFixed(0).padStart(7)} B ${r.count.toFixed(2).padStart(6)}×  ${r.k}`);
     }
   } finally {
-    await server.stop();
+    await target.stop();
     await env.dispose();
     rmSync(dir, { recursive: true, force: true });
   }

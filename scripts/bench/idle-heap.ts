@@ -2,7 +2,7 @@
 // (SIGUSR2), and prints its RSS, the snapshot's total, the largest constructors and the
 // largest strings (module sources, mostly). `tsx scripts/bench/idle-heap.ts` after
 // `npm run build`.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createBenchEnv, startServer } from './env';
@@ -68,7 +68,9 @@ async function main() {
   try {
     await sleep(3000);
     console.log(`idle RSS: ${rssMb(server.child.pid!)} MB`);
-    report(await snapshot(server.child.pid!, dir));
+    const file = await snapshot(server.child.pid!, dir);
+    if (process.env.HEAP_KEEP) copyFileSync(file, process.env.HEAP_KEEP);
+    report(file);
   } finally {
     await server.stop();
     await env.dispose();
