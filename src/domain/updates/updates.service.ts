@@ -91,7 +91,7 @@ export class UpdatesService {
   }
 
   /** The batch is pending again: news for any poll of this bot, here or elsewhere. */
-  async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
+  private async unconsume(botId: string, batch: UpdateRow[]): Promise<void> {
     const first = batch[0]!.update_id;
     const last = batch[batch.length - 1]!.update_id;
     await this.repo.unconsume(botId, first, last);

@@ -75,13 +75,14 @@ export function gatewayRouter(d: GatewayDeps): Router {
     if (!method) throw appError('method_not_found');
     // The body is read only now, after the token and the rate limit.
     d.limits.admitBody(req, res);
-    if (method === getUpdates) d.limits.admitPoll(res);
+    // Only getUpdates waits: the other methods need no poll slot, controller or listener.
+    const parks = method === getUpdates;
+    if (parks) d.limits.admitPoll(res);
     // The parser for the body's type only: the other would look, find nothing and pass.
     await run(parsers[isJson(req) ? 0 : 1], req, res);
     const style = t?.token ? 'telegram' : 'koto';
     const params = await withInternalIds(d.services, bot, style, await readParams(req, limitBytes));
-    // Only getUpdates waits: the other methods need no per-request controller and listener.
-    const signal = method === getUpdates ? pollSignal(res, d.shutdown) : d.shutdown;
+    const signal = parks ? pollSignal(res, d.shutdown) : d.shutdown;
     const c: MethodContext = {
       bot,
       token,
@@ -91,7 +92,7 @@ export function gatewayRouter(d: GatewayDeps): Router {
       style,
       ids: idShapes(style),
     };
-    if (method !== getUpdates) return sendJson(res, { ok: true, result: await method(c) });
+    if (!parks) return sendJson(res, { ok: true, result: await method(c) });
     // Detached, as the Quanta poll and the feed are: a parked getUpdates holds no Express
     // routing state, no frame of this handler and no promise (docs/performance.md).
     detached(
