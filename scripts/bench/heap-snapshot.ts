@@ -22,17 +22,18 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
 type Route = 'quanta' | 'gateway' | 'feed' | 'floor';
 
-function park(base: string, route: Route, bot: Fixture['bots'][number], fx: Fixture): void {
-  const [url, headers]: [string, Record<string, string>] =
-    route === 'floor'
-      ? [`${base}/park/${bot.id}`, {}]
-      : route === 'gateway'
-        ? [`${base}/gateway/bot${bot.telegramToken}/getUpdates?timeout=50&offset=1`, {}]
-        : route === 'feed'
-          ? [`${base}/api/v1/events?timeout=50`, { authorization: `Bearer ${fx.user.token}` }]
-          : [`${base}/api/v1/bot/updates?timeout=50&offset=1`, { 'x-bot-token': bot.apiKey }];
+/** One parked GET, left open (the server's stop cuts it short). */
+function get(url: string, headers: Record<string, string> = {}): void {
   const req = http.get(url, { agent, headers }, (res) => res.resume());
-  req.on('error', () => undefined); // cut short when the server stops
+  req.on('error', () => undefined);
+}
+
+function park(base: string, route: Route, bot: Fixture['bots'][number], fx: Fixture): void {
+  if (route === 'gateway')
+    get(`${base}/gateway/bot${bot.telegramToken}/getUpdates?timeout=50&offset=1`);
+  else if (route === 'feed')
+    get(`${base}/api/v1/events?timeout=50`, { authorization: `Bearer ${fx.user.token}` });
+  else get(`${base}/api/v1/bot/updates?timeout=50&offset=1`, { 'x-bot-token': bot.apiKey });
 }
 
 /** Self bytes and counts by "type:name" over the whole heap. */
@@ -98,10 +99,7 @@ async function floor(env: BenchEnv, flags: string[]): Promise<Target> {
   return {
     pid: child.pid!,
     response: 'object:ServerResponse',
-    park: (i) => {
-      const req = http.get(`${base}/park/${i}`, { agent }, (res) => res.resume());
-      req.on('error', () => undefined); // cut short when the server stops
-    },
+    park: (i) => get(`${base}/park/${i}`),
     stop: async () => {
       child.kill('SIGTERM');
       await once(child, 'exit');
